@@ -1,0 +1,161 @@
+"""Schema and integrity: init, info, db, verify."""
+
+from __future__ import annotations
+
+import click
+
+from ledger.cli.context import Env, emit_json, json_option, note, pass_env
+
+
+@click.command()
+@pass_env
+def init(env: Env) -> None:
+    """Create the ledger, or upgrade its schema to this version.
+
+    Registers no one: the first analyst to write becomes the ledger's editor.
+
+    \b
+    Example:
+      ledger --db team.db init
+    """
+    from ledger.store import migrate
+    from ledger.store.engine import sqlite_path
+    from ledger.store.ledger import Ledger
+
+    ledger = Ledger(env.db)
+    try:
+        path = sqlite_path(ledger.url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        before = ledger.revision()
+        after = migrate.upgrade(ledger)
+    finally:
+        ledger.close()
+    if before is None:
+        click.echo(f"created ledger at {ledger.display_url} (schema {after})")
+    elif before != after:
+        click.echo(f"upgraded ledger at {ledger.display_url} from schema {before} to {after}")
+    else:
+        click.echo(f"ledger at {ledger.display_url} is up to date (schema {after})")
+
+
+@click.command()
+@json_option
+@pass_env
+def info(env: Env, as_json: bool) -> None:
+    """Where the ledger is, its schema revision, counts and journal head.
+
+    \b
+    Example:
+      ledger info --json
+    """
+    ledger = env.ledger()
+    counts = ledger.counts()
+    head = ledger.head()
+    revision = ledger.revision()
+    if as_json:
+        emit_json({"url": ledger.display_url, "revision": revision, "counts": counts,
+                   "head": {"seq": head.seq, "hash": head.hash}})
+        return
+    click.echo(f"ledger    {ledger.display_url}")
+    click.echo(f"schema    {revision} (current)")
+    click.echo("counts    " + " · ".join(f"{k} {v}" for k, v in counts.items()))
+    click.echo(f"head      {head.seq}:{head.hash}")
+
+
+@click.group()
+def db() -> None:
+    """Schema revisions: upgrade, downgrade, current."""
+
+
+@db.command()
+@click.argument("revision", default="head")
+@pass_env
+def upgrade(env: Env, revision: str) -> None:
+    """Upgrade the schema (to the newest revision by default).
+
+    \b
+    Example:
+      ledger db upgrade
+    """
+    from ledger.store import migrate
+    from ledger.store.ledger import Ledger
+
+    ledger = Ledger(env.db)
+    try:
+        before = ledger.revision()
+        after = migrate.upgrade(ledger, revision)
+    finally:
+        ledger.close()
+    click.echo(f"schema {before or 'none'} -> {after}")
+
+
+@db.command()
+@click.argument("revision")
+@click.option("--yes", is_flag=True, help="Confirm a downgrade that drops recorded history.")
+@pass_env
+def downgrade(env: Env, revision: str, yes: bool) -> None:
+    """Step the schema back to REVISION (`base` removes every table).
+
+    \b
+    Example:
+      ledger db downgrade base --yes
+    """
+    from ledger.core.errors import Refused
+    from ledger.store import migrate
+    from ledger.store.ledger import Ledger
+
+    ledger = Ledger(env.db)
+    try:
+        before = ledger.revision()
+        if revision == "base" and before is not None and not yes and ledger.head().seq > 0:
+            raise Refused("downgrading to base deletes every recorded forecast; add --yes if you mean it")
+        after = migrate.downgrade(ledger, revision)
+    finally:
+        ledger.close()
+    click.echo(f"schema {before or 'none'} -> {after or 'none'}")
+
+
+@db.command()
+@pass_env
+def current(env: Env) -> None:
+    """Print the schema revision in force.
+
+    \b
+    Example:
+      ledger db current
+    """
+    from ledger.store.ledger import Ledger
+    from ledger.store.schema import SCHEMA_REVISION
+
+    ledger = Ledger(env.db)
+    try:
+        revision = ledger.revision()
+    finally:
+        ledger.close()
+    state = "current" if revision == SCHEMA_REVISION else f"this ledger version needs {SCHEMA_REVISION}"
+    click.echo(f"{revision or 'none'} ({state})")
+
+
+@click.command()
+@click.option("--head", "quoted", metavar="SEQ:HASH", help="Also prove entry SEQ still has this hash.")
+@pass_env
+def verify(env: Env, quoted: str | None) -> None:
+    """Re-check the journal's hash chain and every row against it.
+
+    Exit 0 when intact; exit 1 naming the first bad entry or row.
+
+    \b
+    Example:
+      ledger verify --head 120:5f0c...e9
+    """
+    from ledger.store.journal import parse_head
+
+    head = parse_head(quoted) if quoted else None
+    report = env.ledger().verify(head)
+    click.echo(f"ok: {report.entries} entries, head {report.head.hash}")
+    extra = f"; entry {head.seq} matches the quoted head" if head else ""
+    note(f"checked {report.rows} rows against the journal{extra}")
+
+
+COMMANDS = (init, info, db, verify)

@@ -1,0 +1,78 @@
+"""What every command shares: the database target, the acting analyst, error handling."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+import click
+
+from ledger.core.errors import BadInput
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ledger.store.ledger import Ledger
+
+
+@dataclass
+class Env:
+    """Global options, resolved lazily so that `--help` never touches the database.
+
+    Attributes:
+        db: `--db` / `LEDGER_DB`, or None for the default SQLite file.
+        as_handle: `--as` / `LEDGER_ANALYST`, or None for the OS login name.
+    """
+
+    db: str | None
+    as_handle: str | None
+    _ledger: "Ledger | None" = field(default=None, repr=False)
+
+    @property
+    def actor(self) -> str:
+        """The acting analyst's handle."""
+        if self.as_handle is not None:
+            return self.as_handle
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            raise BadInput("cannot tell who you are: pass --as HANDLE or set LEDGER_ANALYST") from None
+
+    def ledger(self) -> "Ledger":
+        """The opened ledger (schema checked); imported and connected on first use."""
+        if self._ledger is None:
+            from ledger.store.ledger import open_ledger
+
+            self._ledger = open_ledger(self.db)
+        return self._ledger
+
+    def close(self) -> None:
+        """Release the database connections."""
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+def json_option(func: Callable) -> Callable:
+    """`--json`: machine output on stdout, messages on stderr."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")(func)
+
+
+def emit_json(value: Any) -> None:
+    """Print a JSON document on stdout."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def note(message: str) -> None:
+    """A message for the person, on stderr."""
+    click.echo(message, err=True)
+
+
+def fail(message: str, code: int) -> None:
+    """Print `error: …` on stderr and exit with `code`."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)

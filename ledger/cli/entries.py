@@ -1,0 +1,137 @@
+"""What analysts and editors log: forecasts, evidence, resolutions."""
+
+from __future__ import annotations
+
+import click
+
+from ledger.cli.context import Env, emit_json, json_option, pass_env
+from ledger.cli.output import evidence_json, probabilities_text, table, when
+from ledger.core.errors import BadInput
+from ledger.core.timeutil import format_instant, parse_day, parse_instant, now_us
+
+
+def split_stance(text: str) -> tuple[str, str]:
+    """`q7+` -> (`q7`, `+`); a reference without a trailing `+`, `-` or `~` is context (`~`)."""
+    if len(text) > 1 and text[-1] in "+-~":
+        return text[:-1], text[-1]
+    return text, "~"
+
+
+@click.command()
+@click.argument("q")
+@click.argument("probabilities", nargs=-1, required=True, metavar="PROB...")
+@click.option("--why", help="Your rationale.")
+@click.option("--evidence", "evidence_ids", multiple=True, type=int, metavar="ID", help="Cite evidence (repeatable).")
+@pass_env
+def forecast(env: Env, q: str, probabilities: tuple[str, ...], why: str | None, evidence_ids: tuple[int, ...]) -> None:
+    """Record your forecast on question Q now.
+
+    PROB is 70%, 0.7, .7, odds 7:3, `1 in 4`, or an ICD 203 term (likely, very unlikely, ...).
+    Choice questions take one OPTION=PROB per option, summing to 100%.
+
+    \b
+    Examples:
+      ledger forecast us-mali-minerals-deal 70% --why "Draft MoU leaked" --evidence 3
+      ledger forecast '#12' "roughly even chance"
+      ledger forecast aes-troops a=20% b=50% "3 or more=30%"
+    """
+    question, made = env.ledger().record_forecast(
+        env.actor, q, probabilities, rationale=why, evidence_ids=evidence_ids
+    )
+    click.echo(f"recorded {probabilities_text(question, made.probabilities)} on #{question.id}")
+    click.echo(f"  forecast {made.id} by {made.analyst} on {question.slug} at {format_instant(made.made_at)}", err=True)
+
+
+@click.group("evidence")
+def evidence_group() -> None:
+    """Evidence: what was observed, linked to questions with a stance."""
+
+
+@evidence_group.command("add")
+@click.argument("summary")
+@click.option("--question", "links", multiple=True, metavar="Q[+|-|~]",
+              help="Link to a question: + raises yes, - lowers it, ~ context (default).")
+@click.option("--source", help="URL or citation.")
+@click.option("--observed", metavar="DATE", help="When it was observed (default: today).")
+@pass_env
+def evidence_add(env: Env, summary: str, links: tuple[str, ...], source: str | None, observed: str | None) -> None:
+    """Log evidence, linked to questions.
+
+    \b
+    Example:
+      ledger evidence add "US envoy visits Bamako lithium site" --question us-mali-minerals-deal+ \\
+          --source https://example.org/report --observed 2026-11-20
+    """
+    day = parse_day(observed, what="--observed") if observed else format_instant(now_us())[:10]
+    made = env.ledger().add_evidence(env.actor, summary, source=source, observed_on=day,
+                                     links=[split_stance(text) for text in links])
+    linked = ", ".join(f"{link.question_slug}{link.stance}" for link in made.links)
+    click.echo(f"recorded evidence {made.id}" + (f" linked to {linked}" if linked else ""))
+
+
+@evidence_group.command("link")
+@click.argument("evidence_id", type=int, metavar="ID")
+@click.argument("q", metavar="Q[+|-|~]")
+@pass_env
+def evidence_link(env: Env, evidence_id: int, q: str) -> None:
+    """Link evidence ID to question Q with a stance.
+
+    \b
+    Example:
+      ledger evidence link 3 us-mali-minerals-deal-
+    """
+    ref, stance = split_stance(q)
+    link = env.ledger().link_evidence(env.actor, evidence_id, ref, stance)
+    click.echo(f"linked evidence {evidence_id} to {link.question_slug}{link.stance}")
+
+
+@evidence_group.command("list")
+@click.option("--question", "q", metavar="Q", help="Only evidence linked to this question.")
+@json_option
+@pass_env
+def evidence_list(env: Env, q: str | None, as_json: bool) -> None:
+    """List evidence.
+
+    \b
+    Example:
+      ledger evidence list --question us-mali-minerals-deal
+    """
+    items = env.ledger().evidence(q)
+    if as_json:
+        emit_json([evidence_json(e) for e in items])
+        return
+    rows = [(e.id, e.observed_on or "", e.analyst, " ".join(f"{k.question_slug}{k.stance}" for k in e.links), e.summary)
+            for e in items]
+    click.echo(table(("id", "observed", "by", "questions", "summary"), rows))
+
+
+@click.command()
+@click.argument("q")
+@click.argument("outcome")
+@click.option("--on", "known", metavar="DATE", help="When the outcome became known (default: now).")
+@click.option("--note", help="How it was decided.")
+@click.option("--evidence", "evidence_ids", multiple=True, type=int, metavar="ID", help="Cite evidence (repeatable).")
+@click.option("--correct", "correction", metavar="REASON", help="Correct an earlier resolution, saying why.")
+@pass_env
+def resolve(env: Env, q: str, outcome: str, known: str | None, note: str | None, evidence_ids: tuple[int, ...],
+            correction: str | None) -> None:
+    """Resolve question Q: yes, no, an option name, or annulled (editors only).
+
+    \b
+    Examples:
+      ledger resolve us-mali-minerals-deal yes --on 2027-06-02 --note "Signed in Bamako" --evidence 9
+      ledger resolve us-mali-minerals-deal no --correct "The June text was only an MoU"
+    """
+    if correction is not None and not correction.strip():
+        raise BadInput("--correct needs a reason")
+    done = env.ledger().resolve(
+        env.actor, q, outcome,
+        known_at=parse_instant(known, what="--on") if known else None,
+        note=note, evidence_ids=evidence_ids, correction=correction,
+    )
+    verb = "corrected" if correction else "resolved"
+    assert done.resolution is not None
+    click.echo(f"{verb} #{done.id} {done.slug}: {done.resolution.outcome} (known {when(done.resolution.known_at)})")
+
+
+COMMANDS = (forecast, evidence_group, resolve)

@@ -1,0 +1,1 @@
+"""Pure domain: value types, probability parsing, time rules, scoring maths. No I/O, no SQL."""

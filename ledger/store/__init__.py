@@ -1,0 +1,1 @@
+"""Storage: tables, engine set-up, the journal and the `Ledger` that every command goes through."""

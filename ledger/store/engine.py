@@ -1,0 +1,144 @@
+"""Engine set-up for SQLite and PostgreSQL, transactions, and database errors as `LedgerError`s.
+
+SQLite: WAL, foreign keys on, a busy timeout, and the driver's own transaction handling turned
+off so that writes start with `BEGIN IMMEDIATE` (they queue for the lock up front instead of
+failing half-way with "database is locked") while reads start a plain deferred `BEGIN` and never
+take the write lock. PostgreSQL: every write transaction first takes a transaction-level
+advisory lock, which serialises journal appends without needing UPDATE on any table.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+
+from ledger.core.errors import LedgerError, NotInitialised, SchemaOutOfDate, Unavailable
+from ledger.store.schema import SCHEMA_REVISION
+
+#: How long a writer waits for another writer's lock before giving up (seconds).
+BUSY_TIMEOUT_S = 60
+#: Key of the PostgreSQL advisory lock that serialises writers (any constant; "LEDGER" in ASCII).
+ADVISORY_LOCK_KEY = 0x4C4544474552
+
+
+def default_path() -> Path:
+    """The per-user SQLite file used when neither `--db` nor `LEDGER_DB` is given."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "ledger" / "ledger.db"
+
+
+def normalise_url(target: str | None) -> str:
+    """A SQLAlchemy URL from `--db`: a URL is kept, a plain path becomes `sqlite:///ABSPATH`."""
+    if not target:
+        return f"sqlite:///{default_path()}"
+    if "://" not in target:
+        return f"sqlite:///{Path(target).expanduser().resolve()}"
+    scheme, rest = target.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return target
+
+
+def display_url(url: str) -> str:
+    """The URL with any password masked, for messages and `ledger info`."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for memory databases and other backends."""
+    if not url.startswith("sqlite"):
+        return None
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - DBAPI objects
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("ledger_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for `url`, configured for this product's transaction rules."""
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+            _configure_sqlite(engine)
+        else:
+            engine = create_engine(url, connect_args={"connect_timeout": 10})
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise Unavailable(f"cannot use database URL {display_url(url)!r}: {exc}") from None
+    return engine
+
+
+def describe_db_error(exc: DBAPIError, url: str) -> LedgerError:
+    """Turn a database error into a one-line `LedgerError` a user can act on."""
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    lowered = message.lower()
+    where = display_url(url)
+    if "database is locked" in lowered or "database is busy" in lowered:
+        return Unavailable(
+            f"the ledger at {where} stayed locked by other writers for {BUSY_TIMEOUT_S} s; try again"
+        )
+    if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
+        return NotInitialised(f"no ledger schema at {where}; run `ledger init`")
+    if isinstance(exc, OperationalError):
+        return Unavailable(f"cannot use the database at {where}: {first}")
+    return LedgerError(f"database error at {where}: {first}")
+
+
+@contextmanager
+def translated(url: str) -> Iterator[None]:
+    """Re-raise database errors as `LedgerError`s naming the database."""
+    try:
+        yield
+    except DBAPIError as exc:
+        raise describe_db_error(exc, url) from None
+
+
+def read_revision(conn: Connection) -> str | None:
+    """The schema revision recorded by Alembic, or None when there is no ledger schema."""
+    try:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError as exc:
+        lowered = str(exc.orig).lower()
+        if "no such table" in lowered or "does not exist" in lowered:
+            return None
+        raise
+
+
+def check_revision(revision: str | None, url: str) -> None:
+    """Refuse to run on a missing or out-of-date schema (exit 1, never a silent migration)."""
+    if revision is None:
+        raise NotInitialised(f"no ledger at {display_url(url)}; create one with `ledger init`")
+    if revision != SCHEMA_REVISION:
+        raise SchemaOutOfDate(
+            f"the ledger at {display_url(url)} has schema revision {revision}, this version of "
+            f"ledger needs {SCHEMA_REVISION}; run `ledger db upgrade`"
+        )

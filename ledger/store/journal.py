@@ -1,0 +1,204 @@
+"""The append-only, hash-chained journal, and `verify`.
+
+Each entry's hash is SHA-256 over a canonical header `[seq, at, kind, actor, prev_hash]`
+(compact JSON), a newline, and the entry's payload text. The payload is canonical JSON
+(sorted keys, no spaces, UTF-8) holding every row the write inserted, table by table, with
+every column; `verify` re-walks the chain and then checks that every row of every domain table
+is exactly the one a journal entry describes: an edited value, a deleted row and a row inserted
+behind the ledger's back all show up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.engine import Connection
+
+from ledger.core.errors import BadInput, Tampered
+from ledger.core.model import Head
+from ledger.store.schema import DOMAIN_TABLES, journal
+
+GENESIS = "0" * 64
+
+
+def canonical(value: Any) -> str:
+    """The one serialisation that is hashed: sorted keys, compact, UTF-8, no NaN."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def entry_hash(seq: int, at: int, kind: str, actor: str, payload: str, prev_hash: str) -> str:
+    """SHA-256 hex of an entry, chained to the previous entry's hash."""
+    header = canonical([seq, at, kind, actor, prev_hash])
+    return hashlib.sha256(f"{header}\n{payload}".encode("utf-8")).hexdigest()
+
+
+def row_dict(table: Table, row: Any) -> dict[str, Any]:
+    """A row (mapping) as the plain dict the journal stores: every column, JSON values."""
+    mapping = row if isinstance(row, dict) else row._mapping
+    out = {}
+    for column in table.columns:
+        value = mapping.get(column.name)
+        if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
+            out[column.name] = value
+        else:  # pragma: no cover - every column type maps to a JSON scalar
+            out[column.name] = str(value)
+    return out
+
+
+def read_head(conn: Connection) -> Head:
+    """The last entry's sequence number and hash (0 and 64 zeros for an empty journal)."""
+    row = conn.execute(select(journal.c.seq, journal.c.hash).order_by(journal.c.seq.desc()).limit(1)).first()
+    return Head(0, GENESIS) if row is None else Head(row.seq, row.hash)
+
+
+class JournalWriter:
+    """Inserts domain rows and appends the entries that cover them, inside one transaction.
+
+    Rows inserted through `insert` are pending until `append` writes an entry describing them;
+    the owning transaction refuses to commit while any row is pending.
+    """
+
+    def __init__(self, conn: Connection, actor: str, at: int) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.at = at
+        self._pending: dict[str, list[dict[str, Any]]] = {}
+        self._head: Head | None = None
+
+    def insert(self, table: Table, **values: Any) -> dict[str, Any]:
+        """Insert one row and return it as the journal will record it (with its new id)."""
+        new_id = self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]
+        row = row_dict(table, {**values, "id": new_id})
+        self._pending.setdefault(table.name, []).append(row)
+        return row
+
+    @property
+    def pending(self) -> bool:
+        """True while some inserted row is not yet covered by an entry."""
+        return bool(self._pending)
+
+    def append(self, kind: str, actor: str | None = None, **summary: Any) -> Head:
+        """Append one entry covering every pending row, plus a summary of the write."""
+        payload = canonical({"rows": self._pending, **summary})
+        head = self._head or read_head(self.conn)
+        seq = head.seq + 1
+        who = actor or self.actor
+        digest = entry_hash(seq, self.at, kind, who, payload, head.hash)
+        self.conn.execute(
+            insert(journal).values(
+                seq=seq, at=self.at, kind=kind, actor=who, payload=payload, prev_hash=head.hash, hash=digest
+            )
+        )
+        self._pending = {}
+        self._head = Head(seq, digest)
+        return self._head
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What `verify` checked.
+
+    Attributes:
+        entries: journal entries walked.
+        rows: domain rows compared with the journal.
+        head: the last entry.
+    """
+
+    entries: int
+    rows: int
+    head: Head
+
+
+def parse_head(text: str) -> Head:
+    """Parse `SEQ:HASH` as quoted from a report or `ledger info`."""
+    seq, sep, digest = text.strip().partition(":")
+    digest = digest.lower()
+    if not sep or not seq.isascii() or not seq.isdigit() or len(digest) != 64 or not all(
+        c in "0123456789abcdef" for c in digest
+    ):
+        raise BadInput(f"--head: {text!r} is not SEQ:HASH (a sequence number and 64 hex digits)")
+    return Head(int(seq), digest)
+
+
+def _describe_difference(expected: dict[str, Any], actual: dict[str, Any]) -> str:
+    for name in sorted(set(expected) | set(actual)):
+        if expected.get(name) != actual.get(name) or type(expected.get(name)) is not type(actual.get(name)):
+            return f"{name} is {actual.get(name)!r}, the journal says {expected.get(name)!r}"
+    return "it differs from the journal"
+
+
+def verify(
+    conn: Connection, quoted: Head | None = None, progress: Callable[[int], None] | None = None
+) -> VerifyReport:
+    """Re-check the hash chain, the quoted head, and every domain row against the journal.
+
+    Raises:
+        Tampered: naming the first bad entry or row.
+    """
+    expected: dict[str, dict[int, tuple[int, dict[str, Any]]]] = {t.name: {} for t in DOMAIN_TABLES}
+    prev = GENESIS
+    seq = 0
+    quoted_seen = False
+    rows = conn.execute(select(journal).order_by(journal.c.seq))
+    for entry in rows:
+        seq += 1
+        if entry.seq != seq:
+            raise Tampered(f"journal entry {seq} is missing (the next entry is {entry.seq})")
+        if entry.prev_hash != prev:
+            raise Tampered(f"journal entry {seq}: its previous-hash does not match entry {seq - 1}")
+        digest = entry_hash(entry.seq, entry.at, entry.kind, entry.actor, entry.payload, entry.prev_hash)
+        if digest != entry.hash:
+            raise Tampered(f"journal entry {seq} ({entry.kind}): its hash does not match its contents")
+        if quoted is not None and seq == quoted.seq:
+            quoted_seen = True
+            if entry.hash != quoted.hash:
+                raise Tampered(
+                    f"journal entry {seq} now has hash {entry.hash}, not the quoted {quoted.hash}: "
+                    "history up to the quoted head was rewritten"
+                )
+        try:
+            payload = json.loads(entry.payload)
+        except ValueError:
+            raise Tampered(f"journal entry {seq}: its payload is not valid JSON") from None
+        for table_name, table_rows in payload.get("rows", {}).items():
+            bucket = expected.get(table_name)
+            if bucket is None:
+                raise Tampered(f"journal entry {seq} describes rows of an unknown table {table_name!r}")
+            for row in table_rows:
+                bucket[row["id"]] = (seq, row)
+        prev = entry.hash
+        if progress is not None:
+            progress(1)
+    if quoted is not None and not quoted_seen:
+        raise Tampered(f"journal entry {quoted.seq} (the quoted head) does not exist; the journal has {seq}")
+
+    checked = 0
+    for table in DOMAIN_TABLES:
+        bucket = expected[table.name]
+        for row in conn.execute(select(table).order_by(table.c.id)):
+            actual = row_dict(table, row)
+            found = bucket.pop(actual["id"], None)
+            if found is None:
+                raise Tampered(f"{table.name} row {actual['id']} is not in the journal (added behind the ledger's back)")
+            entry_seq, recorded = found
+            if recorded != actual or any(type(recorded.get(k)) is not type(v) for k, v in actual.items()):
+                raise Tampered(
+                    f"{table.name} row {actual['id']} differs from journal entry {entry_seq}: "
+                    + _describe_difference(recorded, actual)
+                )
+            checked += 1
+        if bucket:
+            missing_id = min(bucket)
+            raise Tampered(
+                f"{table.name} row {missing_id}, recorded in journal entry {bucket[missing_id][0]}, is missing (deleted)"
+            )
+    return VerifyReport(entries=seq, rows=checked, head=Head(seq, prev))
+
+
+def count_entries(conn: Connection) -> int:
+    """How many entries the journal holds."""
+    return conn.execute(select(func.count()).select_from(journal)).scalar_one()
