@@ -158,4 +158,3 @@ def verify(env: Env, quoted: str | None) -> None:
     note(f"checked {report.rows} rows against the journal{extra}")
 
 
-COMMANDS = (init, info, db, verify)

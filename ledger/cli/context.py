@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
-import json
 import sys
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 import click
@@ -16,7 +13,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ledger.store.ledger import Ledger
 
 
-@dataclass
 class Env:
     """Global options, resolved lazily so that `--help` never touches the database.
 
@@ -25,15 +21,18 @@ class Env:
         as_handle: `--as` / `LEDGER_ANALYST`, or None for the OS login name.
     """
 
-    db: str | None
-    as_handle: str | None
-    _ledger: "Ledger | None" = field(default=None, repr=False)
+    def __init__(self, db: str | None, as_handle: str | None) -> None:
+        self.db = db
+        self.as_handle = as_handle
+        self._ledger: "Ledger | None" = None
 
     @property
     def actor(self) -> str:
         """The acting analyst's handle."""
         if self.as_handle is not None:
             return self.as_handle
+        import getpass
+
         try:
             return getpass.getuser()
         except (KeyError, OSError):
@@ -64,6 +63,8 @@ def json_option(func: Callable) -> Callable:
 
 def emit_json(value: Any) -> None:
     """Print a JSON document on stdout."""
+    import json
+
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 

@@ -134,4 +134,3 @@ def resolve(env: Env, q: str, outcome: str, known: str | None, note: str | None,
     click.echo(f"{verb} #{done.id} {done.slug}: {done.resolution.outcome} (known {when(done.resolution.known_at)})")
 
 
-COMMANDS = (forecast, evidence_group, resolve)

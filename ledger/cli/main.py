@@ -1,16 +1,48 @@
-"""The `ledger` command group: global options, error handling, and the command table."""
+"""The `ledger` command group: global options, error handling, and the command table.
+
+Commands are loaded lazily from the table below, so `ledger --help` imports click and nothing
+heavy; a test keeps each one-line summary equal to its command's own help.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from ledger import __version__
-from ledger.cli.context import Env
 from ledger.core.errors import LedgerError
+
+#: name -> (module, attribute, one-line summary shown by `ledger --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("ledger.cli.admin", "init", "Create the ledger, or upgrade its schema to this version."),
+    "info": ("ledger.cli.admin", "info", "Where the ledger is, its schema revision, counts and journal head."),
+    "db": ("ledger.cli.admin", "db", "Schema revisions: upgrade, downgrade, current."),
+    "verify": ("ledger.cli.admin", "verify", "Re-check the journal's hash chain and every row against it."),
+    "analyst": ("ledger.cli.people", "analyst", "Analysts and editors."),
+    "scenario": ("ledger.cli.questions", "scenario", "Scenarios: the narratives whose predicted trends become questions."),
+    "question": ("ledger.cli.questions", "question", "Questions: tracked forecast targets with resolution criteria."),
+    "forecast": ("ledger.cli.entries", "forecast", "Record your forecast on question Q now."),
+    "evidence": ("ledger.cli.entries", "evidence_group", "Evidence: what was observed, linked to questions with a stance."),
+    "resolve": ("ledger.cli.entries", "resolve", "Resolve question Q: yes, no, an option name, or annulled (editors only)."),
+}
 
 
 class LedgerGroup(click.Group):
-    """A group that turns `LedgerError`s into one line on stderr and their exit code."""
+    """Loads commands on demand and turns `LedgerError`s into one line on stderr and their exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        spec = COMMANDS.get(name)
+        if spec is None:
+            return None
+        return getattr(importlib.import_module(spec[0]), spec[1])
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, summary) for name, (_, _, summary) in COMMANDS.items()])
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
         try:
@@ -44,25 +76,17 @@ def cli(ctx: click.Context, db: str | None, as_handle: str | None) -> None:
     Example session:
       ledger init
       ledger scenario add sahel-2026 --title "US re-engagement with the Sahel"
-      ledger question add --scenario sahel-2026 --title "Will the US and Mali sign a
-          minerals agreement by 2027?" --criteria "Yes if ..." --closes 2027-12-31
-      ledger forecast will-the-us-and-mali-sign-a-minerals-agreement-by-2027 likely
+      ledger question add --scenario sahel-2026 --slug us-mali-minerals-deal \\
+          --title "Will the US and Mali sign a minerals agreement by 2027?" \\
+          --criteria "Yes if both governments announce a signed agreement." --closes 2027-12-31
+      ledger forecast us-mali-minerals-deal likely --why "Envoy visits"
       ledger verify
     """
+    from ledger.cli.context import Env
+
     env = Env(db=db, as_handle=as_handle)
     ctx.obj = env
     ctx.call_on_close(env.close)
-
-
-def _register() -> None:
-    from ledger.cli import admin, entries, people, questions
-
-    for module in (admin, people, questions, entries):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

@@ -78,4 +78,3 @@ def analyst_deactivate(env: Env, handle: str) -> None:
     click.echo(f"deactivated {changed.handle!r}")
 
 
-COMMANDS = (analyst,)

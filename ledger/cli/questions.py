@@ -203,4 +203,3 @@ def question_show(env: Env, q: str, as_json: bool) -> None:
         click.echo(f"\n{label} {r.outcome} · known {when(r.known_at)} · by {r.by}" + (f" · {r.note}" if r.note else ""))
 
 
-COMMANDS = (scenario, question)
