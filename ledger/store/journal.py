@@ -140,6 +140,7 @@ def verify(
         Tampered: naming the first bad entry or row.
     """
     expected: dict[str, dict[int, tuple[int, dict[str, Any]]]] = {t.name: {} for t in DOMAIN_TABLES}
+    batches: dict[str, list[tuple[int, int, int, str, int]]] = {t.name: [] for t in DOMAIN_TABLES}
     prev = GENESIS
     seq = 0
     quoted_seen = False
@@ -170,6 +171,10 @@ def verify(
                 raise Tampered(f"journal entry {seq} describes rows of an unknown table {table_name!r}")
             for row in table_rows:
                 bucket[row["id"]] = (seq, row)
+        for table_name, batch in payload.get("batches", {}).items():
+            if table_name not in batches:
+                raise Tampered(f"journal entry {seq} describes rows of an unknown table {table_name!r}")
+            batches[table_name].append((batch["first_id"], batch["last_id"], batch["count"], batch["sha256"], seq))
         prev = entry.hash
         if progress is not None:
             progress(1)
@@ -178,25 +183,74 @@ def verify(
 
     checked = 0
     for table in DOMAIN_TABLES:
-        bucket = expected[table.name]
-        for row in conn.execute(select(table).order_by(table.c.id)):
-            actual = row_dict(table, row)
-            found = bucket.pop(actual["id"], None)
-            if found is None:
-                raise Tampered(f"{table.name} row {actual['id']} is not in the journal (added behind the ledger's back)")
-            entry_seq, recorded = found
-            if recorded != actual or any(type(recorded.get(k)) is not type(v) for k, v in actual.items()):
-                raise Tampered(
-                    f"{table.name} row {actual['id']} differs from journal entry {entry_seq}: "
-                    + _describe_difference(recorded, actual)
-                )
-            checked += 1
-        if bucket:
-            missing_id = min(bucket)
-            raise Tampered(
-                f"{table.name} row {missing_id}, recorded in journal entry {bucket[missing_id][0]}, is missing (deleted)"
-            )
+        checked += _check_table(conn, table, expected[table.name], sorted(batches[table.name]))
     return VerifyReport(entries=seq, rows=checked, head=Head(seq, prev))
+
+
+def batch_line(values: Any) -> str:
+    """One row's canonical line for batch digests: its values in column order, as compact JSON."""
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+class _BatchCheck:
+    """Accumulates the rows of one batch (an import's id range) and compares its digest."""
+
+    def __init__(self, table: str, first: int, last: int, count: int, sha: str, seq: int) -> None:
+        self.table, self.first, self.last, self.count, self.sha, self.seq = table, first, last, count, sha, seq
+        self.digest = hashlib.sha256()
+        self.seen = 0
+
+    def add(self, values: Any) -> None:
+        self.digest.update(batch_line(values).encode("utf-8"))
+        self.digest.update(b"\n")
+        self.seen += 1
+
+    def close(self) -> None:
+        where = f"{self.table} rows {self.first}-{self.last} (imported by journal entry {self.seq})"
+        if self.seen < self.count:
+            raise Tampered(f"{where}: {self.count - self.seen} row(s) missing (deleted)")
+        if self.seen > self.count:
+            raise Tampered(f"{where}: {self.seen - self.count} row(s) added behind the ledger's back")
+        if self.digest.hexdigest() != self.sha:
+            raise Tampered(f"{where}: a value differs from what was imported")
+
+
+def _check_table(
+    conn: Connection, table: Table, bucket: dict[int, tuple[int, dict[str, Any]]],
+    ranges: list[tuple[int, int, int, str, int]],
+) -> int:
+    """Compare every row of `table` with the journal; returns how many rows were checked."""
+    checks = [_BatchCheck(table.name, *r) for r in ranges]
+    current = 0
+    checked = 0
+    for row in conn.execute(select(table).order_by(table.c.id)):
+        row_id = row.id
+        while current < len(checks) and checks[current].last < row_id:
+            checks[current].close()
+            current += 1
+        if current < len(checks) and checks[current].first <= row_id:
+            checks[current].add(tuple(row))
+            checked += 1
+            continue
+        actual = row_dict(table, row)
+        found = bucket.pop(row_id, None)
+        if found is None:
+            raise Tampered(f"{table.name} row {row_id} is not in the journal (added behind the ledger's back)")
+        entry_seq, recorded = found
+        if recorded != actual or any(type(recorded.get(k)) is not type(v) for k, v in actual.items()):
+            raise Tampered(
+                f"{table.name} row {row_id} differs from journal entry {entry_seq}: "
+                + _describe_difference(recorded, actual)
+            )
+        checked += 1
+    for check in checks[current:]:
+        check.close()
+    if bucket:
+        missing_id = min(bucket)
+        raise Tampered(
+            f"{table.name} row {missing_id}, recorded in journal entry {bucket[missing_id][0]}, is missing (deleted)"
+        )
+    return checked
 
 
 def count_entries(conn: Connection) -> int:

@@ -207,10 +207,13 @@ class Ledger:
     # -- analysts -------------------------------------------------------------------------
 
     def analysts(self) -> list[Analyst]:
-        """Every analyst, by handle."""
+        """Every analyst, by handle (code-point order)."""
         with self.reading() as conn:
-            rows = conn.execute(_analyst_query().order_by(analysts.c.handle)).all()
-        return sorted((_analyst(r) for r in rows), key=lambda a: a.handle)
+            return sorted(self.analysts_in(conn), key=lambda a: a.handle)
+
+    def analysts_in(self, conn: Connection) -> list[Analyst]:
+        """Every analyst, in registration order."""
+        return [_analyst(r) for r in conn.execute(_analyst_query().order_by(analysts.c.id))]
 
     def _find_analyst(self, conn: Connection, handle: str) -> Analyst:
         row = conn.execute(_analyst_query().where(analysts.c.handle == handle)).first()
@@ -310,14 +313,22 @@ class Ledger:
     def scenarios(self) -> list[Scenario]:
         """Every scenario with its number of questions, by slug."""
         with self.reading() as conn:
-            n = (
-                select(func.count())
-                .select_from(questions)
-                .where(questions.c.scenario_id == scenarios.c.id)
-                .scalar_subquery()
-            )
-            rows = conn.execute(select(scenarios, n.label("n")).order_by(scenarios.c.slug)).all()
+            return sorted(self.scenarios_in(conn), key=lambda sc: sc.slug)
+
+    def scenarios_in(self, conn: Connection) -> list[Scenario]:
+        """Every scenario with its number of questions, in recording order."""
+        n = (
+            select(func.count())
+            .select_from(questions)
+            .where(questions.c.scenario_id == scenarios.c.id)
+            .scalar_subquery()
+        )
+        rows = conn.execute(select(scenarios, n.label("n")).order_by(scenarios.c.id)).all()
         return [_scenario(r._mapping, r.n) for r in rows]
+
+    def questions_in(self, conn: Connection) -> list[Question]:
+        """Every question with dates in force and resolution, in recording order."""
+        return self._load_questions(conn, None)
 
     def scenario(self, slug: str) -> Scenario:
         """One scenario by slug."""

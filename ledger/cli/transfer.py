@@ -1,0 +1,113 @@
+"""Import and export (SPEC 7)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ledger.cli.context import Env, note, pass_env
+from ledger.core.errors import BadInput
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+
+
+def _fingerprint(path: Path) -> tuple[str, int]:
+    """SHA-256 of the file and its number of lines, in one streaming pass."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    lines = 0
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            lines += block.count(b"\n")
+    return digest.hexdigest(), lines
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), help="Default: from the file's extension.")
+@click.option("--scenario", metavar="SLUG", help="Put the imported questions in this scenario.")
+@pass_env
+def import_(env: Env, file: Path, fmt: str | None, scenario: str | None) -> None:
+    """Import history from FILE, all or nothing (editors only).
+
+    Every problem is listed with its line number and nothing is written; a file imported before
+    (same SHA-256) adds nothing.
+
+    \b
+    Examples:
+      ledger import history.csv --scenario sahel-2026
+      ledger import backup.jsonl
+    """
+    from ledger.store.bulk import already_imported, apply_plan
+
+    fmt = fmt or FORMATS.get(file.suffix.lower())
+    if fmt is None:
+        raise BadInput(f"{file}: cannot tell the format from the extension; add --format jsonl or --format csv")
+    ledger = env.ledger()
+    sha, lines = _fingerprint(file)
+    if already_imported(ledger, sha):
+        click.echo(f"already imported: {file.name} (sha256 {sha[:12]}…); nothing added")
+        return
+    try:
+        with file.open(encoding="utf-8", newline="") as stream, click.progressbar(
+            length=max(lines, 1), label=f"reading {file.name}", file=sys.stderr
+        ) as bar:
+            if fmt == "csv":
+                from ledger.io.csv_import import read_csv
+
+                plan = read_csv(stream, file.name, scenario=scenario, progress=bar.update)
+            else:
+                from ledger.io.jsonl import read_jsonl
+
+                plan = read_jsonl(stream, file.name, scenario=scenario, progress=bar.update)
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{file.name}: not UTF-8 text (byte {exc.start})") from None
+    with click.progressbar(length=max(len(plan.forecasts), 1), label="writing", file=sys.stderr) as bar:
+        result = apply_plan(ledger, env.actor, plan, source=file.name, sha256=sha, fmt=fmt, progress=bar.update)
+    if result.already:
+        click.echo(f"already imported: {file.name} (sha256 {sha[:12]}…); nothing added")
+        return
+    counts = ", ".join(f"{n} {kind}" for kind, n in result.counts.items() if n)
+    click.echo(f"imported {file.name}: {counts or 'nothing new'}; head {result.head}")
+    for warning in result.warnings:
+        note(f"warning: {warning}")
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@pass_env
+def export(env: Env, fmt: str, out: Path | None) -> None:
+    """Export the whole ledger (jsonl: everything; csv: one row per yes/no forecast).
+
+    \b
+    Examples:
+      ledger export --out backup.jsonl
+      ledger export --format csv --out forecasts.csv
+    """
+    from ledger.store.bulk import Snapshot
+
+    ledger = env.ledger()
+    stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        with ledger.reading() as conn:
+            snapshot = Snapshot(ledger, conn)
+            if fmt == "jsonl":
+                from ledger.io.jsonl import export_lines, write_jsonl
+
+                n = write_jsonl(export_lines(snapshot), stream)
+            else:
+                from ledger.io.csv_export import write_csv
+
+                n, skipped = write_csv(snapshot, stream)
+                if skipped:
+                    note(f"warning: {skipped} forecast(s) on choice questions are not expressible in csv; use jsonl")
+    finally:
+        if out:
+            stream.close()
+    if out:
+        note(f"wrote {n} {'lines' if fmt == 'jsonl' else 'rows'} to {out}")

@@ -1,0 +1,191 @@
+"""What an import file says, validated and ready to write: the `ImportPlan`.
+
+Parsers in `ledger.io` read files into a plan (checking everything a file can get wrong by
+itself, with line numbers); `ledger.store.bulk` checks the plan against the ledger and writes it
+in one transaction. Forecasts are kept column-wise so that a million rows stay a handful of
+lists rather than a million objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ledger.core.errors import BadInput
+
+#: How many problems an import error message lists before summarising the rest.
+MAX_LISTED_PROBLEMS = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an import file.
+
+    Attributes:
+        line: 1-based line number in the file (the header is line 1 of a CSV).
+        message: what is wrong, naming the value.
+    """
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class ImportRefused(BadInput):
+    """An import file has problems; nothing was written. Lists every problem by line."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: p.line)
+        shown = "\n".join(f"  {p}" for p in self.problems[:MAX_LISTED_PROBLEMS])
+        more = len(self.problems) - MAX_LISTED_PROBLEMS
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(f"{source}: {len(self.problems)} problem(s), nothing imported:\n{shown}{tail}")
+
+
+@dataclass
+class PlanAnalyst:
+    """An analyst declared by the file, or named by a row and not declared."""
+
+    line: int
+    handle: str
+    name: str | None = None
+    role: str = "analyst"
+
+
+@dataclass
+class PlanScenario:
+    """A scenario line."""
+
+    line: int
+    slug: str
+    title: str
+    summary: str | None = None
+    source_title: str | None = None
+    source_publisher: str | None = None
+    source_url: str | None = None
+    source_published: str | None = None
+
+
+@dataclass
+class PlanQuestion:
+    """A question line (or the question columns of a CSV row)."""
+
+    line: int
+    slug: str
+    title: str
+    kind: str
+    options: tuple[str, ...]
+    criteria: str
+    opens_at: int
+    closes_at: int
+    resolves_by: int
+    scenario: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass
+class PlanEvidence:
+    """An evidence line; `key` is the file's id, which forecasts cite."""
+
+    line: int
+    key: int
+    analyst: str
+    logged_at: int
+    summary: str
+    observed_on: str | None = None
+    source: str | None = None
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class PlanResolution:
+    """A resolution line (or a CSV question's outcome)."""
+
+    line: int
+    question: str
+    outcome: str
+    known_at: int
+    recorded_by: str | None = None
+    note: str | None = None
+    correction: str | None = None
+
+
+@dataclass
+class PlanForecasts:
+    """Forecasts column-wise, in file order (which is recording order).
+
+    Attributes:
+        line: file line of each forecast.
+        question: question slug of each.
+        analyst: handle of each.
+        made_at: instant of each.
+        p: P(yes) for binary forecasts, None for choice.
+        probs: option -> probability for choice forecasts (ordered and normalised when written),
+            None for binary.
+        rationale: text or None.
+        evidence: cited evidence keys (file ids), possibly empty.
+    """
+
+    line: list[int] = field(default_factory=list)
+    question: list[str] = field(default_factory=list)
+    analyst: list[str] = field(default_factory=list)
+    made_at: list[int] = field(default_factory=list)
+    p: list[float | None] = field(default_factory=list)
+    probs: list[dict[str, float] | None] = field(default_factory=list)
+    rationale: list[str | None] = field(default_factory=list)
+    evidence: list[tuple[int, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+    def add(self, line: int, question: str, analyst: str, made_at: int, p: float | None,
+            probs: dict[str, float] | None, rationale: str | None = None, evidence: tuple[int, ...] = ()) -> None:
+        """Append one forecast."""
+        self.line.append(line)
+        self.question.append(question)
+        self.analyst.append(analyst)
+        self.made_at.append(made_at)
+        self.p.append(p)
+        self.probs.append(probs)
+        self.rationale.append(rationale)
+        self.evidence.append(evidence)
+
+
+@dataclass
+class ImportPlan:
+    """Everything a file adds, in file order within each kind.
+
+    Attributes:
+        analysts: declared or implied analysts, first mention first.
+        scenarios, questions, evidence, resolutions: in file order.
+        forecasts: column-wise forecasts.
+        warnings: odd but valid data, summarised after the import.
+    """
+
+    analysts: list[PlanAnalyst] = field(default_factory=list)
+    scenarios: list[PlanScenario] = field(default_factory=list)
+    questions: list[PlanQuestion] = field(default_factory=list)
+    evidence: list[PlanEvidence] = field(default_factory=list)
+    forecasts: PlanForecasts = field(default_factory=PlanForecasts)
+    resolutions: list[PlanResolution] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalise(values: list[float], what: str) -> tuple[float, ...]:
+    """Choice probabilities summing to 1 within 0.005, scaled to sum to 1.
+
+    Values already summing to 1 within 1e-12 are kept as they are, so an exported ledger
+    imports back to the very same numbers.
+
+    Raises:
+        BadInput: outside the 0.005 tolerance.
+    """
+    import math
+
+    total = math.fsum(values)
+    if abs(total - 1.0) > 0.005:
+        raise BadInput(f"{what} sum to {total * 100:.6g}%, not 100%")
+    if abs(total - 1.0) <= 1e-12:
+        return tuple(values)
+    return tuple(v / total for v in values)

@@ -1,0 +1,1 @@
+"""File formats: import and export (jsonl, csv), scenario files, article drafting."""

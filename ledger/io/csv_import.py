@@ -1,0 +1,224 @@
+"""The flat one-row-per-forecast CSV used by public forecasting datasets (SPEC 7).
+
+Each row carries its question's columns; the first row of a question defines it and every later
+row must agree. Problems are collected with their line numbers and reported together.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import datetime
+from typing import Callable, TextIO
+
+from ledger.core import validate
+from ledger.core.bulk import ImportPlan, ImportRefused, PlanAnalyst, PlanQuestion, PlanResolution, Problem
+from ledger.core.errors import BadInput
+from ledger.core.timeutil import parse_instant, to_us
+
+REQUIRED = ("question_id", "user_id", "probability", "timestamp", "open_time", "close_time")
+#: Stop collecting after this many problems (the count goes on).
+PROBLEM_CAP = 1000
+
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
+
+
+def _number(text: str, what: str) -> float:
+    raw = text.strip()
+    if not _NUMBER.fullmatch(raw):
+        raise BadInput(f"{what} {text!r} is not a number")
+    return float(raw)
+
+
+def _moment(text: str, what: str) -> int:
+    """A timestamp column: ISO 8601 or `2008-07-15 14:03:29+00:00`; naive = UTC."""
+    raw = text.strip()
+    if len(raw) > 10 and raw.isascii():
+        try:
+            return to_us(datetime.fromisoformat(raw))
+        except ValueError:
+            pass
+    return parse_instant(raw, what=what)
+
+
+class _Cached:
+    """Parse repeated question-level values once."""
+
+    def __init__(self) -> None:
+        self.moments: dict[tuple[str, bool], int] = {}
+
+    def instant(self, text: str, what: str, deadline: bool = False) -> int:
+        key = (text, deadline)
+        found = self.moments.get(key)
+        if found is None:
+            found = parse_instant(text, deadline=deadline, what=what) if deadline else _moment(text, what)
+            self.moments[key] = found
+        return found
+
+
+def _outcome(text: str) -> int | None:
+    raw = text.strip()
+    if not raw:
+        return None
+    value = _number(raw, "outcome")
+    if value not in (1.0, 0.0, -1.0):
+        raise BadInput(f"outcome {text!r}: use 1 (yes), 0 (no), -1 (annulled) or leave it empty")
+    return int(value)
+
+
+def read_csv(
+    stream: TextIO,
+    source: str,
+    *,
+    scenario: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportPlan:
+    """Parse a CSV stream into an `ImportPlan`.
+
+    Args:
+        stream: the open file (text, newline="").
+        source: the file's name, for messages and default criteria.
+        scenario: slug of the scenario every question joins, or None.
+        progress: called with the number of rows read since the last call.
+
+    Raises:
+        ImportRefused: every problem, by line.
+    """
+    reader = csv.reader(stream)
+    header = next(reader, None)
+    if header is None:
+        raise ImportRefused(source, [Problem(1, "the file is empty")])
+    col = {name.strip().lstrip("\ufeff"): i for i, name in enumerate(header)}
+    missing = [c for c in REQUIRED if c not in col]
+    if missing:
+        raise ImportRefused(source, [Problem(1, "missing required column(s): " + ", ".join(missing))])
+
+    i_q, i_u, i_p, i_t = col["question_id"], col["user_id"], col["probability"], col["timestamp"]
+    i_open, i_close = col["open_time"], col["close_time"]
+    i_opt, i_out, i_res = col.get("answer_option"), col.get("outcome"), col.get("resolve_time")
+    i_title, i_status, i_crit = col.get("q_title"), col.get("q_status"), col.get("criteria")
+    question_cols = [i for i in (i_title, i_open, i_close, i_out, i_res, i_status, i_crit) if i is not None]
+    width = len(header)
+
+    plan = ImportPlan()
+    problems: list[Problem] = []
+    n_problems = 0
+    cache = _Cached()
+    questions: dict[str, tuple[tuple[str, ...], int, PlanQuestion]] = {}  # slug -> (raw cols, line, question)
+    handles: set[str] = set()
+    forecasts = plan.forecasts
+    after_close = after_known = 0
+    known_at: dict[str, int] = {}
+    default_criteria = f"Imported from {source} without resolution criteria."
+
+    def problem(line: int, message: str) -> None:
+        nonlocal n_problems
+        n_problems += 1
+        if len(problems) < PROBLEM_CAP:
+            problems.append(Problem(line, message))
+
+    def new_question(line: int, slug: str, row: list[str]) -> PlanQuestion | None:
+        try:
+            validate.text(slug, what="question_id", required=True, single_line=True)
+            if len(slug) > 200:
+                raise BadInput(f"question_id {slug[:20]!r}...: longer than 200 characters")
+            opens = cache.instant(row[i_open], "open_time")
+            closes = cache.instant(row[i_close], "close_time", deadline=True)
+            outcome = _outcome(row[i_out]) if i_out is not None else None
+            status = row[i_status].strip().lower() if i_status is not None else ""
+            resolved_at = row[i_res].strip() if i_res is not None else ""
+            title = row[i_title] if i_title is not None and row[i_title].strip() else f"Question {slug}"
+            validate.text(title, what="q_title", single_line=False)
+            criteria = row[i_crit] if i_crit is not None and row[i_crit].strip() else default_criteria
+        except BadInput as exc:
+            problem(line, str(exc))
+            return None
+        question = PlanQuestion(line, slug, title, "binary", (), criteria, opens, closes, closes, scenario, ())
+        plan.questions.append(question)
+        if outcome == -1 or status == "ambiguous":
+            when = cache.instant(resolved_at, "resolve_time") if resolved_at else closes
+            plan.resolutions.append(PlanResolution(line, slug, "annulled", when))
+        elif outcome is not None:
+            if not resolved_at:
+                problem(line, f"question {slug!r} has outcome {row[i_out].strip()} but no resolve_time")
+                return question
+            try:
+                when = cache.instant(resolved_at, "resolve_time")
+            except BadInput as exc:
+                problem(line, str(exc))
+                return question
+            plan.resolutions.append(PlanResolution(line, slug, "yes" if outcome == 1 else "no", when))
+            known_at[slug] = when
+        return question
+
+    read = 0
+    for row in reader:
+        line = reader.line_num
+        read += 1
+        if progress is not None and read % 10_000 == 0:
+            progress(10_000)
+        if not row:
+            continue
+        if len(row) < width:
+            problem(line, f"{len(row)} columns, the header has {width}")
+            continue
+        slug = row[i_q]
+        raw = tuple(row[i] for i in question_cols)
+        known = questions.get(slug)
+        if known is None:
+            question = new_question(line, slug, row)
+            if question is None:
+                continue
+            questions[slug] = (raw, line, question)
+        else:
+            first_raw, first_line, question = known
+            if raw != first_raw:
+                problem(line, f"disagrees with line {first_line} about question {slug!r} "
+                              "(title, open, close, outcome, resolve time, status or criteria)")
+                continue
+        handle = row[i_u]
+        if handle not in handles:
+            try:
+                validate.handle(handle)
+            except BadInput as exc:
+                problem(line, f"user_id: {exc}")
+                continue
+            handles.add(handle)
+            plan.analysts.append(PlanAnalyst(line, handle))
+        try:
+            p = _number(row[i_p], "probability")
+            if not 0.0 <= p <= 1.0:
+                raise BadInput(f"probability {row[i_p].strip()} is outside 0-1")
+            option = 1.0 if i_opt is None or not row[i_opt].strip() else _number(row[i_opt], "answer_option")
+            if option == 0.0:
+                p = 1.0 - p
+            elif option != 1.0:
+                raise BadInput(f"answer_option {row[i_opt].strip()!r}: only 1 (yes) or 0 (no)")
+            made = _moment(row[i_t], "timestamp")
+        except BadInput as exc:
+            problem(line, str(exc))
+            continue
+        if made < question.opens_at:
+            problem(line, f"forecast at {row[i_t].strip()} is before question {slug!r} opens ({row[i_open].strip()})")
+            continue
+        if made >= question.closes_at:
+            after_close += 1
+        if slug in known_at and made >= known_at[slug]:
+            after_known += 1
+        forecasts.add(line, slug, handle, made, p, None)
+    if progress is not None:
+        progress(read % 10_000)
+
+    if n_problems:
+        extra = n_problems - len(problems)
+        if extra > 0:
+            problems.append(Problem(reader.line_num + 1, f"... {extra} further problem(s) not listed"))
+        raise ImportRefused(source, problems)
+    backwards = sum(1 for q in plan.questions if q.closes_at <= q.opens_at)
+    if backwards:
+        plan.warnings.append(f"{backwards} question(s) close before they open (imported, never scored)")
+    if after_close:
+        plan.warnings.append(f"{after_close} forecast(s) made at or after their question closed (kept, not scored)")
+    if after_known:
+        plan.warnings.append(f"{after_known} forecast(s) made after the outcome was known (kept, not scored)")
+    return plan

@@ -1,0 +1,320 @@
+"""The native JSON-lines format (SPEC 7): one object per line, each with a "type", referenced
+things before the lines that use them. Export writes every field; import accepts lines with only
+the required ones."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Callable, Iterable, Iterator, TextIO
+
+from ledger.core import validate
+from ledger.core.bulk import (
+    ImportPlan,
+    ImportRefused,
+    PlanAnalyst,
+    PlanEvidence,
+    PlanQuestion,
+    PlanResolution,
+    PlanScenario,
+    Problem,
+    normalise,
+)
+from ledger.core.errors import BadInput
+from ledger.core.model import ANNULLED, ROLES, STANCES
+from ledger.core.timeutil import format_instant, parse_day, parse_instant
+
+PROBLEM_CAP = 1000
+
+
+class _Line:
+    """Typed access to one JSON object's fields, raising `BadInput` naming the field."""
+
+    def __init__(self, obj: dict[str, Any]) -> None:
+        self.obj = obj
+
+    def text(self, key: str, *, required: bool = False, single_line: bool = False) -> str | None:
+        value = self.obj.get(key)
+        if value is None:
+            if required:
+                raise BadInput(f'"{key}" is required')
+            return None
+        if not isinstance(value, str):
+            raise BadInput(f'"{key}" must be a string, not {json.dumps(value)[:40]}')
+        return validate.text(value, what=f'"{key}"', required=required, single_line=single_line)
+
+    def instant(self, key: str, *, required: bool = True, deadline: bool = False) -> int | None:
+        value = self.text(key, required=required)
+        return None if value is None else parse_instant(value, deadline=deadline, what=f'"{key}"')
+
+    def prob(self, value: Any, what: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise BadInput(f"{what} {json.dumps(value)[:40]} is not a number")
+        if not 0.0 <= value <= 1.0:
+            raise BadInput(f"{what} {value!r} is outside 0-1")
+        return float(value)
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.obj.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise BadInput(f'"{key}" must be a list of strings')
+        return tuple(value)
+
+
+def check_choice(options: tuple[str, ...], values: dict[str, float], slug: str) -> tuple[float, ...]:
+    """Choice probabilities in option order, normalised; they must name exactly the options."""
+    if set(values) != set(options):
+        raise BadInput(f'"probabilities" must cover exactly the options of {slug!r}: ' + ", ".join(options))
+    return normalise([values[o] for o in options], "probabilities")
+
+
+def read_jsonl(
+    stream: TextIO,
+    source: str,
+    *,
+    scenario: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportPlan:
+    """Parse a JSON-lines stream into an `ImportPlan`.
+
+    Args:
+        stream: the open file.
+        source: its name, for messages.
+        scenario: slug of a scenario for questions that name none, or None.
+        progress: called with the number of lines read since the last call.
+
+    Raises:
+        ImportRefused: every problem, by line.
+    """
+    plan = ImportPlan()
+    problems: list[Problem] = []
+    analysts: dict[str, PlanAnalyst] = {}
+    questions: dict[str, PlanQuestion] = {}
+    scenarios: set[str] = set()
+    evidence_keys: set[int] = set()
+    resolved: set[str] = set()
+    after_close = 0
+
+    def need_question(slug: str) -> PlanQuestion | None:
+        # Questions already in the ledger are checked when the plan is written.
+        return questions.get(slug)
+
+    def mention(handle: str, line: int) -> None:
+        if handle not in analysts:
+            validate.handle(handle)
+            analysts[handle] = PlanAnalyst(line, handle)
+            plan.analysts.append(analysts[handle])
+
+    lineno = 0
+    for lineno, raw in enumerate(stream, start=1):
+        if progress is not None and lineno % 10_000 == 0:
+            progress(10_000)
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except ValueError as exc:
+            problems.append(Problem(lineno, f"not valid JSON ({exc.msg})"))
+            continue
+        if not isinstance(obj, dict):
+            problems.append(Problem(lineno, "each line must be a JSON object"))
+            continue
+        f = _Line(obj)
+        kind = obj.get("type")
+        try:
+            if kind == "analyst":
+                handle = validate.handle(f.text("handle", required=True))
+                if handle in analysts:
+                    raise BadInput(f"analyst {handle!r} is declared twice or after first use")
+                role = f.text("role") or "analyst"
+                if role not in ROLES:
+                    raise BadInput(f'"role" {role!r}: use analyst or editor')
+                analysts[handle] = PlanAnalyst(lineno, handle, f.text("name", single_line=True), role)
+                plan.analysts.append(analysts[handle])
+            elif kind == "scenario":
+                slug = validate.slug(f.text("slug", required=True), what="scenario slug")
+                if slug in scenarios:
+                    raise BadInput(f"scenario {slug!r} appears twice")
+                source_obj = obj.get("source") or {}
+                if not isinstance(source_obj, dict):
+                    raise BadInput('"source" must be an object')
+                src = _Line(source_obj)
+                published = src.text("published")
+                plan.scenarios.append(PlanScenario(
+                    lineno, slug, f.text("title", required=True, single_line=True), f.text("summary"),
+                    src.text("title", single_line=True), src.text("publisher", single_line=True),
+                    src.text("url", single_line=True), parse_day(published, what='"published"') if published else None,
+                ))
+                scenarios.add(slug)
+            elif kind == "question":
+                slug = f.text("slug", required=True, single_line=True)
+                if slug in questions:
+                    raise BadInput(f"question {slug!r} appears twice")
+                qkind = f.text("kind") or "binary"
+                options = f.strings("options")
+                if qkind == "binary":
+                    if options:
+                        raise BadInput('a binary question takes no "options"')
+                elif qkind == "choice":
+                    if len(options) < 2 or len(set(options)) != len(options):
+                        raise BadInput('a choice question needs two or more distinct "options"')
+                    if ANNULLED in options:
+                        raise BadInput("'annulled' cannot be an option name")
+                else:
+                    raise BadInput(f'"kind" {qkind!r}: use binary or choice')
+                criteria = f.text("criteria", required=True)
+                opens = f.instant("opens_at")
+                closes = f.instant("closes_at", deadline=True)
+                due = f.instant("resolves_by", required=False, deadline=True)
+                question = PlanQuestion(
+                    lineno, slug, f.text("title", required=True), qkind, options, criteria, opens, closes,
+                    closes if due is None else due, f.text("scenario") or scenario,
+                    tuple(sorted({validate.tag(t) for t in f.strings("tags")})),
+                )
+                questions[slug] = question
+                plan.questions.append(question)
+            elif kind == "forecast":
+                slug = f.text("question", required=True)
+                handle = f.text("analyst", required=True)
+                mention(handle, lineno)
+                made = f.instant("made_at")
+                question = need_question(slug)
+                cites = obj.get("evidence") or []
+                if not isinstance(cites, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in cites):
+                    raise BadInput('"evidence" must be a list of evidence ids')
+                unknown = [c for c in cites if c not in evidence_keys]
+                if unknown:
+                    raise BadInput(f"cites evidence {unknown[0]} before (or without) its evidence line")
+                if "probabilities" in obj:
+                    given = obj["probabilities"]
+                    if not isinstance(given, dict) or not given:
+                        raise BadInput('"probabilities" must be an object of option: probability')
+                    values = {k: f.prob(v, f"probability of {k!r}") for k, v in given.items()}
+                    if question is not None:
+                        if question.kind != "choice":
+                            raise BadInput(f'question {slug!r} is binary: give "p"')
+                        check_choice(question.options, values, slug)
+                    plan.forecasts.add(lineno, slug, handle, made, None, values, f.text("rationale"), tuple(cites))
+                else:
+                    if "p" not in obj:
+                        raise BadInput('a forecast needs "p" (binary) or "probabilities" (choice)')
+                    p = f.prob(obj["p"], '"p"')
+                    if question is not None and question.kind != "binary":
+                        raise BadInput(f"question {slug!r} is a choice question: give \"probabilities\"")
+                    plan.forecasts.add(lineno, slug, handle, made, p, None, f.text("rationale"), tuple(cites))
+                if question is not None:
+                    if made < question.opens_at:
+                        raise BadInput(f"forecast made {format_instant(made)} is before question {slug!r} opens")
+                    if made >= question.closes_at:
+                        after_close += 1
+            elif kind == "evidence":
+                key = obj.get("id")
+                if not isinstance(key, int) or isinstance(key, bool):
+                    raise BadInput('"id" must be an integer')
+                if key in evidence_keys:
+                    raise BadInput(f"evidence id {key} appears twice")
+                handle = f.text("analyst", required=True)
+                mention(handle, lineno)
+                links_raw = obj.get("links") or []
+                if not isinstance(links_raw, list):
+                    raise BadInput('"links" must be a list')
+                links = []
+                for link in links_raw:
+                    if not isinstance(link, dict):
+                        raise BadInput('each link must be {"question": ..., "stance": ...}')
+                    lk = _Line(link)
+                    stance = lk.text("stance") or "~"
+                    if stance not in STANCES:
+                        raise BadInput(f"stance {stance!r}: use +, - or ~")
+                    links.append((lk.text("question", required=True), stance))
+                observed = f.text("observed_on")
+                plan.evidence.append(PlanEvidence(
+                    lineno, key, handle, f.instant("logged_at"), f.text("summary", required=True),
+                    parse_day(observed, what='"observed_on"') if observed else None, f.text("source"), tuple(links),
+                ))
+                evidence_keys.add(key)
+            elif kind == "resolution":
+                slug = f.text("question", required=True)
+                outcome = f.text("outcome", required=True)
+                question = need_question(slug)
+                if question is not None and outcome != ANNULLED:
+                    allowed = ("yes", "no") if question.kind == "binary" else question.options
+                    if outcome not in allowed:
+                        raise BadInput(f"outcome {outcome!r} is not one of {', '.join(allowed)} or annulled")
+                correction = f.text("correction")
+                if correction is None and slug in resolved:
+                    raise BadInput(f"question {slug!r} is resolved twice; a later one needs \"correction\"")
+                recorded_by = f.text("recorded_by")
+                if recorded_by is not None:
+                    mention(recorded_by, lineno)
+                plan.resolutions.append(PlanResolution(
+                    lineno, slug, outcome, f.instant("known_at"), recorded_by, f.text("note"), correction,
+                ))
+                resolved.add(slug)
+            else:
+                raise BadInput(f'unknown "type" {json.dumps(kind)[:40]}')
+        except BadInput as exc:
+            problems.append(Problem(lineno, str(exc)))
+        if len(problems) >= PROBLEM_CAP:
+            problems.append(Problem(lineno, "... stopped after this many problems"))
+            break
+    if progress is not None:
+        progress(lineno % 10_000)
+    if problems:
+        raise ImportRefused(source, problems)
+    if after_close:
+        plan.warnings.append(f"{after_close} forecast(s) made at or after their question closed (kept, not scored)")
+    backwards = sum(1 for q in plan.questions if q.closes_at <= q.opens_at)
+    if backwards:
+        plan.warnings.append(f"{backwards} question(s) close before they open (imported, never scored)")
+    return plan
+
+
+def _dump(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+
+
+def export_lines(snapshot: Any) -> Iterator[str]:
+    """JSON lines for a ledger snapshot (see `ledger.store.bulk.Snapshot`), referenced things first."""
+    for a in snapshot.analysts:
+        yield _dump({"type": "analyst", "handle": a.handle, "name": a.name, "role": a.role})
+    for s in snapshot.scenarios:
+        yield _dump({"type": "scenario", "slug": s.slug, "title": s.title, "summary": s.summary,
+                     "source": {"title": s.source_title, "publisher": s.source_publisher, "url": s.source_url,
+                                "published": s.source_published}})
+    for q in snapshot.questions:
+        out: dict[str, Any] = {"type": "question", "slug": q.slug, "scenario": q.scenario, "title": q.title,
+                               "kind": q.kind}
+        if q.kind == "choice":
+            out["options"] = list(q.options)
+        out.update(criteria=q.criteria, opens_at=format_instant(q.opens_at), closes_at=format_instant(q.closes_at),
+                   resolves_by=format_instant(q.resolves_by), tags=list(q.tags))
+        yield _dump(out)
+    for e in snapshot.evidence:
+        yield _dump({"type": "evidence", "id": e.key, "analyst": e.analyst, "logged_at": format_instant(e.logged_at),
+                     "observed_on": e.observed_on, "summary": e.summary, "source": e.source,
+                     "links": [{"question": q, "stance": s} for q, s in e.links]})
+    for f in snapshot.forecasts():
+        out = {"type": "forecast", "question": f.question, "analyst": f.analyst, "made_at": format_instant(f.made_at)}
+        if f.options is None:
+            out["p"] = f.p
+        else:
+            out["probabilities"] = dict(zip(f.options, f.probs))
+        out.update(rationale=f.rationale, evidence=list(f.evidence))
+        yield _dump(out)
+    for r in snapshot.resolutions:
+        yield _dump({"type": "resolution", "question": r.question, "outcome": r.outcome,
+                     "known_at": format_instant(r.known_at), "recorded_by": r.recorded_by, "note": r.note,
+                     "correction": r.correction})
+
+
+def write_jsonl(lines: Iterable[str], out: TextIO) -> int:
+    """Write lines, returning how many."""
+    n = 0
+    for line in lines:
+        out.write(line)
+        out.write("\n")
+        n += 1
+    return n

@@ -1,0 +1,376 @@
+"""Writing an `ImportPlan` in one transaction, and reading the whole ledger back for export.
+
+Imported rows get explicit, contiguous ids and go in through the driver's fastest path
+(`executemany` on SQLite, `COPY` on PostgreSQL). One journal entry covers the import: for each
+table it records the id range, the row count and a SHA-256 over every row's canonical line
+(`batch_line`), which `verify` recomputes from the table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from sqlalchemy import Table, func, select, text
+from sqlalchemy.engine import Connection
+
+from ledger.core.bulk import ImportPlan, ImportRefused, Problem, normalise
+from ledger.core.errors import BadInput
+from ledger.core.model import ANNULLED
+from ledger.store import schema as s
+from ledger.store.journal import batch_line
+from ledger.store.ledger import Ledger, Tx
+
+CHUNK = 50_000
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did.
+
+    Attributes:
+        already: True when a file with the same SHA-256 was imported before (nothing added).
+        counts: rows added per kind.
+        warnings: odd but valid data that was imported.
+        head: journal head after the import, as `SEQ:HASH`.
+    """
+
+    already: bool
+    counts: dict[str, int]
+    warnings: tuple[str, ...]
+    head: str
+
+
+class _Batch:
+    """Rows for one table with explicit ids, inserted in chunks and hashed as they go."""
+
+    def __init__(self, tx: Tx, table: Table, postgres: bool) -> None:
+        self.tx, self.table, self.postgres = tx, table, postgres
+        self.first_id = (tx.conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        self.next_id = self.first_id
+        self.rows: list[tuple] = []
+        self.digest = hashlib.sha256()
+        self.count = 0
+        self.columns = [c.name for c in table.columns]
+
+    def add(self, *values: Any) -> int:
+        """Queue a row (values after `id`, in column order); returns its id."""
+        new_id = self.next_id
+        self.next_id += 1
+        self.rows.append((new_id, *values))
+        if len(self.rows) >= CHUNK:
+            self.flush()
+        return new_id
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        update = self.digest.update
+        for row in self.rows:
+            update(batch_line(row).encode("utf-8"))
+            update(b"\n")
+        driver = self.tx.conn.connection.driver_connection
+        names = ", ".join(self.columns)
+        if self.postgres:
+            with driver.cursor() as cur:
+                with cur.copy(f"COPY {self.table.name} ({names}) FROM STDIN") as copy:
+                    for row in self.rows:
+                        copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in self.columns)
+            driver.executemany(f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})", self.rows)
+        self.count += len(self.rows)
+        self.rows = []
+
+    def finish(self) -> dict[str, Any] | None:
+        """Flush, move the PostgreSQL sequence past the new ids, and describe the batch."""
+        self.flush()
+        if not self.count:
+            return None
+        if self.postgres:
+            self.tx.conn.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{self.table.name}', 'id'), :last)"),
+                {"last": self.next_id - 1},
+            )
+        return {"first_id": self.first_id, "last_id": self.next_id - 1, "count": self.count,
+                "sha256": self.digest.hexdigest()}
+
+
+def already_imported(ledger: Ledger, sha256: str) -> bool:
+    """True when a file with this SHA-256 was imported before."""
+    with ledger.reading() as conn:
+        return conn.execute(select(s.imports.c.id).where(s.imports.c.sha256 == sha256)).first() is not None
+
+
+def apply_plan(
+    ledger: Ledger,
+    actor: str,
+    plan: ImportPlan,
+    *,
+    source: str,
+    sha256: str,
+    fmt: str,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Check `plan` against the ledger and write all of it in one journaled transaction.
+
+    Raises:
+        ImportRefused: problems that need the ledger to see (a question that already exists,
+            an unknown scenario or question, a forecast before its question opens), by line.
+        NotAllowed: the actor is not an editor.
+    """
+    with ledger.writing(actor) as tx:
+        tx.require_editor("import (imports carry resolutions)")
+        if tx.conn.execute(select(s.imports.c.id).where(s.imports.c.sha256 == sha256)).first() is not None:
+            return ImportResult(True, {}, (), str(ledger.head(tx.conn)))
+        writer = _PlanWriter(tx, plan, source, ledger.is_postgres, progress)
+        counts, batches = writer.write()
+        imported = tx.journal.insert(
+            s.imports, sha256=sha256, filename=source, format=fmt, imported_at=tx.now,
+            analyst_id=tx.actor.id, rows=len(plan.forecasts),
+        )
+        head = tx.journal.append("import", file=source, sha256=sha256, format=fmt, counts=counts, batches=batches,
+                                 import_id=imported["id"])
+    return ImportResult(False, counts, tuple(plan.warnings), str(head))
+
+
+class _PlanWriter:
+    def __init__(self, tx: Tx, plan: ImportPlan, source: str, postgres: bool,
+                 progress: Callable[[int], None] | None) -> None:
+        self.tx, self.plan, self.source, self.postgres, self.progress = tx, plan, source, postgres, progress
+        self.problems: list[Problem] = []
+
+    def batch(self, table: Table) -> _Batch:
+        return _Batch(self.tx, table, self.postgres)
+
+    def write(self) -> tuple[dict[str, int], dict[str, Any]]:
+        tx, plan, conn = self.tx, self.plan, self.tx.conn
+        problems = self.problems
+
+        # Analysts: reuse existing handles, create the rest.
+        known = {r.handle: r.id for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
+        analysts, roles = self.batch(s.analysts), self.batch(s.analyst_roles)
+        new_analysts = 0
+        for a in plan.analysts:
+            if a.handle in known:
+                continue
+            known[a.handle] = analysts.add(a.handle, a.name, tx.now)
+            roles.add(known[a.handle], a.role, True, tx.now, tx.actor.id)
+            new_analysts += 1
+
+        # Scenarios.
+        scenario_ids = {r.slug: r.id for r in conn.execute(select(s.scenarios.c.id, s.scenarios.c.slug))}
+        scenarios = self.batch(s.scenarios)
+        for sc in plan.scenarios:
+            if sc.slug in scenario_ids:
+                problems.append(Problem(sc.line, f"scenario {sc.slug!r} already exists in this ledger"))
+                continue
+            scenario_ids[sc.slug] = scenarios.add(sc.slug, sc.title, sc.summary, sc.source_title, sc.source_publisher,
+                                                  sc.source_url, sc.source_published, tx.now, tx.actor.id)
+
+        # Questions: new ones from the plan; existing ones only as targets of forecasts etc.
+        plan_slugs = {q.slug for q in plan.questions}
+        referenced = (set(plan.forecasts.question) | {r.question for r in plan.resolutions}
+                      | {slug for e in plan.evidence for slug, _ in e.links})
+        lookup: dict[str, tuple[int, str, tuple[str, ...], int, int]] = {}
+        wanted = sorted((referenced | plan_slugs))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for r in conn.execute(select(s.questions.c.id, s.questions.c.slug, s.questions.c.kind, s.questions.c.options,
+                                         s.questions.c.opens_at, s.questions.c.closes_at)
+                                  .where(s.questions.c.slug.in_(chunk))):
+                lookup[r.slug] = (r.id, r.kind, tuple(json.loads(r.options)) if r.options else (), r.opens_at,
+                                  r.closes_at)
+        questions, tags = self.batch(s.questions), self.batch(s.question_tags)
+        for q in plan.questions:
+            if q.slug in lookup:
+                problems.append(Problem(q.line, f"question {q.slug!r} already exists in this ledger"))
+                continue
+            sid = None
+            if q.scenario is not None:
+                sid = scenario_ids.get(q.scenario)
+                if sid is None:
+                    problems.append(Problem(q.line, f"question {q.slug!r}: no scenario {q.scenario!r}"))
+                    continue
+            qid = questions.add(q.slug, sid, q.title, q.kind,
+                                json.dumps(list(q.options), ensure_ascii=False) if q.kind == "choice" else None,
+                                q.criteria, None, q.opens_at, q.closes_at, q.resolves_by, tx.now, tx.actor.id)
+            lookup[q.slug] = (qid, q.kind, q.options, q.opens_at, q.closes_at)
+            for t in q.tags:
+                tags.add(qid, t)
+
+        # Evidence and its links.
+        evidence, links = self.batch(s.evidence), self.batch(s.evidence_links)
+        evidence_ids: dict[int, int] = {}
+        for e in plan.evidence:
+            eid = evidence.add(known[e.analyst], e.logged_at, e.observed_on, e.summary, e.source, True)
+            evidence_ids[e.key] = eid
+            for slug, stance in e.links:
+                target = lookup.get(slug)
+                if target is None:
+                    problems.append(Problem(e.line, f"evidence links to unknown question {slug!r}"))
+                    continue
+                links.add(eid, target[0], stance, e.logged_at, known[e.analyst])
+
+        # Forecasts, column-wise.
+        fc = plan.forecasts
+        forecasts, cites = self.batch(s.forecasts), self.batch(s.forecast_evidence)
+        progress = self.progress
+        for i in range(len(fc)):
+            target = lookup.get(fc.question[i])
+            if target is None:
+                problems.append(Problem(fc.line[i], f"no question {fc.question[i]!r} in the file or the ledger"))
+                continue
+            qid, kind, options, opens_at, _closes = target
+            p, probs_json = fc.p[i], None
+            if fc.probs[i] is not None:
+                if kind != "choice":
+                    problems.append(Problem(fc.line[i], f"question {fc.question[i]!r} is binary: give \"p\""))
+                    continue
+                values = fc.probs[i]
+                if set(values) != set(options):
+                    problems.append(Problem(fc.line[i], f"probabilities must cover exactly the options of "
+                                                        f"{fc.question[i]!r}: {', '.join(options)}"))
+                    continue
+                try:
+                    ordered = normalise([values[o] for o in options], "probabilities")
+                except BadInput as exc:
+                    problems.append(Problem(fc.line[i], str(exc)))
+                    continue
+                probs_json = json.dumps(list(ordered), separators=(",", ":"))
+            elif kind != "binary":
+                problems.append(Problem(fc.line[i], f"question {fc.question[i]!r} is a choice question"))
+                continue
+            made = fc.made_at[i]
+            if made < opens_at:
+                problems.append(Problem(fc.line[i], f"forecast is before question {fc.question[i]!r} opens"))
+                continue
+            fid = forecasts.add(qid, known[fc.analyst[i]], made, p, probs_json, fc.rationale[i], True)
+            for key in fc.evidence[i]:
+                cites.add(fid, evidence_ids[key])
+            if progress is not None and i % 10_000 == 9_999:
+                progress(10_000)
+        if progress is not None:
+            progress(len(fc) % 10_000)
+
+        # Resolutions: a second one for a question must be a correction.
+        resolved = {r.question_id for r in conn.execute(select(s.resolutions.c.question_id).distinct())}
+        resolutions = self.batch(s.resolutions)
+        for r in plan.resolutions:
+            target = lookup.get(r.question)
+            if target is None:
+                problems.append(Problem(r.line, f"resolution of unknown question {r.question!r}"))
+                continue
+            qid, kind, options = target[0], target[1], target[2]
+            allowed = ("yes", "no") if kind == "binary" else options
+            if r.outcome != ANNULLED and r.outcome not in allowed:
+                problems.append(Problem(r.line, f"outcome {r.outcome!r} is not one of {', '.join(allowed)} or annulled"))
+                continue
+            if qid in resolved and r.correction is None:
+                problems.append(Problem(r.line, f"question {r.question!r} is already resolved; give \"correction\""))
+                continue
+            if qid not in resolved and r.correction is not None:
+                problems.append(Problem(r.line, f"question {r.question!r} has no resolution to correct"))
+                continue
+            resolved.add(qid)
+            by = known[r.recorded_by] if r.recorded_by is not None else tx.actor.id
+            resolutions.add(qid, r.outcome, r.known_at, tx.now, by, r.note, r.correction, True)
+
+        if problems:
+            raise ImportRefused(self.source, problems)
+        batches = {}
+        for b in (analysts, roles, scenarios, questions, tags, evidence, links, forecasts, cites, resolutions):
+            described = b.finish()
+            if described is not None:
+                batches[b.table.name] = described
+        counts = {"analysts": new_analysts, "scenarios": scenarios.count, "questions": questions.count,
+                  "evidence": evidence.count, "forecasts": forecasts.count, "resolutions": resolutions.count}
+        return counts, batches
+
+
+# -- export -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportForecast:
+    """One forecast as exported."""
+
+    question: str
+    analyst: str
+    made_at: int
+    p: float | None
+    options: tuple[str, ...] | None
+    probs: tuple[float, ...] | None
+    rationale: str | None
+    evidence: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ExportEvidence:
+    """One evidence item as exported; `key` is its position (1-based), which forecasts cite."""
+
+    key: int
+    analyst: str
+    logged_at: int
+    observed_on: str | None
+    summary: str
+    source: str | None
+    links: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ExportResolution:
+    """One resolution as exported."""
+
+    question: str
+    outcome: str
+    known_at: int
+    recorded_by: str
+    note: str | None
+    correction: str | None
+
+
+class Snapshot:
+    """The whole ledger, read in one transaction, in recording order; forecasts are streamed."""
+
+    def __init__(self, ledger: Ledger, conn: Connection) -> None:
+        self.conn = conn
+        self.analysts = ledger.analysts_in(conn)
+        self.handles = {r.id: r.handle for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
+        self.scenarios = ledger.scenarios_in(conn)
+        self.questions = ledger.questions_in(conn)
+        self.by_id = {q.id: q for q in self.questions}
+        links: dict[int, list[tuple[str, str]]] = {}
+        for r in conn.execute(select(s.evidence_links).order_by(s.evidence_links.c.id)):
+            links.setdefault(r.evidence_id, []).append((self.by_id[r.question_id].slug, r.stance))
+        self.evidence_key: dict[int, int] = {}
+        self.evidence: list[ExportEvidence] = []
+        for n, r in enumerate(conn.execute(select(s.evidence).order_by(s.evidence.c.id)), start=1):
+            self.evidence_key[r.id] = n
+            self.evidence.append(ExportEvidence(n, self.handles[r.analyst_id], r.logged_at, r.observed_on, r.summary,
+                                                r.source, tuple(links.get(r.id, ()))))
+        self.resolutions = [
+            ExportResolution(self.by_id[r.question_id].slug, r.outcome, r.known_at, self.handles[r.recorded_by],
+                             r.note, r.correction)
+            for r in conn.execute(select(s.resolutions).order_by(s.resolutions.c.id))
+        ]
+
+    def forecasts(self) -> Iterator[ExportForecast]:
+        """Every forecast in recording order (withdrawn ones are not exported)."""
+        cites: dict[int, list[int]] = {}
+        for r in self.conn.execute(select(s.forecast_evidence).order_by(s.forecast_evidence.c.id)):
+            cites.setdefault(r.forecast_id, []).append(self.evidence_key[r.evidence_id])
+        withdrawn = {r.forecast_id for r in self.conn.execute(select(s.withdrawals.c.forecast_id))}
+        query = select(s.forecasts.c.id, s.forecasts.c.question_id, s.forecasts.c.analyst_id, s.forecasts.c.made_at,
+                       s.forecasts.c.p, s.forecasts.c.probs, s.forecasts.c.rationale).order_by(s.forecasts.c.id)
+        result = self.conn.execution_options(yield_per=CHUNK).execute(query)
+        for r in result:
+            if r.id in withdrawn:
+                continue
+            q = self.by_id[r.question_id]
+            choice = r.probs is not None
+            yield ExportForecast(q.slug, self.handles[r.analyst_id], r.made_at, r.p, q.options if choice else None,
+                                 tuple(json.loads(r.probs)) if choice else None, r.rationale,
+                                 tuple(cites.get(r.id, ())))
