@@ -18,6 +18,17 @@ def init(env: Env) -> None:
     Example:
       ledger --db team.db init
     """
+    ledger, before, after = _upgrade(env, "head")
+    if before is None:
+        click.echo(f"created ledger at {ledger.display_url} (schema {after})")
+    elif before != after:
+        click.echo(f"upgraded ledger at {ledger.display_url} from schema {before} to {after}")
+    else:
+        click.echo(f"ledger at {ledger.display_url} is up to date (schema {after})")
+
+
+def _upgrade(env: Env, revision: str):
+    """Create the SQLite file's folder if needed, then migrate; returns (ledger, before, after)."""
     from ledger.store import migrate
     from ledger.store.engine import sqlite_path
     from ledger.store.ledger import Ledger
@@ -28,15 +39,24 @@ def init(env: Env) -> None:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         before = ledger.revision()
-        after = migrate.upgrade(ledger)
+        after = migrate.upgrade(ledger, revision)
     finally:
         ledger.close()
-    if before is None:
-        click.echo(f"created ledger at {ledger.display_url} (schema {after})")
-    elif before != after:
-        click.echo(f"upgraded ledger at {ledger.display_url} from schema {before} to {after}")
-    else:
-        click.echo(f"ledger at {ledger.display_url} is up to date (schema {after})")
+    return ledger, before, after
+
+
+def _existing(env: Env):
+    """The ledger database without the schema check, refusing a SQLite file that does not exist."""
+    from ledger.core.errors import NotInitialised
+    from ledger.store.engine import sqlite_path
+    from ledger.store.ledger import Ledger
+
+    ledger = Ledger(env.db)
+    path = sqlite_path(ledger.url)
+    if path is not None and not path.exists():
+        ledger.close()
+        raise NotInitialised(f"no ledger at {path}; create one with `ledger init`")
+    return ledger
 
 
 @click.command()
@@ -65,7 +85,13 @@ def info(env: Env, as_json: bool) -> None:
 
 @click.group()
 def db() -> None:
-    """Schema revisions: upgrade, downgrade, current."""
+    """Schema revisions: upgrade, downgrade, current.
+
+    \b
+    Example:
+      ledger db current
+      ledger db upgrade
+    """
 
 
 @db.command()
@@ -78,15 +104,7 @@ def upgrade(env: Env, revision: str) -> None:
     Example:
       ledger db upgrade
     """
-    from ledger.store import migrate
-    from ledger.store.ledger import Ledger
-
-    ledger = Ledger(env.db)
-    try:
-        before = ledger.revision()
-        after = migrate.upgrade(ledger, revision)
-    finally:
-        ledger.close()
+    _, before, after = _upgrade(env, revision)
     click.echo(f"schema {before or 'none'} -> {after}")
 
 
@@ -103,9 +121,8 @@ def downgrade(env: Env, revision: str, yes: bool) -> None:
     """
     from ledger.core.errors import Refused
     from ledger.store import migrate
-    from ledger.store.ledger import Ledger
 
-    ledger = Ledger(env.db)
+    ledger = _existing(env)
     try:
         before = ledger.revision()
         if revision == "base" and before is not None and not yes and ledger.head().seq > 0:
@@ -125,10 +142,9 @@ def current(env: Env) -> None:
     Example:
       ledger db current
     """
-    from ledger.store.ledger import Ledger
     from ledger.store.schema import SCHEMA_REVISION
 
-    ledger = Ledger(env.db)
+    ledger = _existing(env)
     try:
         revision = ledger.revision()
     finally:

@@ -44,7 +44,13 @@ def forecast(env: Env, q: str, probabilities: tuple[str, ...], why: str | None, 
 
 @click.group("evidence")
 def evidence_group() -> None:
-    """Evidence: what was observed, linked to questions with a stance."""
+    """Evidence: what was observed, linked to questions with a stance.
+
+    \b
+    Example:
+      ledger evidence add "Envoy visits Bamako" --question us-mali-minerals-deal+
+      ledger evidence list --question us-mali-minerals-deal
+    """
 
 
 @evidence_group.command("add")

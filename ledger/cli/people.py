@@ -10,7 +10,13 @@ from ledger.cli.output import analyst_json, table, when
 
 @click.group()
 def analyst() -> None:
-    """Analysts and editors."""
+    """Analysts and editors.
+
+    \b
+    Example:
+      ledger analyst add amina --name "Amina D."
+      ledger analyst list
+    """
 
 
 @analyst.command("add")

@@ -20,7 +20,13 @@ from ledger.core.timeutil import format_instant, now_us, parse_day, parse_instan
 
 @click.group()
 def scenario() -> None:
-    """Scenarios: the narratives whose predicted trends become questions."""
+    """Scenarios: the narratives whose predicted trends become questions.
+
+    \b
+    Example:
+      ledger scenario add sahel-2026 --title "US re-engagement with Mali and the Sahel"
+      ledger scenario show sahel-2026
+    """
 
 
 @scenario.command("add")
@@ -99,7 +105,13 @@ def _question_table(qs, now: int) -> str:
 
 @click.group()
 def question() -> None:
-    """Questions: tracked forecast targets with resolution criteria."""
+    """Questions: tracked forecast targets with resolution criteria.
+
+    \b
+    Example:
+      ledger question list --status open
+      ledger question show us-mali-minerals-deal
+    """
 
 
 @question.command("add")

@@ -144,6 +144,10 @@ def verify(
     prev = GENESIS
     seq = 0
     quoted_seen = False
+    if quoted is not None and quoted.seq == 0:  # the head of an empty journal
+        if quoted.hash != GENESIS:
+            raise Tampered(f"entry 0 is the empty journal, whose hash is {GENESIS}, not the quoted {quoted.hash}")
+        quoted_seen = True
     rows = conn.execute(select(journal).order_by(journal.c.seq))
     for entry in rows:
         seq += 1
