@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from datetime import datetime
+from operator import itemgetter
 from typing import Callable, TextIO
 
 from ledger.core import validate
@@ -98,13 +99,14 @@ def read_csv(
     i_opt, i_out, i_res = col.get("answer_option"), col.get("outcome"), col.get("resolve_time")
     i_title, i_status, i_crit = col.get("q_title"), col.get("q_status"), col.get("criteria")
     question_cols = [i for i in (i_title, i_open, i_close, i_out, i_res, i_status, i_crit) if i is not None]
+    question_key = itemgetter(*question_cols)  # the columns every row of one question must repeat
     width = len(header)
 
     plan = ImportPlan()
     problems: list[Problem] = []
     n_problems = 0
     cache = _Cached()
-    questions: dict[str, tuple[tuple[str, ...], int, PlanQuestion]] = {}  # slug -> (raw cols, line, question)
+    questions: dict[str, tuple[object, int, PlanQuestion]] = {}  # slug -> (raw cols, line, question)
     handles: set[str] = set()
     forecasts = plan.forecasts
     after_close = after_known = 0
@@ -117,7 +119,7 @@ def read_csv(
         if len(problems) < PROBLEM_CAP:
             problems.append(Problem(line, message))
 
-    def new_question(line: int, slug: str, row: list[str]) -> PlanQuestion | None:
+    def new_question(line: int, slug: str, row: list[str]) -> PlanQuestion | None:  # noqa: C901
         try:
             validate.text(slug, what="question_id", required=True, single_line=True)
             if len(slug) > 200:
@@ -163,7 +165,7 @@ def read_csv(
             problem(line, f"{len(row)} columns, the header has {width}")
             continue
         slug = row[i_q]
-        raw = tuple(row[i] for i in question_cols)
+        raw = question_key(row)
         known = questions.get(slug)
         if known is None:
             question = new_question(line, slug, row)
@@ -185,15 +187,22 @@ def read_csv(
                 continue
             handles.add(handle)
             plan.analysts.append(PlanAnalyst(line, handle))
+        text = row[i_p]
         try:
-            p = _number(row[i_p], "probability")
-            if not 0.0 <= p <= 1.0:
-                raise BadInput(f"probability {row[i_p].strip()} is outside 0-1")
-            option = 1.0 if i_opt is None or not row[i_opt].strip() else _number(row[i_opt], "answer_option")
-            if option == 0.0:
-                p = 1.0 - p
-            elif option != 1.0:
-                raise BadInput(f"answer_option {row[i_opt].strip()!r}: only 1 (yes) or 0 (no)")
+            p = float(text)
+        except ValueError:
+            p = -1.0
+        option = row[i_opt] if i_opt is not None else "1"
+        try:
+            if not (0.0 <= p <= 1.0) or not text.isascii() or "_" in text:  # the slow, precise path
+                p = _number(text, "probability")
+                if not 0.0 <= p <= 1.0:
+                    raise BadInput(f"probability {text.strip()} is outside 0-1")
+            if option != "1" and option.strip() not in ("", "1"):
+                if _number(option, "answer_option") == 0.0:
+                    p = 1.0 - p
+                elif _number(option, "answer_option") != 1.0:
+                    raise BadInput(f"answer_option {option.strip()!r}: only 1 (yes) or 0 (no)")
             made = _moment(row[i_t], "timestamp")
         except BadInput as exc:
             problem(line, str(exc))

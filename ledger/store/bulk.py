@@ -8,7 +8,6 @@ table it records the id range, the row count and a SHA-256 over every row's cano
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
@@ -17,10 +16,10 @@ from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
 
 from ledger.core.bulk import ImportPlan, ImportRefused, Problem, normalise
-from ledger.core.errors import BadInput
+from ledger.core.errors import BadInput, LedgerError
 from ledger.core.model import ANNULLED
 from ledger.store import schema as s
-from ledger.store.journal import batch_line
+from ledger.store.journal import BatchDigest
 from ledger.store.ledger import Ledger, Tx
 
 CHUNK = 50_000
@@ -46,12 +45,12 @@ class ImportResult:
 class _Batch:
     """Rows for one table with explicit ids, inserted in chunks and hashed as they go."""
 
-    def __init__(self, tx: Tx, table: Table, postgres: bool) -> None:
-        self.tx, self.table, self.postgres = tx, table, postgres
+    def __init__(self, tx: Tx, table: Table, postgres: bool, parents: tuple["_Batch", ...] = ()) -> None:
+        self.tx, self.table, self.postgres, self.parents = tx, table, postgres, parents
         self.first_id = (tx.conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         self.next_id = self.first_id
         self.rows: list[tuple] = []
-        self.digest = hashlib.sha256()
+        self.digest = BatchDigest()
         self.count = 0
         self.columns = [c.name for c in table.columns]
 
@@ -65,22 +64,27 @@ class _Batch:
         return new_id
 
     def flush(self) -> None:
+        """Insert the queued rows (after any queued rows of the tables they reference)."""
         if not self.rows:
             return
-        update = self.digest.update
-        for row in self.rows:
-            update(batch_line(row).encode("utf-8"))
-            update(b"\n")
+        for parent in self.parents:
+            parent.flush()
+        self.digest.extend(self.rows)
         driver = self.tx.conn.connection.driver_connection
         names = ", ".join(self.columns)
-        if self.postgres:
-            with driver.cursor() as cur:
-                with cur.copy(f"COPY {self.table.name} ({names}) FROM STDIN") as copy:
-                    for row in self.rows:
-                        copy.write_row(row)
-        else:
-            marks = ", ".join("?" for _ in self.columns)
-            driver.executemany(f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})", self.rows)
+        try:
+            if self.postgres:
+                with driver.cursor() as cur:
+                    with cur.copy(f"COPY {self.table.name} ({names}) FROM STDIN") as copy:
+                        for row in self.rows:
+                            copy.write_row(row)
+            else:
+                marks = ", ".join("?" for _ in self.columns)
+                driver.executemany(f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})", self.rows)
+        except Exception as exc:  # the driver's own error types (sqlite3.Error, psycopg.Error)
+            if type(exc).__module__.split(".")[0] not in ("sqlite3", "psycopg"):
+                raise
+            raise LedgerError(f"import failed while writing {self.table.name}: {exc}") from None
         self.count += len(self.rows)
         self.rows = []
 
@@ -142,8 +146,8 @@ class _PlanWriter:
         self.tx, self.plan, self.source, self.postgres, self.progress = tx, plan, source, postgres, progress
         self.problems: list[Problem] = []
 
-    def batch(self, table: Table) -> _Batch:
-        return _Batch(self.tx, table, self.postgres)
+    def batch(self, table: Table, *parents: _Batch) -> _Batch:
+        return _Batch(self.tx, table, self.postgres, parents)
 
     def write(self) -> tuple[dict[str, int], dict[str, Any]]:
         tx, plan, conn = self.tx, self.plan, self.tx.conn
@@ -151,7 +155,8 @@ class _PlanWriter:
 
         # Analysts: reuse existing handles, create the rest.
         known = {r.handle: r.id for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
-        analysts, roles = self.batch(s.analysts), self.batch(s.analyst_roles)
+        analysts = self.batch(s.analysts)
+        roles = self.batch(s.analyst_roles, analysts)
         new_analysts = 0
         for a in plan.analysts:
             if a.handle in known:
@@ -162,7 +167,7 @@ class _PlanWriter:
 
         # Scenarios.
         scenario_ids = {r.slug: r.id for r in conn.execute(select(s.scenarios.c.id, s.scenarios.c.slug))}
-        scenarios = self.batch(s.scenarios)
+        scenarios = self.batch(s.scenarios, analysts)
         for sc in plan.scenarios:
             if sc.slug in scenario_ids:
                 problems.append(Problem(sc.line, f"scenario {sc.slug!r} already exists in this ledger"))
@@ -183,7 +188,8 @@ class _PlanWriter:
                                   .where(s.questions.c.slug.in_(chunk))):
                 lookup[r.slug] = (r.id, r.kind, tuple(json.loads(r.options)) if r.options else (), r.opens_at,
                                   r.closes_at)
-        questions, tags = self.batch(s.questions), self.batch(s.question_tags)
+        questions = self.batch(s.questions, analysts, scenarios)
+        tags = self.batch(s.question_tags, questions)
         for q in plan.questions:
             if q.slug in lookup:
                 problems.append(Problem(q.line, f"question {q.slug!r} already exists in this ledger"))
@@ -202,7 +208,8 @@ class _PlanWriter:
                 tags.add(qid, t)
 
         # Evidence and its links.
-        evidence, links = self.batch(s.evidence), self.batch(s.evidence_links)
+        evidence = self.batch(s.evidence, analysts)
+        links = self.batch(s.evidence_links, evidence, questions)
         evidence_ids: dict[int, int] = {}
         for e in plan.evidence:
             eid = evidence.add(known[e.analyst], e.logged_at, e.observed_on, e.summary, e.source, True)
@@ -216,7 +223,8 @@ class _PlanWriter:
 
         # Forecasts, column-wise.
         fc = plan.forecasts
-        forecasts, cites = self.batch(s.forecasts), self.batch(s.forecast_evidence)
+        forecasts = self.batch(s.forecasts, analysts, questions)
+        cites = self.batch(s.forecast_evidence, forecasts, evidence)
         progress = self.progress
         for i in range(len(fc)):
             target = lookup.get(fc.question[i])
@@ -257,7 +265,7 @@ class _PlanWriter:
 
         # Resolutions: a second one for a question must be a correction.
         resolved = {r.question_id for r in conn.execute(select(s.resolutions.c.question_id).distinct())}
-        resolutions = self.batch(s.resolutions)
+        resolutions = self.batch(s.resolutions, analysts, questions)
         for r in plan.resolutions:
             target = lookup.get(r.question)
             if target is None:
