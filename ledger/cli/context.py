@@ -65,7 +65,7 @@ def emit_json(value: Any) -> None:
     """Print a JSON document on stdout."""
     import json
 
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    click.echo(json.dumps(value, ensure_ascii=False))
 
 
 def note(message: str) -> None:

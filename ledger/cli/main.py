@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "forecast": ("ledger.cli.entries", "forecast", "Record your forecast on question Q now."),
     "evidence": ("ledger.cli.entries", "evidence_group", "Evidence: what was observed, linked to questions with a stance."),
     "resolve": ("ledger.cli.entries", "resolve", "Resolve question Q: yes, no, an option name, or annulled (editors only)."),
+    "score": ("ledger.cli.scores", "score", "Brier, log loss, relative Brier, coverage and calibration of resolved questions."),
     "import": ("ledger.cli.transfer", "import_", "Import history from FILE, all or nothing (editors only)."),
     "export": ("ledger.cli.transfer", "export", "Export the whole ledger (jsonl: everything; csv: one row per yes/no forecast)."),
 }

@@ -3,13 +3,15 @@ calibration and the Murphy decomposition.
 
 Pure functions over numpy arrays describing many questions at once. SPEC 10 asks for a million
 forecasts in a few seconds, so nothing here loops in Python per forecast or per question: the
-forecasts are sorted once by (question, analyst, time) and once by (question, time), and every
-per-pair or per-question quantity is a segment reduction. The medians that `@team` and the
-relative Brier need at each moment are taken over padded [question, event, analyst] grids,
-questions of one shape at a time.
+forecasts are sorted by (question, analyst, time) and by (question, time), and every per-pair
+quantity is a segment reduction. The medians over the analysts standing at each event (the
+`@team` forecast, and M(t) of the relative Brier) come from padded [question, event, value,
+analyst] grids, questions of one shape at a time; only questions with many analysts, where a
+grid would cost events × analysts, are walked event by event on sorted lists. The relative
+Brier then needs no per-analyst grid: ∫ d_a = ∫ B_a − ∫ M over [t_1, cutoff).
 
 Times are integer microseconds; durations are exact int64 differences and become floats only
-when divided. The store layer imports this module lazily (numpy must stay out of `ledger --help`).
+when divided. Callers import this module lazily (numpy must stay out of `ledger --help`).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ _CELL_BUDGET = 1 << 20
 
 # Under method time, questions with more (padded) analysts than this find their medians event
 # by event on sorted lists instead of on a grid, whose cost grows with events × analysts.
-_LOOP_MIN_ANALYSTS = 64
+_LOOP_MIN_ANALYSTS = 40
 
 
 @dataclass(frozen=True)
@@ -273,16 +275,17 @@ def _log_loss(p_outcome: np.ndarray) -> np.ndarray:
     return -np.log(np.clip(p_outcome, *LOG_LOSS_CLAMP))
 
 
-def _sorted_median(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Median along the last axis ignoring NaN (mean of the two middle values for an even
-    count), and the count of non-NaN values (taken from the first slice of axis -2).
+def _middles(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The two middle values along the last axis ignoring NaN (the same one for an odd
+    count; the median is their mean), and the count of non-NaN values (taken from the first
+    slice of axis -2, as every channel of a grid has the same analysts standing).
 
     Every row must hold at least one value."""
     ordered = np.sort(values, axis=-1)  # NaN sorts last
     count = np.count_nonzero(~np.isnan(values[..., :1, :]), axis=-1)[..., None]
     lo = np.take_along_axis(ordered, (count - 1) // 2, axis=-1)[..., 0]
     hi = np.take_along_axis(ordered, count // 2, axis=-1)[..., 0]
-    return (lo + hi) / 2, count[..., 0, 0]
+    return lo, hi, count[..., 0, 0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,13 +308,14 @@ def score_pairs(inp: ScoringInput, method: str = "time") -> PairScores:
     cutoff, width_q = inp.cutoff, inp.width
     n_questions = len(cutoff)
 
-    counted = np.flatnonzero(inp.made_at < cutoff[inp.question])
-    off = _excl_cumsum(width_q[inp.question])[counted]  # where each forecast's probs start
-    q = inp.question[counted]
-    a = inp.analyst[counted]
-    t = inp.made_at[counted]
-    rec = inp.order[counted]
-    del counted
+    q, a, t, rec = inp.question, inp.analyst, inp.made_at, inp.order
+    off = _excl_cumsum(width_q[q])  # where each forecast's probs start
+    keep = t < cutoff[q]
+    if not keep.all():
+        counted = np.flatnonzero(keep)
+        q, a, t, rec, off = q[counted], a[counted], t[counted], rec[counted], off[counted]
+        del counted
+    del keep
     n = len(q)
     if n == 0:
         return _empty_pairs(method)
@@ -319,9 +323,9 @@ def score_pairs(inp: ScoringInput, method: str = "time") -> PairScores:
 
     # Pairs: forecasts sorted by (question, analyst, made_at, order); stable sorts keep the
     # input order on full ties. The last forecast of a pair is its final one.
-    chrono = np.lexsort((rec, t)) if (np.diff(rec) < 0).any() else np.argsort(t, kind="stable")
+    chrono = _chronological(t, rec)
     del rec
-    by_pair = chrono[np.argsort(_pair_key(q, a, n_questions)[chrono], kind="stable")]
+    by_pair = chrono[_stable_argsort(_pair_key(q, a, n_questions)[chrono])]
     qp = q[by_pair]
     new_pair = np.empty(n, dtype=bool)
     new_pair[0] = True
@@ -336,25 +340,28 @@ def score_pairs(inp: ScoringInput, method: str = "time") -> PairScores:
     n_pairs = len(p_start)
     final_off = off[by_pair[p_end - 1]]
     tp = t[by_pair]
-    pair_span = cutoff[pair_q] - tp[p_start]  # > 0: counted forecasts precede the cutoff
+    pair_cut = cutoff[pair_q]
+    pair_span = pair_cut - tp[p_start]  # > 0: counted forecasts precede the cutoff
     if timed:
         # Each forecast stands until the analyst's next one, the last until the cutoff.
-        dur = np.empty(n, dtype=np.int64)
-        dur[:-1] = tp[1:]
-        dur[p_end - 1] = cutoff[pair_q]
-        dur -= tp
-        dur_f = dur.astype(np.float64)
-        del dur
-        a_brier_num = np.add.reduceat(brier[by_pair] * dur_f, p_start)  # ∫ B_a dt
+        dur_us = np.empty(n, dtype=np.int64)
+        dur_us[:-1] = tp[1:]
+        dur_us[p_end - 1] = pair_cut
+        dur_us -= tp  # exact integer durations, floats only for the weighted sums
+        dur = dur_us.astype(np.float64)
+        del dur_us
+        scratch = np.multiply(brier[by_pair], dur)
+        a_brier_num = np.add.reduceat(scratch, p_start)  # ∫ B_a dt
         a_brier = a_brier_num / pair_span
-        a_loss = np.add.reduceat(loss[by_pair] * dur_f, p_start) / pair_span
-        del dur_f
-        a_cover = _ratio(pair_span, cutoff[pair_q] - inp.opens_at[pair_q])
+        a_loss = np.add.reduceat(np.multiply(loss[by_pair], dur, out=scratch), p_start)
+        a_loss /= pair_span
+        del dur, scratch
+        a_cover = _ratio(pair_span, pair_cut - inp.opens_at[pair_q])
     else:
         final = by_pair[p_end - 1]
         a_brier, a_loss = brier[final], loss[final]
         a_cover = np.full(n_pairs, np.nan)
-    del tp, pair_span, loss
+    del tp, pair_span, pair_cut, loss
 
     # Questions: their events are the counted forecasts in (made_at, order) order. Questions
     # are grouped into buckets of one padded shape (values per forecast, events, analysts) and
@@ -371,7 +378,7 @@ def score_pairs(inp: ScoringInput, method: str = "time") -> PairScores:
     pad_e_q = np.zeros(n_questions, dtype=np.int64)
     pad_e_q[scored] = pad_e
 
-    by_event = chrono[np.argsort(q_rank[q[chrono]], kind="stable")]
+    by_event = chrono[_stable_argsort(q_rank[q[chrono]])]
     del chrono
     position = np.empty(n, dtype=np.int64)  # counted forecast -> place in event order
     position[by_event] = np.arange(n)
@@ -413,8 +420,8 @@ def score_pairs(inp: ScoringInput, method: str = "time") -> PairScores:
         timed=timed, probs=inp.probs, outcome=inp.outcome, off=off[by_event],
         brier=brier[by_event], q_order=q_order, seg_start=seg_start, seg_end=seg_end,
         event=event, next_event=next_event, column=column, interval=interval,
-        team_off=team_off, team_p=np.full(int(width_e.sum()), np.nan), med_brier=np.zeros(n),
-        ml_before=np.zeros(n), ml_total=np.zeros(n_questions),
+        team_off=team_off, team_p=np.full(int(width_e.sum()), np.nan), ml_before=np.zeros(n),
+        ml_total=np.zeros(n_questions),
     )
     del off, brier, q, by_event, event, next_event, column
     team.run(np.stack([k_s[bucket_order], pad_e[bucket_order], pad_a[bucket_order]]))
@@ -431,7 +438,7 @@ def score_pairs(inp: ScoringInput, method: str = "time") -> PairScores:
         t_cover[q_order] = _ratio(team_span, cutoff[q_order] - inp.opens_at[q_order])
         # ∫ d_a = ∫_{t_1}^{cutoff} B_a − ∫_{t_1}^{cutoff} M, and the second term is the rest
         # of the question's ∫ M after the analyst's first event.
-        m_after = team.ml_total[pair_q]
+        m_after = team.ml_total[pair_q] - team.ml_before[first_event]
         a_rel = (a_brier_num - m_after) / (cutoff[pair_q] - t0[pair_q])
     else:
         t_brier[q_order], t_loss[q_order] = _scores(inp, team.team_p, q_e[last], team_off[last])
@@ -489,6 +496,29 @@ def _scores(inp: ScoringInput, probs: np.ndarray, q: np.ndarray, off: np.ndarray
     return brier, _log_loss(p_out)
 
 
+def _chronological(t: np.ndarray, rec: np.ndarray) -> np.ndarray:
+    """Order by (made_at, order), full ties in input order."""
+    order = np.argsort(t)
+    ts = t[order]
+    if not (ts[1:] == ts[:-1]).any():
+        return order  # distinct times: any sort gives the one order
+    if (rec[1:] < rec[:-1]).any():
+        return np.lexsort((rec, t))
+    return np.argsort(t, kind="stable")
+
+
+def _stable_argsort(keys: np.ndarray) -> np.ndarray:
+    """Stable argsort of non-negative int64 keys: LSD radix on 16-bit digits (numpy radix
+    sorts 16-bit integers), several times faster than a comparison sort for keys < 2**32."""
+    top = int(keys.max(initial=0))
+    if top >= 1 << 32:
+        return np.argsort(keys, kind="stable")
+    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    if top >= 1 << 16:
+        order = order[np.argsort((keys[order] >> 16).astype(np.uint16), kind="stable")]
+    return order
+
+
 def _pair_key(q: np.ndarray, a: np.ndarray, n_questions: int) -> np.ndarray:
     """An int64 key ordering forecasts by (question, analyst)."""
     span = int(a.max()) + 1
@@ -510,12 +540,22 @@ def _empty_pairs(method: str) -> PairScores:
                       np.zeros(0, dtype=np.int8))
 
 
-def _team_probabilities(med: np.ndarray, k: int, means) -> np.ndarray:
-    """The team forecast from per-option medians (last axis): binary p_yes is the median;
-    choice medians are renormalised, or replaced by the per-option means (a callable, called
-    only if needed) where they sum to 0."""
+def _channels(k: int) -> int:
+    """Values tracked per forecast: p_yes alone for binary (its Brier score is monotonic in
+    it), else the k probabilities and the Brier score."""
+    return 1 if k == 1 else k + 1
+
+
+def _team_and_median_brier(lo: np.ndarray, hi: np.ndarray, k: int, yes: Any, means):
+    """The team forecast (k probabilities) and M, the median Brier score, from the middle
+    values of each channel (last axis).
+
+    Binary: p_yes is the median, and since (p − o_yes)² is monotonic in p, the middle Brier
+    scores are those of the middle forecasts. Choice: per-option medians renormalised, or
+    the per-option means (a callable, called only if needed) where they sum to 0."""
     if k == 1:
-        return med[..., :1]
+        return (lo + hi) / 2, ((lo[..., 0] - yes) ** 2 + (hi[..., 0] - yes) ** 2) / 2
+    med = (lo + hi) / 2
     m = med[..., :k]
     total = m.sum(axis=-1, keepdims=True)
     zero = total == 0
@@ -523,15 +563,15 @@ def _team_probabilities(med: np.ndarray, k: int, means) -> np.ndarray:
         p = m / total
     if zero.any():
         p = np.where(zero, means(), p)
-    return p
+    return p, med[..., k]
 
 
-def _running_medians(values: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """Medians, after each event, of the latest value of every column seen so far.
+def _running_middles(values: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two middle values, after each event, of the latest value of every column so far.
 
     values: float[E, C] (C channels), columns: int[E]. Keeps one sorted list per channel and
-    swaps the column's old value for its new one: O(E·(log A + A/memmove)) instead of the
-    grid's O(E·A log A), for questions with many analysts."""
+    swaps the column's old value for its new one (a bisection and a short memmove per event),
+    where a grid would sort all A columns at every event."""
     rows = values.tolist()
     lists: list[list[float]] = [[] for _ in range(values.shape[1])]
     latest: dict[int, list[float]] = {}
@@ -544,9 +584,10 @@ def _running_medians(values: np.ndarray, columns: np.ndarray) -> np.ndarray:
                 del lst[bisect.bisect_left(lst, prev)]
             bisect.insort(lst, new)
         c = len(lists[0])
-        lo, hi = (c - 1) // 2, c // 2
-        out.append([(lst[lo] + lst[hi]) / 2 for lst in lists])
-    return np.array(out, dtype=np.float64).reshape(values.shape)
+        i, j = (c - 1) // 2, c // 2
+        out.append([lst[i] for lst in lists] + [lst[j] for lst in lists])
+    both = np.array(out, dtype=np.float64).reshape(len(rows), 2, values.shape[1])
+    return both[:, 0], both[:, 1]
 
 
 @dataclass
@@ -555,8 +596,8 @@ class _TeamPass:
 
     Per-forecast arrays are in event order (questions by rank, then made_at, order), so a
     chunk of questions is a slice; per-question arrays are indexed by question index.
-    Outputs per event: team_p (the team's probability vector, at team_off), med_brier, and
-    ml_before (∫ M dt before the event); per question ml_total (∫ M dt from T0 to cutoff).
+    Outputs per event: team_p (the team's probability vector, at team_off) and ml_before
+    (∫ M dt from T0 to the event); per question ml_total (∫ M dt from T0 to the cutoff).
     Method final fills only each question's last event."""
 
     timed: bool
@@ -573,7 +614,6 @@ class _TeamPass:
     interval: np.ndarray
     team_off: np.ndarray
     team_p: np.ndarray
-    med_brier: np.ndarray
     ml_before: np.ndarray
     ml_total: np.ndarray
 
@@ -584,19 +624,20 @@ class _TeamPass:
                                  [shapes.shape[1]]))
         for b0, b1 in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
             k, n_ev, n_col = (int(x) for x in shapes[:, b0])
+            ch = _channels(k)
             if not self.timed:  # method final needs only the state after the last event
-                step = max(1, _CELL_BUDGET // ((k + 1) * n_col))
+                step = max(1, _CELL_BUDGET // (ch * n_col))
                 for r0 in range(b0, b1, step):
                     self.grid(r0, min(r0 + step, b1), n_ev - 1, n_ev, k, n_ev, n_col)
             elif n_col > _LOOP_MIN_ANALYSTS:
                 for r in range(b0, b1):
                     self.loop(r, k)
-            elif n_ev * (k + 1) * n_col <= _CELL_BUDGET:
-                step = _CELL_BUDGET // (n_ev * (k + 1) * n_col)
+            elif n_ev * ch * n_col <= _CELL_BUDGET:
+                step = _CELL_BUDGET // (n_ev * ch * n_col)
                 for r0 in range(b0, b1, step):
                     self.grid(r0, min(r0 + step, b1), 0, n_ev, k, n_ev, n_col)
             else:  # a long question: walk its events in blocks, carrying the standing values
-                step = max(1, _CELL_BUDGET // ((k + 1) * n_col))
+                step = max(1, _CELL_BUDGET // (ch * n_col))
                 for r in range(b0, b1):
                     carry = None
                     for e0 in range(0, n_ev, step):
@@ -606,8 +647,8 @@ class _TeamPass:
     def grid(self, r0: int, r1: int, e0: int, e1: int, k: int, n_ev: int, n_col: int,
              carry: np.ndarray | None = None) -> np.ndarray:
         """Questions of ranks [r0, r1), events [e0, e1), on a padded grid of standing values
-        [question, event, value, analyst]: k probabilities (p_yes alone for binary) and the
-        Brier score, NaN where the analyst has not forecast yet. A block of one question
+        [question, event, channel, analyst] (see `_channels`), NaN where the analyst has not
+        forecast yet. A block of one question
         starts from `carry`, the standing values before e0; returns those after e1 − 1."""
         nq, nb = r1 - r0, e1 - e0
         s0, s1 = self.seg_start[r0:r1], self.seg_end[r0:r1]
@@ -624,17 +665,20 @@ class _TeamPass:
         span = np.minimum(self.next_event[fe], e1) - first
         rep = np.repeat(np.arange(len(first)), span)
         cell_ev = np.repeat(first - e0, span) + _ranges(span)
-        values = np.empty((len(first), k + 1))
-        values[:, :k] = self.probs[self.off[fe][:, None] + np.arange(k)]
-        values[:, k] = self.brier[fe]
-        grid = np.full((nq, nb, k + 1, n_col), np.nan)
+        ch = _channels(k)
+        values = self._values(fe, k)
+        grid = np.full((nq, nb, ch, n_col), np.nan)
         if carry is not None:
             grid[:] = carry
-        grid[row[rep], cell_ev, :, self.column[fe][rep]] = values[rep]
+        cell = ((row[rep] * nb + cell_ev) * ch) * n_col + self.column[fe][rep]
+        flat = grid.reshape(-1)
+        for j in range(ch):
+            flat[cell + j * n_col] = values[rep, j]
         del rep, cell_ev, values
-        med, count = _sorted_median(grid)
-        p_team = _team_probabilities(
-            med, k, lambda: np.nansum(grid[:, :, :k, :], axis=-1) / count[..., None])
+        lo, hi, count = _middles(grid)
+        yes = (self.outcome[self.q_order[r0:r1]] == 0)[:, None]
+        p_team, m_brier = _team_and_median_brier(
+            lo, hi, k, yes, lambda: np.nansum(grid[:, :, :k, :], axis=-1) / count[..., None])
 
         if self.timed:
             ev = np.arange(e0, e1)
@@ -645,24 +689,30 @@ class _TeamPass:
             pos = (s1 - 1)[:, None]
         pos = pos[real]
         self.team_p[self.team_off[pos][:, None] + np.arange(k)] = p_team[real]
-        self.med_brier[pos] = med[:, :, k][real]
         if self.timed:
             ml = np.zeros((nq, nb))
-            ml[real] = med[:, :, k][real] * self.interval[pos]
+            ml[real] = m_brier[real] * self.interval[pos]
             qq = self.q_order[r0:r1]
             before = np.cumsum(ml, axis=1) - ml + self.ml_total[qq][:, None]
             self.ml_before[pos] = before[real]
             self.ml_total[qq] += ml.sum(axis=1)
         return grid[0, -1].copy()
 
+    def _values(self, fe: Any, k: int) -> np.ndarray:
+        """The channels of the forecasts `fe` (event-order slice or indices)."""
+        if k == 1:
+            return self.probs[self.off[fe]][:, None]
+        values = np.empty((len(self.off[fe]), k + 1))
+        values[:, :k] = self.probs[self.off[fe][:, None] + np.arange(k)]
+        values[:, k] = self.brier[fe]
+        return values
+
     def loop(self, r: int, k: int) -> None:
         """One question with many analysts, event by event (method time)."""
         s0, s1 = int(self.seg_start[r]), int(self.seg_end[r])
         col = self.column[s0:s1]
-        values = np.empty((s1 - s0, k + 1))
-        values[:, :k] = self.probs[self.off[s0:s1, None] + np.arange(k)]
-        values[:, k] = self.brier[s0:s1]
-        med = _running_medians(values, col)
+        values = self._values(slice(s0, s1), k)
+        lo, hi = _running_middles(values, col)
 
         def means() -> np.ndarray:
             # Standing sums: each forecast adds its values and removes its analyst's previous.
@@ -675,9 +725,10 @@ class _TeamPass:
             return np.cumsum(delta, axis=0) / count[:, None]
 
         pos = np.arange(s0, s1)
-        self.team_p[self.team_off[pos][:, None] + np.arange(k)] = _team_probabilities(med, k, means)
-        self.med_brier[pos] = med[:, k]
-        ml = med[:, k] * self.interval[pos]
+        yes = self.outcome[self.q_order[r]] == 0
+        p_team, m_brier = _team_and_median_brier(lo, hi, k, yes, means)
+        self.team_p[self.team_off[pos][:, None] + np.arange(k)] = p_team
+        ml = m_brier * self.interval[pos]
         self.ml_before[pos] = np.cumsum(ml) - ml
         self.ml_total[self.q_order[r]] = ml.sum()
 
@@ -731,13 +782,13 @@ def _calibrations(p: np.ndarray, o: np.ndarray, g: np.ndarray, n_groups: int) ->
     wbc = 2 * np.bincount(g, weights=dp * (o - freq[g, k]), minlength=n_groups) / tt
 
     edges = [(i / N_BINS, (i + 1) / N_BINS) for i in range(N_BINS)]
-    lists = [x.tolist() for x in (n, mean_p, freq, ci_low, ci_high)]
+    empty = [Bin(lo, hi, 0, None, None, None, None) for lo, hi in edges]  # immutable: shared
     summary = np.stack([ece, bs, rel, res, unc, wbv, wbc], axis=1).tolist()
     result = []
-    for gi in range(n_groups):
+    for gi, row in enumerate(zip(*(x.tolist() for x in (n, mean_p, freq, ci_low, ci_high)))):
         bins = tuple(
-            Bin(lo, hi, cnt, mp, fr, cl, ch) if cnt else Bin(lo, hi, 0, None, None, None, None)
-            for (lo, hi), cnt, mp, fr, cl, ch in zip(edges, *(x[gi] for x in lists))
+            Bin(lo, hi, cnt, mp, fr, cl, ch) if cnt else blank
+            for (lo, hi), blank, cnt, mp, fr, cl, ch in zip(edges, empty, *row)
         )
         if total[gi] == 0:
             result.append(Calibration(bins, None, None))

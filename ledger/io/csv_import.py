@@ -111,6 +111,8 @@ def read_csv(
     forecasts = plan.forecasts
     after_close = after_known = 0
     known_at: dict[str, int] = {}
+    add_line, add_question, add_analyst = forecasts.line.append, forecasts.question.append, forecasts.analyst.append
+    add_made, add_p = forecasts.made_at.append, forecasts.p.append
     default_criteria = f"Imported from {source} without resolution criteria."
 
     def problem(line: int, message: str) -> None:
@@ -153,6 +155,7 @@ def read_csv(
             known_at[slug] = when
         return question
 
+    fromisoformat = datetime.fromisoformat
     read = 0
     for row in reader:
         line = reader.line_num
@@ -203,7 +206,11 @@ def read_csv(
                     p = 1.0 - p
                 elif _number(option, "answer_option") != 1.0:
                     raise BadInput(f"answer_option {option.strip()!r}: only 1 (yes) or 0 (no)")
-            made = _moment(row[i_t], "timestamp")
+            stamp = row[i_t]
+            try:
+                made = to_us(fromisoformat(stamp))
+            except ValueError:
+                made = _moment(stamp, "timestamp")
         except BadInput as exc:
             problem(line, str(exc))
             continue
@@ -214,10 +221,18 @@ def read_csv(
             after_close += 1
         if slug in known_at and made >= known_at[slug]:
             after_known += 1
-        forecasts.add(line, slug, handle, made, p, None)
+        add_line(line)
+        add_question(slug)
+        add_analyst(handle)
+        add_made(made)
+        add_p(p)
     if progress is not None:
         progress(read % 10_000)
 
+    n = len(forecasts.line)
+    forecasts.probs.extend([None] * n)  # every CSV forecast is binary, cites nothing, gives no rationale
+    forecasts.rationale.extend([None] * n)
+    forecasts.evidence.extend([()] * n)
     if n_problems:
         extra = n_problems - len(problems)
         if extra > 0:

@@ -86,7 +86,7 @@ class _Batch:
                 raise
             raise LedgerError(f"import failed while writing {self.table.name}: {exc}") from None
         self.count += len(self.rows)
-        self.rows = []
+        self.rows.clear()  # in place: writers may hold a reference to this list
 
     def finish(self) -> dict[str, Any] | None:
         """Flush, move the PostgreSQL sequence past the new ids, and describe the batch."""
@@ -140,11 +140,27 @@ def apply_plan(
     return ImportResult(False, counts, tuple(plan.warnings), str(head))
 
 
-class _PlanWriter:
+class _PlanWriter:  # noqa: D101 - one import's checks and writes, see apply_plan
     def __init__(self, tx: Tx, plan: ImportPlan, source: str, postgres: bool,
                  progress: Callable[[int], None] | None) -> None:
         self.tx, self.plan, self.source, self.postgres, self.progress = tx, plan, source, postgres, progress
         self.problems: list[Problem] = []
+
+    def _choice(self, line: int, slug: str, kind: str, options: tuple[str, ...], values: dict[str, float]) -> str | None:
+        """A choice forecast's probabilities as stored (JSON, option order), or None after a problem."""
+        if kind != "choice":
+            self.problems.append(Problem(line, f"question {slug!r} is binary: give \"p\""))
+            return None
+        if set(values) != set(options):
+            self.problems.append(Problem(line, f"probabilities must cover exactly the options of {slug!r}: "
+                                               + ", ".join(options)))
+            return None
+        try:
+            ordered = normalise([values[o] for o in options], "probabilities")
+        except BadInput as exc:
+            self.problems.append(Problem(line, str(exc)))
+            return None
+        return json.dumps(list(ordered), separators=(",", ":"))
 
     def batch(self, table: Table, *parents: _Batch) -> _Batch:
         return _Batch(self.tx, table, self.postgres, parents)
@@ -226,42 +242,42 @@ class _PlanWriter:
         forecasts = self.batch(s.forecasts, analysts, questions)
         cites = self.batch(s.forecast_evidence, forecasts, evidence)
         progress = self.progress
-        for i in range(len(fc)):
-            target = lookup.get(fc.question[i])
+        cited = any(fc.evidence)
+        rows = forecasts.rows
+        fid = forecasts.next_id
+        for i, (line, slug, handle, made, p, values, rationale) in enumerate(
+            zip(fc.line, fc.question, fc.analyst, fc.made_at, fc.p, fc.probs, fc.rationale)
+        ):
+            target = lookup.get(slug)
             if target is None:
-                problems.append(Problem(fc.line[i], f"no question {fc.question[i]!r} in the file or the ledger"))
+                problems.append(Problem(line, f"no question {slug!r} in the file or the ledger"))
                 continue
             qid, kind, options, opens_at, _closes = target
-            p, probs_json = fc.p[i], None
-            if fc.probs[i] is not None:
-                if kind != "choice":
-                    problems.append(Problem(fc.line[i], f"question {fc.question[i]!r} is binary: give \"p\""))
+            probs_json = None
+            if values is not None:
+                probs_json = self._choice(line, slug, kind, options, values)
+                if probs_json is None:
                     continue
-                values = fc.probs[i]
-                if set(values) != set(options):
-                    problems.append(Problem(fc.line[i], f"probabilities must cover exactly the options of "
-                                                        f"{fc.question[i]!r}: {', '.join(options)}"))
-                    continue
-                try:
-                    ordered = normalise([values[o] for o in options], "probabilities")
-                except BadInput as exc:
-                    problems.append(Problem(fc.line[i], str(exc)))
-                    continue
-                probs_json = json.dumps(list(ordered), separators=(",", ":"))
             elif kind != "binary":
-                problems.append(Problem(fc.line[i], f"question {fc.question[i]!r} is a choice question"))
+                problems.append(Problem(line, f"question {slug!r} is a choice question: give \"probabilities\""))
                 continue
-            made = fc.made_at[i]
             if made < opens_at:
-                problems.append(Problem(fc.line[i], f"forecast is before question {fc.question[i]!r} opens"))
+                problems.append(Problem(line, f"forecast is before question {slug!r} opens"))
                 continue
-            fid = forecasts.add(qid, known[fc.analyst[i]], made, p, probs_json, fc.rationale[i], True)
-            for key in fc.evidence[i]:
-                cites.add(fid, evidence_ids[key])
-            if progress is not None and i % 10_000 == 9_999:
-                progress(10_000)
+            rows.append((fid, qid, known[handle], made, p, probs_json, rationale, True))
+            if cited:
+                for key in fc.evidence[i]:
+                    cites.add(fid, evidence_ids[key])
+            fid += 1
+            if len(rows) >= CHUNK:
+                forecasts.next_id = fid
+                forecasts.flush()
+                rows = forecasts.rows
+                if progress is not None:
+                    progress(CHUNK)
+        forecasts.next_id = fid
         if progress is not None:
-            progress(len(fc) % 10_000)
+            progress(len(rows))
 
         # Resolutions: a second one for a question must be a correction.
         resolved = {r.question_id for r in conn.execute(select(s.resolutions.c.question_id).distinct())}

@@ -165,8 +165,7 @@ forecasts = Table(
     Column("probs", Text),  # choice: JSON list aligned with the question's options
     Column("rationale", Text),
     Column("imported", Boolean, nullable=False),
-    Index(None, "question_id"),
-    Index(None, "analyst_id"),
+    Index(None, "question_id"),  # no index on analyst_id: it would slow imports; scans serve per-analyst views
 )
 
 forecast_evidence = Table(

@@ -139,7 +139,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_forecasts'))
     )
     with op.batch_alter_table('forecasts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_forecasts_analyst_id'), ['analyst_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_forecasts_question_id'), ['question_id'], unique=False)
 
     op.create_table('question_amendments',
@@ -243,7 +242,6 @@ def downgrade() -> None:
     op.drop_table('question_amendments')
     with op.batch_alter_table('forecasts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_forecasts_question_id'))
-        batch_op.drop_index(batch_op.f('ix_forecasts_analyst_id'))
 
     op.drop_table('forecasts')
     with op.batch_alter_table('evidence_links', schema=None) as batch_op:

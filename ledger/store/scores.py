@@ -1,0 +1,203 @@
+"""Feeding the scoring engine: the scored questions and their forecasts as numpy arrays.
+
+The forecasts table is read through the driver's cursor straight into a structured numpy
+array (no Row objects), which keeps `ledger score` within a small factor of merely reading the
+table. Imported only by the commands that score (numpy stays out of `ledger --help`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+
+from ledger.core.model import ANNULLED
+from ledger.core.scoring import ScoringInput
+from ledger.store import schema as s
+from ledger.store.ledger import Ledger
+
+_FORECAST_DTYPE = [("id", "i8"), ("question_id", "i8"), ("analyst_id", "i8"), ("made_at", "i8"), ("p", "f8")]
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """A resolved question as scoring sees it: dates in force, the resolution in force."""
+
+    id: int
+    slug: str
+    kind: str
+    options: tuple[str, ...]
+    opens_at: int
+    closes_at: int
+    scenario: str | None
+    outcome: str
+    known_at: int
+    tags: tuple[str, ...]
+
+
+def _resolved_questions(conn: Any, with_tags: bool) -> list[_Resolved]:
+    """Every resolved question with its latest resolution, in id order, in a few flat queries."""
+    latest = (
+        select(s.resolutions.c.question_id, func.max(s.resolutions.c.id).label("rid"))
+        .group_by(s.resolutions.c.question_id)
+        .subquery()
+    )
+    query = (
+        select(s.questions.c.id, s.questions.c.slug, s.questions.c.kind, s.questions.c.options,
+               s.questions.c.opens_at, s.questions.c.closes_at, s.scenarios.c.slug, s.resolutions.c.outcome,
+               s.resolutions.c.known_at)
+        .select_from(s.questions)
+        .join(latest, latest.c.question_id == s.questions.c.id)
+        .join(s.resolutions, s.resolutions.c.id == latest.c.rid)
+        .outerjoin(s.scenarios, s.scenarios.c.id == s.questions.c.scenario_id)
+        .order_by(s.questions.c.id)
+    )
+    closes: dict[int, int] = {}
+    for r in conn.execute(select(s.question_amendments.c.question_id, s.question_amendments.c.closes_at)
+                          .where(s.question_amendments.c.closes_at.is_not(None))
+                          .order_by(s.question_amendments.c.id)):
+        closes[r.question_id] = r.closes_at
+    tags: dict[int, list[str]] = {}
+    if with_tags:
+        for qid, tag in conn.execute(select(s.question_tags.c.question_id, s.question_tags.c.tag)):
+            tags.setdefault(qid, []).append(tag)
+    out = []
+    for qid, slug, kind, options, opens_at, closes_at, scenario, outcome, known_at in conn.execute(query):
+        out.append(_Resolved(qid, slug, kind, tuple(json.loads(options)) if options else ("yes", "no"), opens_at,
+                             closes.get(qid, closes_at), scenario, outcome, known_at,
+                             tuple(sorted(tags.get(qid, ())))))
+    return out
+
+
+@dataclass(frozen=True)
+class ScoredLedger:
+    """What `score_pairs` needs, plus the names that group keys are made of.
+
+    Attributes:
+        input: the engine's arrays.
+        analyst_keys: analyst index (the analyst's id) -> handle.
+        slugs: per question index, its slug.
+        scenarios: per question index, its scenario slug or None.
+        tags: per question index, its tags.
+        known_at: per question index, when the outcome became known.
+    """
+
+    input: ScoringInput
+    analyst_keys: dict[int, str]
+    slugs: list[str]
+    scenarios: list[str | None]
+    tags: list[tuple[str, ...]]
+    known_at: list[int]
+
+
+def load(
+    ledger: Ledger,
+    *,
+    as_of: int,
+    scenario: str | None = None,
+    tag: str | None = None,
+    known_from: int | None = None,
+    known_to: int | None = None,
+) -> ScoredLedger:
+    """The questions scored as of `as_of` and the forecasts that may count on them.
+
+    A question counts when its resolution in force (the latest recorded) is not `annulled` and
+    became known at or before `as_of` (and within [known_from, known_to) when given); forecasts
+    count when made before `as_of` and not withdrawn. Dates in force after amendments apply.
+    """
+    with ledger.reading() as conn:
+        if scenario is not None and conn.execute(
+            select(s.scenarios.c.id).where(s.scenarios.c.slug == scenario)
+        ).first() is None:
+            from ledger.core.errors import NotFound
+
+            raise NotFound(f"no scenario {scenario!r}")
+        questions = [
+            q for q in _resolved_questions(conn, with_tags=True)
+            if q.outcome != ANNULLED
+            and q.known_at <= as_of
+            and (known_from is None or q.known_at >= known_from)
+            and (known_to is None or q.known_at < known_to)
+            and (scenario is None or q.scenario == scenario)
+            and (tag is None or tag in q.tags)
+        ]
+        handles = {r.id: r.handle for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
+        withdrawn = np.fromiter((r[0] for r in conn.execute(select(s.withdrawals.c.forecast_id))), dtype="i8")
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(
+                "SELECT id, question_id, analyst_id, made_at, COALESCE(p, -1.0) FROM forecasts WHERE made_at < "
+                + ("%s" if ledger.is_postgres else "?"),
+                (as_of,),
+            )
+            rows = np.fromiter(cursor, dtype=_FORECAST_DTYPE)
+        finally:
+            cursor.close()
+        choice_ids = {q.id for q in questions if q.kind == "choice"}
+        choice_probs: dict[int, list[float]] = {}
+        if choice_ids:
+            query = select(s.forecasts.c.id, s.forecasts.c.probs).where(
+                s.forecasts.c.question_id.in_(choice_ids), s.forecasts.c.made_at < as_of
+            )
+            choice_probs = {r.id: json.loads(r.probs) for r in conn.execute(query)}
+
+    n_q = len(questions)
+    max_qid = max((q.id for q in questions), default=0)
+    if len(rows):
+        max_qid = max(max_qid, int(rows["question_id"].max()))
+    index = np.full(max_qid + 1, -1, dtype="i8")
+    index[[q.id for q in questions]] = np.arange(n_q)
+    keep = index[rows["question_id"]] >= 0
+    if len(withdrawn):
+        keep &= ~np.isin(rows["id"], withdrawn)
+    rows = rows[keep]
+    q_index = index[rows["question_id"]]
+
+    outcome = np.array([q.options.index(q.outcome) for q in questions], dtype="i8")
+    n_options = np.array([len(q.options) for q in questions], dtype="i8")
+    binary = np.array([q.kind == "binary" for q in questions], dtype=bool)
+    if choice_probs:
+        widths = np.where(binary, 1, n_options)[q_index]
+        offsets = np.concatenate(([0], np.cumsum(widths)[:-1]))
+        flat = np.empty(int(widths.sum()), dtype="f8")
+        is_binary = binary[q_index]
+        flat[offsets[is_binary]] = rows["p"][is_binary]
+        for at, forecast_id in zip(offsets[~is_binary], rows["id"][~is_binary]):
+            values = choice_probs[int(forecast_id)]
+            flat[at:at + len(values)] = values
+        probs = flat
+    else:
+        probs = rows["p"]
+    inp = ScoringInput(
+        opens_at=[q.opens_at for q in questions],
+        closes_at=[q.closes_at for q in questions],
+        known_at=[q.known_at for q in questions],
+        outcome=outcome,
+        n_options=n_options,
+        binary=binary,
+        question=q_index,
+        analyst=rows["analyst_id"],
+        made_at=rows["made_at"],
+        order=rows["id"],
+        probs=probs,
+    )
+    return ScoredLedger(inp, handles, [q.slug for q in questions], [q.scenario for q in questions],
+                        [q.tags for q in questions], [q.known_at for q in questions])
+
+
+def score_groups(data: ScoredLedger, *, by: str, method: str) -> list[dict[str, Any]]:
+    """Per-group scores as SPEC 6 JSON dicts."""
+    from ledger.core.scoring import aggregate, score_pairs
+
+    pairs = score_pairs(data.input, method)
+    if by == "analyst":
+        groups = aggregate(pairs, "analyst", analyst_keys=data.analyst_keys)
+    elif by == "all":
+        groups = aggregate(pairs, "all")
+    else:
+        keys = {"question": data.slugs, "scenario": data.scenarios, "tag": data.tags}[by]
+        groups = aggregate(pairs, by, question_keys=keys)
+    return [g.as_dict() for g in groups]
