@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ledger.core.model import ANNULLED
 from ledger.core.scoring import ScoringInput
@@ -22,7 +22,7 @@ from ledger.store.ledger import Ledger
 _FORECAST_DTYPE = [("id", "i8"), ("question_id", "i8"), ("analyst_id", "i8"), ("made_at", "i8"), ("p", "f8")]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Resolved:
     """A resolved question as scoring sees it: dates in force, the resolution in force."""
 
@@ -38,23 +38,18 @@ class _Resolved:
     tags: tuple[str, ...]
 
 
+_RESOLVED_SQL = """
+SELECT q.id, q.slug, q.kind, q.options, q.opens_at, q.closes_at, sc.slug, r.outcome, r.known_at
+FROM questions q
+JOIN (SELECT question_id, max(id) AS rid FROM resolutions GROUP BY question_id) latest ON latest.question_id = q.id
+JOIN resolutions r ON r.id = latest.rid
+LEFT JOIN scenarios sc ON sc.id = q.scenario_id
+ORDER BY q.id
+"""
+
+
 def _resolved_questions(conn: Any, with_tags: bool) -> list[_Resolved]:
     """Every resolved question with its latest resolution, in id order, in a few flat queries."""
-    latest = (
-        select(s.resolutions.c.question_id, func.max(s.resolutions.c.id).label("rid"))
-        .group_by(s.resolutions.c.question_id)
-        .subquery()
-    )
-    query = (
-        select(s.questions.c.id, s.questions.c.slug, s.questions.c.kind, s.questions.c.options,
-               s.questions.c.opens_at, s.questions.c.closes_at, s.scenarios.c.slug, s.resolutions.c.outcome,
-               s.resolutions.c.known_at)
-        .select_from(s.questions)
-        .join(latest, latest.c.question_id == s.questions.c.id)
-        .join(s.resolutions, s.resolutions.c.id == latest.c.rid)
-        .outerjoin(s.scenarios, s.scenarios.c.id == s.questions.c.scenario_id)
-        .order_by(s.questions.c.id)
-    )
     closes: dict[int, int] = {}
     for r in conn.execute(select(s.question_amendments.c.question_id, s.question_amendments.c.closes_at)
                           .where(s.question_amendments.c.closes_at.is_not(None))
@@ -65,7 +60,13 @@ def _resolved_questions(conn: Any, with_tags: bool) -> list[_Resolved]:
         for qid, tag in conn.execute(select(s.question_tags.c.question_id, s.question_tags.c.tag)):
             tags.setdefault(qid, []).append(tag)
     out = []
-    for qid, slug, kind, options, opens_at, closes_at, scenario, outcome, known_at in conn.execute(query):
+    cursor = conn.connection.driver_connection.cursor()  # plain tuples: this runs over every question
+    try:
+        cursor.execute(_RESOLVED_SQL)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    for qid, slug, kind, options, opens_at, closes_at, scenario, outcome, known_at in rows:
         out.append(_Resolved(qid, slug, kind, tuple(json.loads(options)) if options else ("yes", "no"), opens_at,
                              closes.get(qid, closes_at), scenario, outcome, known_at,
                              tuple(sorted(tags.get(qid, ())))))
