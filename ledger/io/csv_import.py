@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from operator import itemgetter
 from typing import Callable, TextIO
 
 from ledger.core import validate
 from ledger.core.bulk import ImportPlan, ImportRefused, PlanAnalyst, PlanQuestion, PlanResolution, Problem
 from ledger.core.errors import BadInput
-from ledger.core.timeutil import parse_instant, to_us
+from ledger.core.timeutil import parse_instant
 
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+ONE_MICROSECOND = timedelta(microseconds=1)
 REQUIRED = ("question_id", "user_id", "probability", "timestamp", "open_time", "close_time")
 #: Stop collecting after this many problems (the count goes on).
 PROBLEM_CAP = 1000
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
 
 
@@ -31,36 +34,22 @@ def _number(text: str, what: str) -> float:
     return float(raw)
 
 
-def _moment(text: str, what: str) -> int:
-    """A timestamp column: ISO 8601 or `2008-07-15 14:03:29+00:00`; naive = UTC."""
-    raw = text.strip()
-    if len(raw) > 10 and raw.isascii():
-        try:
-            return to_us(datetime.fromisoformat(raw))
-        except ValueError:
-            pass
-    return parse_instant(raw, what=what)
+def _moment(text: str, what: str, deadline: bool = False) -> int:
+    """A timestamp column: ISO 8601 or `2008-07-15 14:03:29+00:00`; naive = UTC; a bare date as a
+    deadline is the end of that day."""
+    try:
+        return (datetime.fromisoformat(text) - EPOCH) // ONE_MICROSECOND  # the common, aware case
+    except (ValueError, TypeError):
+        return parse_instant(text.strip(), deadline=deadline, what=what)
 
 
-class _Cached:
-    """Parse repeated question-level values once."""
-
-    def __init__(self) -> None:
-        self.moments: dict[tuple[str, bool], int] = {}
-
-    def instant(self, text: str, what: str, deadline: bool = False) -> int:
-        key = (text, deadline)
-        found = self.moments.get(key)
-        if found is None:
-            found = parse_instant(text, deadline=deadline, what=what) if deadline else _moment(text, what)
-            self.moments[key] = found
-        return found
+_OUTCOMES = {"": None, "1": 1, "0": 0, "-1": -1, "1.0": 1, "0.0": 0, "-1.0": -1}
 
 
 def _outcome(text: str) -> int | None:
     raw = text.strip()
-    if not raw:
-        return None
+    if raw in _OUTCOMES:
+        return _OUTCOMES[raw]
     value = _number(raw, "outcome")
     if value not in (1.0, 0.0, -1.0):
         raise BadInput(f"outcome {text!r}: use 1 (yes), 0 (no), -1 (annulled) or leave it empty")
@@ -105,7 +94,6 @@ def read_csv(
     plan = ImportPlan()
     problems: list[Problem] = []
     n_problems = 0
-    cache = _Cached()
     questions: dict[str, tuple[object, int, PlanQuestion]] = {}  # slug -> (raw cols, line, question)
     handles: set[str] = set()
     forecasts = plan.forecasts
@@ -123,16 +111,16 @@ def read_csv(
 
     def new_question(line: int, slug: str, row: list[str]) -> PlanQuestion | None:  # noqa: C901
         try:
-            validate.text(slug, what="question_id", required=True, single_line=True)
-            if len(slug) > 200:
-                raise BadInput(f"question_id {slug[:20]!r}...: longer than 200 characters")
-            opens = cache.instant(row[i_open], "open_time")
-            closes = cache.instant(row[i_close], "close_time", deadline=True)
+            if not slug.strip() or len(slug) > 200 or _CONTROL.search(slug):
+                raise BadInput(f"question_id {slug[:40]!r}: 1 to 200 characters without control characters")
+            opens = _moment(row[i_open], "open_time")
+            closes = _moment(row[i_close], "close_time", deadline=True)
             outcome = _outcome(row[i_out]) if i_out is not None else None
             status = row[i_status].strip().lower() if i_status is not None else ""
             resolved_at = row[i_res].strip() if i_res is not None else ""
             title = row[i_title] if i_title is not None and row[i_title].strip() else f"Question {slug}"
-            validate.text(title, what="q_title", single_line=False)
+            if "\x00" in title:
+                raise BadInput("q_title contains a NUL character")
             criteria = row[i_crit] if i_crit is not None and row[i_crit].strip() else default_criteria
         except BadInput as exc:
             problem(line, str(exc))
@@ -140,14 +128,14 @@ def read_csv(
         question = PlanQuestion(line, slug, title, "binary", (), criteria, opens, closes, closes, scenario, ())
         plan.questions.append(question)
         if outcome == -1 or status == "ambiguous":
-            when = cache.instant(resolved_at, "resolve_time") if resolved_at else closes
+            when = _moment(resolved_at, "resolve_time") if resolved_at else closes
             plan.resolutions.append(PlanResolution(line, slug, "annulled", when))
         elif outcome is not None:
             if not resolved_at:
                 problem(line, f"question {slug!r} has outcome {row[i_out].strip()} but no resolve_time")
                 return question
             try:
-                when = cache.instant(resolved_at, "resolve_time")
+                when = _moment(resolved_at, "resolve_time")
             except BadInput as exc:
                 problem(line, str(exc))
                 return question
@@ -156,6 +144,11 @@ def read_csv(
         return question
 
     fromisoformat = datetime.fromisoformat
+    current_slug: str | None = None
+    current_raw: object = None
+    question: PlanQuestion | None = None
+    opens_at = closes_at = 0
+    known_at_q: int | None = None
     read = 0
     for row in reader:
         line = reader.line_num
@@ -169,18 +162,22 @@ def read_csv(
             continue
         slug = row[i_q]
         raw = question_key(row)
-        known = questions.get(slug)
-        if known is None:
-            question = new_question(line, slug, row)
-            if question is None:
-                continue
-            questions[slug] = (raw, line, question)
-        else:
-            first_raw, first_line, question = known
-            if raw != first_raw:
-                problem(line, f"disagrees with line {first_line} about question {slug!r} "
-                              "(title, open, close, outcome, resolve time, status or criteria)")
-                continue
+        if slug != current_slug or raw != current_raw:  # rows of one question usually come together
+            known = questions.get(slug)
+            if known is None:
+                question = new_question(line, slug, row)
+                if question is None:
+                    continue
+                questions[slug] = (raw, line, question)
+            else:
+                first_raw, first_line, question = known
+                if raw != first_raw:
+                    problem(line, f"disagrees with line {first_line} about question {slug!r} "
+                                  "(title, open, close, outcome, resolve time, status or criteria)")
+                    continue
+            current_slug, current_raw = slug, raw
+            opens_at, closes_at = question.opens_at, question.closes_at
+            known_at_q = known_at.get(slug)
         handle = row[i_u]
         if handle not in handles:
             try:
@@ -208,18 +205,18 @@ def read_csv(
                     raise BadInput(f"answer_option {option.strip()!r}: only 1 (yes) or 0 (no)")
             stamp = row[i_t]
             try:
-                made = to_us(fromisoformat(stamp))
-            except ValueError:
-                made = _moment(stamp, "timestamp")
+                made = (fromisoformat(stamp) - EPOCH) // ONE_MICROSECOND
+            except (ValueError, TypeError):  # not ISO, or naive (= UTC): the careful path
+                made = parse_instant(stamp.strip(), what="timestamp")
         except BadInput as exc:
             problem(line, str(exc))
             continue
-        if made < question.opens_at:
+        if made < opens_at:
             problem(line, f"forecast at {row[i_t].strip()} is before question {slug!r} opens ({row[i_open].strip()})")
             continue
-        if made >= question.closes_at:
+        if made >= closes_at:
             after_close += 1
-        if slug in known_at and made >= known_at[slug]:
+        if known_at_q is not None and made >= known_at_q:
             after_known += 1
         add_line(line)
         add_question(slug)
