@@ -189,3 +189,14 @@ def normalise(values: list[float], what: str) -> tuple[float, ...]:
     if abs(total - 1.0) <= 1e-12:
         return tuple(values)
     return tuple(v / total for v in values)
+
+
+def check_choice(options: tuple[str, ...], values: dict[str, float], slug: str) -> tuple[float, ...]:
+    """Choice probabilities in option order, normalised; they must name exactly the options.
+
+    Raises:
+        BadInput: options missing or unknown, or a sum outside the tolerance.
+    """
+    if set(values) != set(options):
+        raise BadInput(f'"probabilities" must cover exactly the options of {slug!r}: ' + ", ".join(options))
+    return normalise([values[o] for o in options], "probabilities")

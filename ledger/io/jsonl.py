@@ -18,7 +18,7 @@ from ledger.core.bulk import (
     PlanResolution,
     PlanScenario,
     Problem,
-    normalise,
+    check_choice,
 )
 from ledger.core.errors import BadInput
 from ledger.core.model import ANNULLED, ROLES, STANCES
@@ -61,13 +61,6 @@ class _Line:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise BadInput(f'"{key}" must be a list of strings')
         return tuple(value)
-
-
-def check_choice(options: tuple[str, ...], values: dict[str, float], slug: str) -> tuple[float, ...]:
-    """Choice probabilities in option order, normalised; they must name exactly the options."""
-    if set(values) != set(options):
-        raise BadInput(f'"probabilities" must cover exactly the options of {slug!r}: ' + ", ".join(options))
-    return normalise([values[o] for o in options], "probabilities")
 
 
 def read_jsonl(

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
 
-from ledger.core.bulk import ImportPlan, ImportRefused, Problem, normalise
+from ledger.core.bulk import ImportPlan, ImportRefused, Problem, check_choice
 from ledger.core.errors import BadInput, LedgerError
 from ledger.core.model import ANNULLED
 from ledger.store import schema as s
@@ -175,12 +175,8 @@ class _PlanWriter:  # noqa: D101 - one import's checks and writes, see apply_pla
         if kind != "choice":
             self.problems.append(Problem(line, f"question {slug!r} is binary: give \"p\""))
             return None
-        if set(values) != set(options):
-            self.problems.append(Problem(line, f"probabilities must cover exactly the options of {slug!r}: "
-                                               + ", ".join(options)))
-            return None
         try:
-            ordered = normalise([values[o] for o in options], "probabilities")
+            ordered = check_choice(options, values, slug)
         except BadInput as exc:
             self.problems.append(Problem(line, str(exc)))
             return None
