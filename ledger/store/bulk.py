@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from itertools import islice, repeat
+from operator import is_not, itemgetter
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import Table, func, select, text
@@ -54,6 +55,7 @@ class _Batch:
         self.digest = BatchDigest()
         self.count = 0
         self.columns = [c.name for c in table.columns]
+        self.nullable = [i for i, c in enumerate(table.columns) if c.nullable and not c.primary_key]
 
     def add(self, *values: Any) -> int:
         """Queue a row (values after `id`, in column order); returns its id."""
@@ -80,8 +82,17 @@ class _Batch:
                         for row in self.rows:
                             copy.write_row(row)
             else:
-                marks = ", ".join("?" for _ in self.columns)
-                driver.executemany(f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})", self.rows)
+                # Columns NULL in every row of the chunk are left out of the INSERT: binding NULLs
+                # is a quarter of SQLite's time on a million-row import.
+                empty = {i for i in self.nullable
+                         if not any(map(is_not, map(itemgetter(i), self.rows), repeat(None)))}
+                keep = [i for i in range(len(self.columns)) if i not in empty]
+                rows: Any = self.rows
+                if len(keep) < len(self.columns):
+                    names = ", ".join(self.columns[i] for i in keep)
+                    rows = map(itemgetter(*keep), self.rows)
+                marks = ", ".join("?" for _ in keep)
+                driver.executemany(f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})", rows)
         except Exception as exc:  # the driver's own error types (sqlite3.Error, psycopg.Error)
             if type(exc).__module__.split(".")[0] not in ("sqlite3", "psycopg"):
                 raise
