@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ledger.cli.context import Env, emit_json, json_option, note, pass_env
+from ledger.cli.context import Env, emit_json, json_option, note, pass_env, progress_bar
 
 
 @click.command()
@@ -168,7 +168,17 @@ def verify(env: Env, quoted: str | None) -> None:
     from ledger.store.journal import parse_head
 
     head = parse_head(quoted) if quoted else None
-    report = env.ledger().verify(head)
+    bar = None
+
+    def start(total: int) -> None:
+        nonlocal bar
+        bar = progress_bar(total, "verifying").__enter__()
+
+    try:
+        report = env.ledger().verify(head, progress=lambda n: bar.update(n), on_start=start)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
     click.echo(f"ok: {report.entries} entries, head {report.head.hash}")
     extra = f"; entry {head.seq} matches the quoted head" if head else ""
     note(f"checked {report.rows} rows against the journal{extra}")

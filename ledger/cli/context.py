@@ -77,3 +77,23 @@ def fail(message: str, code: int) -> None:
     """Print `error: …` on stderr and exit with `code`."""
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+class _Quiet:
+    """A progress bar that shows nothing (stderr is not a terminal)."""
+
+    def __enter__(self) -> "_Quiet":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        """Ignore progress."""
+
+
+def progress_bar(length: int, label: str) -> Any:
+    """A progress bar on stderr for long work, shown only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return _Quiet()
+    return click.progressbar(length=max(length, 1), label=label, file=sys.stderr)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ledger.cli.context import Env, note, pass_env
+from ledger.cli.context import Env, note, pass_env, progress_bar
 from ledger.core.errors import BadInput
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
@@ -58,9 +58,7 @@ def import_(env: Env, file: Path, fmt: str | None, scenario: str | None) -> None
     # collector would only re-scan them, again and again (it tripled the time of a 1M-row import).
     gc.disable()
     try:
-        with file.open(encoding="utf-8", newline="") as stream, click.progressbar(
-            length=max(lines, 1), label=f"reading {file.name}", file=sys.stderr
-        ) as bar:
+        with file.open(encoding="utf-8", newline="") as stream, progress_bar(lines, f"reading {file.name}") as bar:
             if fmt == "csv":
                 from ledger.io.csv_import import read_csv
 
@@ -69,7 +67,7 @@ def import_(env: Env, file: Path, fmt: str | None, scenario: str | None) -> None
                 from ledger.io.jsonl import read_jsonl
 
                 plan = read_jsonl(stream, file.name, scenario=scenario, progress=bar.update)
-        with click.progressbar(length=max(len(plan.forecasts), 1), label="writing", file=sys.stderr) as bar:
+        with progress_bar(len(plan.forecasts), "writing") as bar:
             result = apply_plan(ledger, env.actor, plan, source=file.name, sha256=sha, fmt=fmt, progress=bar.update)
     except UnicodeDecodeError as exc:
         raise BadInput(f"{file.name}: not UTF-8 text (byte {exc.start})") from None

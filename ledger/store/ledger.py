@@ -199,9 +199,17 @@ class Ledger:
                 for name, table in COUNTED_TABLES.items()
             }
 
-    def verify(self, quoted: Head | None = None, progress=None) -> jr.VerifyReport:
-        """Check the chain, the quoted head and every row (raises `Tampered`)."""
+    def verify(self, quoted: Head | None = None, progress=None, on_start=None) -> jr.VerifyReport:
+        """Check the chain, the quoted head and every row (raises `Tampered`).
+
+        Args:
+            quoted: a head quoted earlier, which must still hold.
+            progress: called with the number of entries or rows checked since the last call.
+            on_start: called first with the total number of entries and rows to check.
+        """
         with self.reading() as conn:
+            if on_start is not None:
+                on_start(jr.count_work(conn))
             return jr.verify(conn, quoted, progress)
 
     # -- analysts -------------------------------------------------------------------------
