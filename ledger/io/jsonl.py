@@ -265,8 +265,11 @@ def read_jsonl(
     return plan
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+
+
 def _dump(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+    return _ENCODER.encode(obj)
 
 
 def export_lines(snapshot: Any) -> Iterator[str]:

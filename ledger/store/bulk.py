@@ -430,14 +430,21 @@ class Snapshot:
         for r in self.conn.execute(select(s.forecast_evidence).order_by(s.forecast_evidence.c.id)):
             cites.setdefault(r.forecast_id, []).append(self.evidence_key[r.evidence_id])
         withdrawn = {r.forecast_id for r in self.conn.execute(select(s.withdrawals.c.forecast_id))}
-        query = select(s.forecasts.c.id, s.forecasts.c.question_id, s.forecasts.c.analyst_id, s.forecasts.c.made_at,
-                       s.forecasts.c.p, s.forecasts.c.probs, s.forecasts.c.rationale).order_by(s.forecasts.c.id)
-        result = self.conn.execution_options(yield_per=CHUNK).execute(query)
-        for r in result:
-            if r.id in withdrawn:
-                continue
-            q = self.by_id[r.question_id]
-            choice = r.probs is not None
-            yield ExportForecast(q.slug, self.handles[r.analyst_id], r.made_at, r.p, q.options if choice else None,
-                                 tuple(json.loads(r.probs)) if choice else None, r.rationale,
-                                 tuple(cites.get(r.id, ())))
+        # Straight from the driver's cursor: a million Row objects would double the export's time.
+        cursor = self.conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute("SELECT id, question_id, analyst_id, made_at, p, probs, rationale FROM forecasts ORDER BY id")
+            while True:
+                chunk = cursor.fetchmany(CHUNK)
+                if not chunk:
+                    break
+                for fid, qid, aid, made_at, p, probs, rationale in chunk:
+                    if fid in withdrawn:
+                        continue
+                    q = self.by_id[qid]
+                    choice = probs is not None
+                    yield ExportForecast(q.slug, self.handles[aid], made_at, p, q.options if choice else None,
+                                         tuple(json.loads(probs)) if choice else None, rationale,
+                                         tuple(cites.get(fid, ())))
+        finally:
+            cursor.close()
