@@ -30,14 +30,14 @@ def init(env: Env) -> None:
 def _upgrade(env: Env, revision: str):
     """Create the SQLite file's folder if needed, then migrate; returns (ledger, before, after)."""
     from ledger.store import migrate
-    from ledger.store.engine import sqlite_path
+    from ledger.store.engine import make_folder, sqlite_path
     from ledger.store.ledger import Ledger
 
     ledger = Ledger(env.db)
     try:
         path = sqlite_path(ledger.url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(path)
         before = ledger.revision()
         after = migrate.upgrade(ledger, revision)
     finally:
@@ -70,9 +70,7 @@ def info(env: Env, as_json: bool) -> None:
       ledger info --json
     """
     ledger = env.ledger()
-    counts = ledger.counts()
-    head = ledger.head()
-    revision = ledger.revision()
+    revision, counts, head = ledger.overview()
     if as_json:
         emit_json({"url": ledger.display_url, "revision": revision, "counts": counts,
                    "head": {"seq": head.seq, "hash": head.hash}})

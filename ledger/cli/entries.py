@@ -17,7 +17,7 @@ def split_stance(text: str) -> tuple[str, str]:
     return text, "~"
 
 
-@click.command()
+@click.command(context_settings={"ignore_unknown_options": True})  # so `-0.1` is a value, refused as such
 @click.argument("q")
 @click.argument("probabilities", nargs=-1, required=True, metavar="PROB...")
 @click.option("--why", help="Your rationale.")

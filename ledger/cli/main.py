@@ -53,6 +53,9 @@ class LedgerGroup(click.Group):
         except LedgerError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except UnicodeEncodeError:  # undecodable bytes in an argument reached the database driver
+            click.echo("error: an argument is not valid UTF-8 text; nothing was written", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

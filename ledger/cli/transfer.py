@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ledger.cli.context import Env, note, pass_env, progress_bar
-from ledger.core.errors import BadInput
+from ledger.core.errors import BadInput, LedgerError
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
@@ -24,6 +24,17 @@ def _fingerprint(path: Path) -> tuple[str, int]:
             digest.update(block)
             lines += block.count(b"\n")
     return digest.hexdigest(), lines
+
+
+def _first_bad_utf8(path: Path) -> str:
+    """Where a file stops being UTF-8: line and byte offset (the decoder only knows its buffer)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f"line {line}: not UTF-8 text (byte {exc.start} of the file, 0x{data[exc.start]:02x})"
+    return "not UTF-8 text"
 
 
 @click.command("import")
@@ -48,6 +59,7 @@ def import_(env: Env, file: Path, fmt: str | None, scenario: str | None) -> None
     if fmt is None:
         raise BadInput(f"{file}: cannot tell the format from the extension; add --format jsonl or --format csv")
     ledger = env.ledger()
+    ledger.check_editor(env.actor, "import (imports carry resolutions)")
     sha, lines = _fingerprint(file)
     if already_imported(ledger, sha):
         click.echo(f"already imported: {file.name} (sha256 {sha[:12]}…); nothing added")
@@ -69,8 +81,8 @@ def import_(env: Env, file: Path, fmt: str | None, scenario: str | None) -> None
                 plan = read_jsonl(stream, file.name, scenario=scenario, progress=bar.update)
         with progress_bar(len(plan.forecasts), "writing") as bar:
             result = apply_plan(ledger, env.actor, plan, source=file.name, sha256=sha, fmt=fmt, progress=bar.update)
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{file.name}: not UTF-8 text (byte {exc.start})") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{file.name}: {_first_bad_utf8(file)}; nothing imported") from None
     finally:
         gc.enable()
     if result.already:
@@ -94,9 +106,16 @@ def export(env: Env, fmt: str, out: Path | None) -> None:
       ledger export --out backup.jsonl
       ledger export --format csv --out forecasts.csv
     """
+    ledger = env.ledger()
+    try:
+        _export(ledger, fmt, out)
+    except OSError as exc:
+        raise LedgerError(f"cannot write {out or 'the export'}: {exc.strerror or exc}") from None
+
+
+def _export(ledger, fmt: str, out: Path | None) -> None:  # noqa: ANN001 - a Ledger
     from ledger.store.bulk import Snapshot
 
-    ledger = env.ledger()
     stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
     try:
         with ledger.reading() as conn:

@@ -161,6 +161,8 @@ class ImportPlan:
         scenarios, questions, evidence, resolutions: in file order.
         forecasts: column-wise forecasts.
         warnings: odd but valid data, summarised after the import.
+        forecasts_checked: True when the parser checked every forecast against its question
+            (kind, opening); False when some name a question the file does not define.
     """
 
     analysts: list[PlanAnalyst] = field(default_factory=list)
@@ -170,6 +172,7 @@ class ImportPlan:
     forecasts: PlanForecasts = field(default_factory=PlanForecasts)
     resolutions: list[PlanResolution] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    forecasts_checked: bool = True
 
 
 def normalise(values: list[float], what: str) -> tuple[float, ...]:

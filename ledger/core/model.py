@@ -236,3 +236,17 @@ class Head:
 
     def __str__(self) -> str:
         return f"{self.seq}:{self.hash}"
+
+
+def match_outcome(kind: str, options: tuple[str, ...], given: str) -> str | None:
+    """The outcome a text names: `yes`/`no` (binary), an option (exact, else a unique
+    case-insensitive match), or `annulled`; None when it names none of them."""
+    text = given.strip()
+    if text.lower() == ANNULLED:
+        return ANNULLED
+    if kind == "binary":
+        return text.lower() if text.lower() in ("yes", "no") else None
+    if text in options:
+        return text
+    folded = [o for o in options if o.lower() == text.lower()]
+    return folded[0] if len(folded) == 1 else None

@@ -18,6 +18,9 @@ MICROS = 1_000_000
 DAY = 86_400 * MICROS
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _EPOCH_NAIVE = datetime(1970, 1, 1)
+#: The first and last instants a date can show (0001-01-01 and 9999-12-31, UTC).
+MIN_US = -62_135_596_800 * MICROS
+MAX_US = 253_402_300_800 * MICROS - 1
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.,+\-Zz ]+", re.ASCII)
 
@@ -40,6 +43,13 @@ def from_us(us: int) -> datetime:
     return _EPOCH + timedelta(microseconds=us)
 
 
+def check_range(us: int, what: str, text: str) -> int:
+    """Refuse instants that cannot be shown as a date (years 1 to 9999, UTC)."""
+    if not MIN_US <= us <= MAX_US:
+        raise BadInput(f"{what}: {text!r} is outside the years 1 to 9999 (UTC)")
+    return us
+
+
 def parse_instant(text: str, *, deadline: bool = False, what: str = "date") -> int:
     """Parse an ISO date or ISO datetime (naive = UTC) into microseconds.
 
@@ -52,26 +62,31 @@ def parse_instant(text: str, *, deadline: bool = False, what: str = "date") -> i
         BadInput: naming the value, when it is not an ISO date or datetime.
     """
     raw = text.strip() if isinstance(text, str) else ""
+    us = None
     try:
         if _DATE.fullmatch(raw):
             day = date.fromisoformat(raw)
             start = to_us(datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
-            return start + DAY if deadline else start
-        if _DATETIME.fullmatch(raw):
-            return to_us(datetime.fromisoformat(raw.replace("z", "Z")))
-    except ValueError:
-        pass
+            us = start + DAY if deadline else start
+        elif _DATETIME.fullmatch(raw):
+            us = to_us(datetime.fromisoformat(raw.replace("z", "Z")))
+    except (ValueError, OverflowError):
+        us = None
+    if us is not None:
+        return check_range(us, what, text)
     raise BadInput(f"{what}: {text!r} is not an ISO date (2026-11-27) or datetime (2026-11-27T14:00:00Z)")
 
 
 def parse_day(text: str, *, what: str = "date") -> str:
-    """Validate an ISO calendar date and return it as `YYYY-MM-DD`."""
+    """An ISO date, or the UTC date of an ISO datetime, as `YYYY-MM-DD`."""
     raw = text.strip() if isinstance(text, str) else ""
     if _DATE.fullmatch(raw):
         try:
             return date.fromisoformat(raw).isoformat()
         except ValueError:
             pass
+    elif _DATETIME.fullmatch(raw):
+        return format_instant(parse_instant(raw, what=what))[:10]
     raise BadInput(f"{what}: {text!r} is not an ISO date such as 2026-11-27")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from ledger.core.errors import BadInput
 
@@ -19,12 +20,25 @@ def _has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # what undecodable bytes in arguments become
+#: Group key of the team forecast in scores; no analyst may take it.
+RESERVED_HANDLES = ("@team",)
+
+
+def _check_encodable(text: str, what: str) -> None:
+    if _SURROGATE.search(text):
+        raise BadInput(f"{what} {text!r}: not valid UTF-8 text")
+
+
 def handle(text: str) -> str:
     """An analyst handle: 1-200 characters, no control characters, kept exactly as given."""
     if not isinstance(text, str) or not 1 <= len(text) <= 200:
         raise BadInput(f"handle {text!r}: must be 1 to 200 characters")
     if _has_control(text):
         raise BadInput(f"handle {text!r}: control characters are not allowed")
+    _check_encodable(text, "handle")
+    if text in RESERVED_HANDLES:
+        raise BadInput(f"handle {text!r} is reserved for the team forecast")
     return text
 
 
@@ -67,6 +81,7 @@ def text(value: str | None, *, what: str, required: bool = False, single_line: b
         raise BadInput(f"{what} must not be empty")
     if "\x00" in value:
         raise BadInput(f"{what} contains a NUL character")
+    _check_encodable(value, what)
     if single_line and _has_control(value):
         raise BadInput(f"{what} {value!r}: control characters (such as new lines) are not allowed")
     return value
@@ -79,3 +94,20 @@ def tag(value: str) -> str:
     ):
         raise BadInput(f"tag {value!r}: 1 to 100 characters without spaces")
     return value
+
+
+def options(names: Sequence[str]) -> list[str]:
+    """Option names of a choice question: none (a yes/no question) or two or more, non-empty,
+    distinct ignoring case, without control characters, and never `annulled`."""
+    names = list(names)
+    if len(names) == 1:
+        raise BadInput("a choice question needs two or more options (none makes a yes/no question)")
+    seen: set[str] = set()
+    for name in names:
+        text(name, what="option name", required=True, single_line=True)
+        if name.strip().lower() == "annulled":
+            raise BadInput("'annulled' cannot be an option name: it is how a question is voided")
+        if name.lower() in seen:
+            raise BadInput(f"option {name!r} is given twice")
+        seen.add(name.lower())
+    return names

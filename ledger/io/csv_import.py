@@ -15,11 +15,13 @@ from typing import Callable, TextIO
 from ledger.core import validate
 from ledger.core.bulk import ImportPlan, ImportRefused, PlanAnalyst, PlanQuestion, PlanResolution, Problem
 from ledger.core.errors import BadInput
-from ledger.core.timeutil import parse_instant
+from ledger.core.timeutil import MAX_US, MIN_US, check_range, parse_instant
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 ONE_MICROSECOND = timedelta(microseconds=1)
 REQUIRED = ("question_id", "user_id", "probability", "timestamp", "open_time", "close_time")
+#: Longest field accepted (criteria and titles can be long; the csv module default is 128 KiB).
+FIELD_LIMIT = 16 * 1024 * 1024
 #: Stop collecting after this many problems (the count goes on).
 PROBLEM_CAP = 1000
 
@@ -38,9 +40,10 @@ def _moment(text: str, what: str, deadline: bool = False) -> int:
     """A timestamp column: ISO 8601 or `2008-07-15 14:03:29+00:00`; naive = UTC; a bare date as a
     deadline is the end of that day."""
     try:
-        return (datetime.fromisoformat(text) - EPOCH) // ONE_MICROSECOND  # the common, aware case
+        us = (datetime.fromisoformat(text) - EPOCH) // ONE_MICROSECOND  # the common, aware case
     except (ValueError, TypeError):
         return parse_instant(text.strip(), deadline=deadline, what=what)
+    return check_range(us, what, text)
 
 
 _OUTCOMES = {"": None, "1": 1, "0": 0, "-1": -1, "1.0": 1, "0.0": 0, "-1.0": -1}
@@ -74,8 +77,12 @@ def read_csv(
     Raises:
         ImportRefused: every problem, by line.
     """
+    csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(stream)
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise ImportRefused(source, [Problem(1, f"unreadable CSV header ({exc})")]) from None
     if header is None:
         raise ImportRefused(source, [Problem(1, "the file is empty")])
     col = {name.strip().lstrip("\ufeff"): i for i, name in enumerate(header)}
@@ -94,7 +101,7 @@ def read_csv(
     plan = ImportPlan()
     problems: list[Problem] = []
     n_problems = 0
-    questions: dict[str, tuple[object, int, PlanQuestion]] = {}  # slug -> (raw cols, line, question)
+    questions: dict[str, tuple[object, int, PlanQuestion, tuple]] = {}  # slug -> (raw, line, question, values)
     handles: set[str] = set()
     forecasts = plan.forecasts
     after_close = after_known = 0
@@ -109,39 +116,51 @@ def read_csv(
         if len(problems) < PROBLEM_CAP:
             problems.append(Problem(line, message))
 
-    def new_question(line: int, slug: str, row: list[str]) -> PlanQuestion | None:  # noqa: C901
+    def question_values(slug: str, row: list[str]) -> tuple:
+        """What a row says about its question, parsed: (title, criteria, opens, closes, outcome,
+        known_at). Rows of one question must agree on these values, whatever their spelling."""
+        if not slug.strip() or len(slug) > 200 or _CONTROL.search(slug):
+            raise BadInput(f"question_id {slug[:40]!r}: 1 to 200 characters without control characters")
+        opens = _moment(row[i_open], "open_time")
+        closes = _moment(row[i_close], "close_time", deadline=True)
+        code = _outcome(row[i_out]) if i_out is not None else None
+        status = row[i_status].strip().lower() if i_status is not None else ""
+        resolved_at = row[i_res].strip() if i_res is not None else ""
+        title = row[i_title] if i_title is not None and row[i_title].strip() else f"Question {slug}"
+        criteria = row[i_crit] if i_crit is not None and row[i_crit].strip() else default_criteria
+        if "\x00" in title or "\x00" in criteria:
+            raise BadInput("q_title or criteria contains a NUL character")
+        if code == -1 or status == "ambiguous":
+            outcome, when = "annulled", (_moment(resolved_at, "resolve_time") if resolved_at else closes)
+        elif code is not None:
+            if not resolved_at:
+                raise BadInput(f"question {slug!r} has outcome {row[i_out].strip()} but no resolve_time")
+            outcome, when = ("yes" if code == 1 else "no"), _moment(resolved_at, "resolve_time")
+        else:
+            outcome, when = None, None
+        return title, criteria, opens, closes, outcome, when
+
+    def new_question(line: int, slug: str, row: list[str]) -> tuple[PlanQuestion, tuple] | None:
         try:
-            if not slug.strip() or len(slug) > 200 or _CONTROL.search(slug):
-                raise BadInput(f"question_id {slug[:40]!r}: 1 to 200 characters without control characters")
-            opens = _moment(row[i_open], "open_time")
-            closes = _moment(row[i_close], "close_time", deadline=True)
-            outcome = _outcome(row[i_out]) if i_out is not None else None
-            status = row[i_status].strip().lower() if i_status is not None else ""
-            resolved_at = row[i_res].strip() if i_res is not None else ""
-            title = row[i_title] if i_title is not None and row[i_title].strip() else f"Question {slug}"
-            if "\x00" in title:
-                raise BadInput("q_title contains a NUL character")
-            criteria = row[i_crit] if i_crit is not None and row[i_crit].strip() else default_criteria
+            values = question_values(slug, row)
         except BadInput as exc:
             problem(line, str(exc))
             return None
+        title, criteria, opens, closes, outcome, when = values
         question = PlanQuestion(line, slug, title, "binary", (), criteria, opens, closes, closes, scenario, ())
         plan.questions.append(question)
-        if outcome == -1 or status == "ambiguous":
-            when = _moment(resolved_at, "resolve_time") if resolved_at else closes
-            plan.resolutions.append(PlanResolution(line, slug, "annulled", when))
-        elif outcome is not None:
-            if not resolved_at:
-                problem(line, f"question {slug!r} has outcome {row[i_out].strip()} but no resolve_time")
-                return question
-            try:
-                when = _moment(resolved_at, "resolve_time")
-            except BadInput as exc:
-                problem(line, str(exc))
-                return question
-            plan.resolutions.append(PlanResolution(line, slug, "yes" if outcome == 1 else "no", when))
-            known_at[slug] = when
-        return question
+        if outcome is not None:
+            plan.resolutions.append(PlanResolution(line, slug, outcome, when))
+            if outcome != "annulled":
+                known_at[slug] = when
+        return question, values
+
+    def agrees(line: int, slug: str, row: list[str], values: tuple) -> bool:
+        try:
+            return question_values(slug, row) == values
+        except BadInput as exc:
+            problem(line, str(exc))
+            return False
 
     fromisoformat = datetime.fromisoformat
     current_slug: str | None = None
@@ -150,8 +169,18 @@ def read_csv(
     opens_at = closes_at = 0
     known_at_q: int | None = None
     read = 0
-    for row in reader:
-        line = reader.line_num
+    last_line = 1  # the header's last line
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over the size limit: unreadable from here on
+            problem(last_line + 1, f"unreadable CSV ({exc})")
+            break
+        line = last_line + 1  # where the record starts, even if a quoted field spans lines
+        last_line = reader.line_num
         read += 1
         if progress is not None and read % 10_000 == 0:
             progress(10_000)
@@ -165,15 +194,16 @@ def read_csv(
         if slug != current_slug or raw != current_raw:  # rows of one question usually come together
             known = questions.get(slug)
             if known is None:
-                question = new_question(line, slug, row)
-                if question is None:
+                made_question = new_question(line, slug, row)
+                if made_question is None:
                     continue
-                questions[slug] = (raw, line, question)
+                question, values = made_question
+                questions[slug] = (raw, line, question, values)
             else:
-                first_raw, first_line, question = known
-                if raw != first_raw:
+                first_raw, first_line, question, values = known
+                if raw != first_raw and not agrees(line, slug, row, values):
                     problem(line, f"disagrees with line {first_line} about question {slug!r} "
-                                  "(title, open, close, outcome, resolve time, status or criteria)")
+                                  "(title, criteria, open, close, outcome or resolve time)")
                     continue
             current_slug, current_raw = slug, raw
             opens_at, closes_at = question.opens_at, question.closes_at
@@ -226,6 +256,11 @@ def read_csv(
     if progress is not None:
         progress(read % 10_000)
 
+    made_at = forecasts.made_at
+    if made_at and (min(made_at) < MIN_US or max(made_at) > MAX_US):  # rare: find the rows
+        for line, when in zip(forecasts.line, made_at):
+            if not MIN_US <= when <= MAX_US:
+                problem(line, "timestamp is outside the years 1 to 9999 (UTC)")
     n = len(forecasts.line)
     forecasts.probs.extend([None] * n)  # every CSV forecast is binary, cites nothing, gives no rationale
     forecasts.rationale.extend([None] * n)

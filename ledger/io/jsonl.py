@@ -21,7 +21,7 @@ from ledger.core.bulk import (
     check_choice,
 )
 from ledger.core.errors import BadInput
-from ledger.core.model import ANNULLED, ROLES, STANCES
+from ledger.core.model import ROLES, STANCES, match_outcome
 from ledger.core.timeutil import format_instant, parse_day, parse_instant
 
 PROBLEM_CAP = 1000
@@ -90,9 +90,15 @@ def read_jsonl(
     resolved: set[str] = set()
     after_close = 0
 
+    early: dict[str, list[int]] = {}  # slug -> lines that used it before any question line defined it
+
     def need_question(slug: str) -> PlanQuestion | None:
-        # Questions already in the ledger are checked when the plan is written.
-        return questions.get(slug)
+        """The file's question, or None for one the ledger must hold (checked when written)."""
+        found = questions.get(slug)
+        if found is None:
+            early.setdefault(slug, []).append(lineno)
+            plan.forecasts_checked = False
+        return found
 
     def mention(handle: str, line: int) -> None:
         if handle not in analysts:
@@ -104,6 +110,8 @@ def read_jsonl(
     for lineno, raw in enumerate(stream, start=1):
         if progress is not None and lineno % 10_000 == 0:
             progress(10_000)
+        if lineno == 1:
+            raw = raw.lstrip("\ufeff")  # a byte-order mark some editors write
         if not raw.strip():
             continue
         try:
@@ -143,18 +151,22 @@ def read_jsonl(
                 scenarios.add(slug)
             elif kind == "question":
                 slug = f.text("slug", required=True, single_line=True)
+                if len(slug) > 200:
+                    raise BadInput(f'"slug" {slug[:40]!r}...: longer than 200 characters')
                 if slug in questions:
                     raise BadInput(f"question {slug!r} appears twice")
+                if slug in early:
+                    raise BadInput(f"question {slug!r} is defined after line {early[slug][0]} used it; "
+                                   "put question lines before the lines that use them")
                 qkind = f.text("kind") or "binary"
                 options = f.strings("options")
                 if qkind == "binary":
                     if options:
                         raise BadInput('a binary question takes no "options"')
                 elif qkind == "choice":
-                    if len(options) < 2 or len(set(options)) != len(options):
+                    if len(options) < 2:
                         raise BadInput('a choice question needs two or more distinct "options"')
-                    if ANNULLED in options:
-                        raise BadInput("'annulled' cannot be an option name")
+                    validate.options(options)
                 else:
                     raise BadInput(f'"kind" {qkind!r}: use binary or choice')
                 criteria = f.text("criteria", required=True)
@@ -221,7 +233,9 @@ def read_jsonl(
                     stance = lk.text("stance") or "~"
                     if stance not in STANCES:
                         raise BadInput(f"stance {stance!r}: use +, - or ~")
-                    links.append((lk.text("question", required=True), stance))
+                    target = lk.text("question", required=True)
+                    need_question(target)
+                    links.append((target, stance))
                 observed = f.text("observed_on")
                 plan.evidence.append(PlanEvidence(
                     lineno, key, handle, f.instant("logged_at"), f.text("summary", required=True),
@@ -232,11 +246,10 @@ def read_jsonl(
                 slug = f.text("question", required=True)
                 outcome = f.text("outcome", required=True)
                 question = need_question(slug)
-                if question is not None and outcome != ANNULLED:
+                if question is not None and match_outcome(question.kind, question.options, outcome) is None:
                     allowed = ("yes", "no") if question.kind == "binary" else question.options
-                    if outcome not in allowed:
-                        raise BadInput(f"outcome {outcome!r} is not one of {', '.join(allowed)} or annulled")
-                correction = f.text("correction")
+                    raise BadInput(f"outcome {outcome!r} is not one of {', '.join(allowed)} or annulled")
+                correction = f.text("correction", required="correction" in obj and obj["correction"] is not None)
                 if correction is None and slug in resolved:
                     raise BadInput(f"question {slug!r} is resolved twice; a later one needs \"correction\"")
                 recorded_by = f.text("recorded_by")

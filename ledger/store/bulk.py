@@ -19,7 +19,8 @@ from sqlalchemy.engine import Connection
 
 from ledger.core.bulk import ImportPlan, ImportRefused, Problem, check_choice
 from ledger.core.errors import BadInput, LedgerError
-from ledger.core.model import ANNULLED
+from ledger.core.model import match_outcome
+from ledger.core.timeutil import format_instant
 from ledger.store import schema as s
 from ledger.store.journal import BatchDigest
 from ledger.store.ledger import Ledger, Tx
@@ -137,6 +138,9 @@ def apply_plan(
             an unknown scenario or question, a forecast before its question opens), by line.
         NotAllowed: the actor is not an editor.
     """
+    if not (plan.analysts or plan.scenarios or plan.questions or plan.evidence or len(plan.forecasts)
+            or plan.resolutions):
+        raise BadInput(f"{source} holds nothing to import")
     with ledger.writing(actor) as tx:
         tx.require_editor("import (imports carry resolutions)")
         if tx.conn.execute(select(s.imports.c.id).where(s.imports.c.sha256 == sha256)).first() is not None:
@@ -280,7 +284,8 @@ class _PlanWriter:  # noqa: D101 - one import's checks and writes, see apply_pla
         forecasts = self.batch(s.forecasts, analysts, questions)
         cites = self.batch(s.forecast_evidence, forecasts, evidence)
         progress = self.progress
-        if not problems and not any(fc.evidence) and not any(fc.probs) and plan_slugs.issuperset(fc.question):
+        if (not problems and plan.forecasts_checked and not any(fc.evidence) and not any(fc.probs)
+                and plan_slugs.issuperset(fc.question)):
             # The common bulk case (every CSV import): binary forecasts on questions of this very
             # file, whose parser already checked each forecast against its question's opening.
             self._binary_forecasts(forecasts, lookup, known)
@@ -331,9 +336,13 @@ class _PlanWriter:  # noqa: D101 - one import's checks and writes, see apply_pla
                 problems.append(Problem(r.line, f"resolution of unknown question {r.question!r}"))
                 continue
             qid, kind, options = target[0], target[1], target[2]
-            allowed = ("yes", "no") if kind == "binary" else options
-            if r.outcome != ANNULLED and r.outcome not in allowed:
+            outcome = match_outcome(kind, options, r.outcome)
+            if outcome is None:
+                allowed = ("yes", "no") if kind == "binary" else options
                 problems.append(Problem(r.line, f"outcome {r.outcome!r} is not one of {', '.join(allowed)} or annulled"))
+                continue
+            if r.known_at > tx.now:
+                problems.append(Problem(r.line, f"known_at {format_instant(r.known_at)} is in the future"))
                 continue
             if qid in resolved and r.correction is None:
                 problems.append(Problem(r.line, f"question {r.question!r} is already resolved; give \"correction\""))
@@ -343,7 +352,7 @@ class _PlanWriter:  # noqa: D101 - one import's checks and writes, see apply_pla
                 continue
             resolved.add(qid)
             by = known[r.recorded_by] if r.recorded_by is not None else tx.actor.id
-            resolutions.add(qid, r.outcome, r.known_at, tx.now, by, r.note, r.correction, True)
+            resolutions.add(qid, outcome, r.known_at, tx.now, by, r.note, r.correction, True)
 
         if problems:
             raise ImportRefused(self.source, problems)

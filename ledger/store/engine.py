@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from ledger.core.errors import LedgerError, NotInitialised, SchemaOutOfDate, Unavailable
-from ledger.store.schema import SCHEMA_REVISION
+from ledger.store.schema import KNOWN_REVISIONS, SCHEMA_REVISION
 
 #: How long a writer waits for another writer's lock before giving up (seconds).
 BUSY_TIMEOUT_S = 60
@@ -67,6 +67,14 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+def make_folder(path: Path) -> None:
+    """Create the folder a SQLite file goes in, or say why it cannot be."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Unavailable(f"cannot create the folder for {path}: {exc.strerror or exc}") from None
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - DBAPI objects
@@ -91,7 +99,7 @@ def make_engine(url: str) -> Engine:
             _configure_sqlite(engine)
         else:
             engine = create_engine(url, connect_args={"connect_timeout": 10})
-    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+    except (ArgumentError, NoSuchModuleError, ValueError, ImportError) as exc:
         raise Unavailable(f"cannot use database URL {display_url(url)!r}: {exc}") from None
     return engine
 
@@ -137,6 +145,11 @@ def check_revision(revision: str | None, url: str) -> None:
     """Refuse to run on a missing or out-of-date schema (exit 1, never a silent migration)."""
     if revision is None:
         raise NotInitialised(f"no ledger at {display_url(url)}; create one with `ledger init`")
+    if revision not in KNOWN_REVISIONS:
+        raise SchemaOutOfDate(
+            f"the ledger at {display_url(url)} has schema revision {revision}, which this version of ledger "
+            f"does not know (it needs {SCHEMA_REVISION}); was it written by a newer ledger? upgrade ledger itself"
+        )
     if revision != SCHEMA_REVISION:
         raise SchemaOutOfDate(
             f"the ledger at {display_url(url)} has schema revision {revision}, this version of "

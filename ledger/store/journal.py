@@ -133,6 +133,23 @@ def _describe_difference(expected: dict[str, Any], actual: dict[str, Any]) -> st
     return "it differs from the journal"
 
 
+def _expect(payload: Any, seq: int, expected: dict, batches: dict) -> None:
+    """Record what an entry's payload says the tables hold (raises on a malformed payload)."""
+    for table_name, table_rows in payload.get("rows", {}).items():
+        bucket = expected.get(table_name)
+        if bucket is None:
+            raise Tampered(f"journal entry {seq} describes rows of an unknown table {table_name!r}")
+        for row in table_rows:
+            if not isinstance(row["id"], int):
+                raise TypeError("row id")
+            bucket[row["id"]] = (seq, row)
+    for table_name, batch in payload.get("batches", {}).items():
+        if table_name not in batches:
+            raise Tampered(f"journal entry {seq} describes rows of an unknown table {table_name!r}")
+        batches[table_name].append((int(batch["first_id"]), int(batch["last_id"]), int(batch["count"]),
+                                    str(batch["sha256"]), seq))
+
+
 def verify(
     conn: Connection, quoted: Head | None = None, progress: Callable[[int], None] | None = None
 ) -> VerifyReport:
@@ -168,19 +185,9 @@ def verify(
                     "history up to the quoted head was rewritten"
                 )
         try:
-            payload = json.loads(entry.payload)
-        except ValueError:
-            raise Tampered(f"journal entry {seq}: its payload is not valid JSON") from None
-        for table_name, table_rows in payload.get("rows", {}).items():
-            bucket = expected.get(table_name)
-            if bucket is None:
-                raise Tampered(f"journal entry {seq} describes rows of an unknown table {table_name!r}")
-            for row in table_rows:
-                bucket[row["id"]] = (seq, row)
-        for table_name, batch in payload.get("batches", {}).items():
-            if table_name not in batches:
-                raise Tampered(f"journal entry {seq} describes rows of an unknown table {table_name!r}")
-            batches[table_name].append((batch["first_id"], batch["last_id"], batch["count"], batch["sha256"], seq))
+            _expect(json.loads(entry.payload), seq, expected, batches)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise Tampered(f"journal entry {seq} ({entry.kind}): its payload is malformed") from None
         prev = entry.hash
         if progress is not None and seq % PROGRESS_STEP == 0:
             progress(PROGRESS_STEP)

@@ -27,6 +27,7 @@ from ledger.core.model import (
     Question,
     Resolution,
     Scenario,
+    match_outcome,
 )
 from ledger.core.timeutil import format_instant, now_us
 from ledger.store import journal as jr
@@ -55,6 +56,9 @@ from ledger.store.schema import (
     scenarios,
     withdrawals,
 )
+
+#: Ids above this cannot be stored (64-bit signed); a reference to one is simply not found.
+MAX_ID = 2**63 - 1
 
 COUNTED_TABLES = {
     "analysts": analysts,
@@ -130,8 +134,11 @@ class Ledger:
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A read transaction: a consistent snapshot that never takes the write lock."""
-        with translated(self.url), self.engine.connect() as conn, conn.begin():
-            yield conn
+        with translated(self.url), self.engine.connect() as conn:
+            if self.is_postgres:  # one snapshot for the whole read, as SQLite's BEGIN gives
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def writing(self, handle: str, *, register_as: tuple[str | None, str] | None = None) -> Iterator[Tx]:
@@ -191,13 +198,14 @@ class Ledger:
         with self.reading() as c:
             return jr.read_head(c)
 
-    def counts(self) -> dict[str, int]:
-        """Rows per main table, for `ledger info`."""
+    def overview(self) -> tuple[str | None, dict[str, int], Head]:
+        """Schema revision, rows per main table and journal head, from one snapshot (`ledger info`)."""
         with self.reading() as conn:
-            return {
+            counts = {
                 name: conn.execute(select(func.count()).select_from(table)).scalar_one()
                 for name, table in COUNTED_TABLES.items()
             }
+            return read_revision(conn), counts, jr.read_head(conn)
 
     def verify(self, quoted: Head | None = None, progress=None, on_start=None) -> jr.VerifyReport:
         """Check the chain, the quoted head and every row (raises `Tampered`).
@@ -222,6 +230,17 @@ class Ledger:
     def analysts_in(self, conn: Connection) -> list[Analyst]:
         """Every analyst, in registration order."""
         return [_analyst(r) for r in conn.execute(_analyst_query().order_by(analysts.c.id))]
+
+    def check_editor(self, handle: str, what: str) -> None:
+        """Refuse early (exit 1) unless `handle` is an active editor, or would become the editor
+        of this empty ledger on its first write."""
+        with self.reading() as conn:
+            row = conn.execute(_analyst_query().where(analysts.c.handle == handle)).first()
+            anyone = conn.execute(select(analysts.c.id).limit(1)).first() is not None
+        if row is None and not anyone:
+            return
+        if row is None or row.role != "editor" or not row.active:
+            raise NotAllowed(f"only editors may {what}; {handle!r} is not an active editor")
 
     def _find_analyst(self, conn: Connection, handle: str) -> Analyst:
         row = conn.execute(_analyst_query().where(analysts.c.handle == handle)).first()
@@ -250,11 +269,14 @@ class Ledger:
             tx.journal.append("analyst.add", analyst=handle, role=role)
             return Analyst(new["id"], handle, name, role, True, tx.now)
 
-    def _change_analyst(self, actor: str, handle: str, *, role: str | None, active: bool) -> Analyst:
+    def _change_analyst(self, actor: str, handle: str, *, role: str | None, deactivate: bool) -> Analyst:
         with self.writing(actor) as tx:
-            tx.require_editor("change roles or deactivate analysts" if role else "deactivate analysts")
+            tx.require_editor("deactivate analysts" if deactivate else "change roles")
             target = self._find_analyst(tx.conn, handle)
+            if deactivate and not target.active:
+                raise Refused(f"analyst {handle!r} is already deactivated")
             new_role = role or target.role
+            active = target.active and not deactivate
             losing_editor = target.role == "editor" and target.active and (new_role != "editor" or not active)
             if losing_editor:
                 editors = [
@@ -264,8 +286,6 @@ class Ledger:
                 ]
                 if len(editors) <= 1:
                     raise Refused(f"{handle!r} is the ledger's only active editor; make someone else editor first")
-            if not target.active and not active:
-                raise Refused(f"analyst {handle!r} is already deactivated")
             tx.journal.insert(
                 analyst_roles,
                 analyst_id=target.id,
@@ -274,18 +294,18 @@ class Ledger:
                 changed_at=tx.now,
                 changed_by=tx.actor.id,
             )
-            tx.journal.append("analyst.deactivate" if not active else "analyst.role", analyst=handle, role=new_role)
+            tx.journal.append("analyst.deactivate" if deactivate else "analyst.role", analyst=handle, role=new_role)
             return Analyst(target.id, target.handle, target.name, new_role, active, target.created_at)
 
     def set_role(self, actor: str, handle: str, role: str) -> Analyst:
-        """Make an analyst an editor or an analyst (editors only)."""
+        """Make an analyst an editor or an analyst (editors only); a deactivated one stays deactivated."""
         if role not in ROLES:
             raise BadInput(f"role {role!r}: use analyst or editor")
-        return self._change_analyst(actor, handle, role=role, active=True)
+        return self._change_analyst(actor, handle, role=role, deactivate=False)
 
     def deactivate(self, actor: str, handle: str) -> Analyst:
         """Deactivate an analyst: their history stays, they can no longer write (editors only)."""
-        return self._change_analyst(actor, handle, role=None, active=False)
+        return self._change_analyst(actor, handle, role=None, deactivate=True)
 
     # -- scenarios ------------------------------------------------------------------------
 
@@ -370,7 +390,7 @@ class Ledger:
         validate.text(quote, what="quote")
         if slug is not None:
             validate.slug(slug, what="question slug", need_letter=True)
-        names = _check_options(options)
+        names = validate.options(options)
         tag_list = sorted({validate.tag(t) for t in tags})
         with self.writing(actor) as tx:
             opens = tx.now if opens_at is None else opens_at
@@ -430,7 +450,7 @@ class Ledger:
         if found is not None:
             return found
         digits = ref[1:] if ref.startswith("#") else ref
-        if digits.isascii() and digits.isdigit():
+        if digits.isascii() and digits.isdigit() and int(digits) <= MAX_ID:
             found = conn.execute(select(questions.c.id).where(questions.c.id == int(digits))).scalar()
             if found is not None:
                 return found
@@ -619,7 +639,9 @@ class Ledger:
         wanted = set(ids)
         if not wanted:
             return
-        found = {r.id for r in conn.execute(select(evidence.c.id).where(evidence.c.id.in_(wanted)))}
+        storable = {i for i in wanted if 0 < i <= MAX_ID}
+        found = {r.id for r in conn.execute(select(evidence.c.id).where(evidence.c.id.in_(storable)))} if storable \
+            else set()
         missing = sorted(wanted - found)
         if missing:
             raise NotFound(f"no evidence {', '.join(str(m) for m in missing)}")
@@ -810,21 +832,6 @@ def _scenario(row: Any, n: int) -> Scenario:
     )
 
 
-def _check_options(options: Sequence[str]) -> list[str]:
-    names = list(options)
-    if len(names) == 1:
-        raise BadInput("a choice question needs two or more --option (none makes a yes/no question)")
-    seen: set[str] = set()
-    for name in names:
-        validate.text(name, what="option name", required=True, single_line=True)
-        if name.strip().lower() == ANNULLED:
-            raise BadInput("'annulled' cannot be an option name: it is how a question is voided")
-        if name.lower() in seen:
-            raise BadInput(f"option {name!r} is given twice")
-        seen.add(name.lower())
-    return names
-
-
 def _check_stance(stance: str) -> None:
     if stance not in STANCES:
         raise BadInput(f"stance {stance!r}: use + (raises), - (lowers) or ~ (context)")
@@ -841,18 +848,11 @@ def _check_open(question: Question, now: int) -> None:
 
 
 def _match_outcome(question: Question, outcome: str) -> str:
-    given = outcome.strip()
-    if given.lower() == ANNULLED:
-        return ANNULLED
+    chosen = match_outcome(question.kind, question.options, outcome)
+    if chosen is not None:
+        return chosen
     if question.kind == "binary":
-        if given.lower() in ("yes", "no"):
-            return given.lower()
         raise BadInput(f"outcome {outcome!r}: #{question.id} is a yes/no question; use yes, no or annulled")
-    if given in question.options:
-        return given
-    folded = [o for o in question.options if o.lower() == given.lower()]
-    if len(folded) == 1:
-        return folded[0]
     raise BadInput(
         f"outcome {outcome!r} is not an option of #{question.id}; use one of: "
         + ", ".join(question.options)

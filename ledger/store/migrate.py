@@ -12,11 +12,12 @@ from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from ledger.core.errors import LedgerError
-from ledger.store.engine import read_revision, sqlite_path, translated
+from ledger.store.engine import make_folder, read_revision, sqlite_path, translated
 from ledger.store.ledger import Ledger
 
 
@@ -47,7 +48,7 @@ def _migrating(ledger: Ledger) -> Iterator[Connection]:
     """A connection for Alembic: SQLite foreign keys off before Alembic's transaction starts."""
     path = sqlite_path(ledger.url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(path)
     with translated(ledger.url), ledger.engine.connect() as conn:
         conn.execution_options(ledger_write=True)
         sqlite = ledger.engine.dialect.name == "sqlite"
@@ -60,18 +61,23 @@ def _migrating(ledger: Ledger) -> Iterator[Connection]:
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
+def _run(ledger: Ledger, step, revision: str) -> str | None:  # noqa: ANN001 - an alembic command
+    try:
+        with _migrating(ledger) as conn:
+            step(_config(conn), revision)
+    except CommandError as exc:
+        raise LedgerError(f"cannot migrate {ledger.display_url} to {revision!r}: {exc}") from None
+    return ledger.revision()
+
+
 def upgrade(ledger: Ledger, revision: str = "head") -> str | None:
     """Create or upgrade the schema; returns the revision now in force."""
-    with _migrating(ledger) as conn:
-        command.upgrade(_config(conn), revision)
-    return ledger.revision()
+    return _run(ledger, command.upgrade, revision)
 
 
 def downgrade(ledger: Ledger, revision: str) -> str | None:
     """Step the schema back to `revision` (`base` drops every table)."""
-    with _migrating(ledger) as conn:
-        command.downgrade(_config(conn), revision)
-    return ledger.revision()
+    return _run(ledger, command.downgrade, revision)
 
 
 def current(ledger: Ledger) -> str | None:

@@ -26,6 +26,8 @@ from sqlalchemy import (
 
 #: The Alembic revision this code expects; a test keeps it equal to the head of `migrations/`.
 SCHEMA_REVISION = "0001"
+#: Every revision in `migrations/`, oldest first (kept in step by a test).
+KNOWN_REVISIONS = ("0001",)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -46,5 +46,20 @@ def test_bad_dates_are_refused_naming_the_value(bad):
 
 def test_parse_day():
     assert parse_day("2026-11-20") == "2026-11-20"
+    # a datetime gives the date of its UTC instant: 23:30 at -05:00 is 04:30Z the next day
+    assert parse_day("2026-11-20T23:30:00-05:00") == "2026-11-21"
     with pytest.raises(BadInput):
-        parse_day("2026-11-20T10:00Z")
+        parse_day("20 Nov 2026")
+
+
+@pytest.mark.parametrize("text, deadline", [("9999-12-31", True), ("9999-12-31T23:00:00-05:00", False),
+                                            ("0001-01-01T00:00:00+01:00", False)])
+def test_instants_a_date_cannot_show_are_refused(text, deadline):
+    with pytest.raises(BadInput) as info:
+        parse_instant(text, deadline=deadline, what="--closes")
+    assert "outside the years 1 to 9999" in str(info.value)
+
+
+def test_the_last_showable_deadline_is_accepted():
+    # 9999-12-30 as a deadline is 9999-12-31T00:00Z, still showable
+    assert format_instant(parse_instant("9999-12-30", deadline=True)) == "9999-12-31T00:00:00Z"

@@ -229,7 +229,9 @@ def test_info_does_not_create_a_missing_sqlite_file_or_folder(tmp_path: Path) ->
     assert not (tmp_path / "not").exists()
 
 
-def test_out_of_date_schema_is_refused_and_never_migrated_silently(sahel) -> None:
+def test_out_of_date_schema_is_refused_and_never_migrated_silently(sahel, monkeypatch) -> None:
+    # Only one revision exists so far: pretend "0000" is an older one this version knows.
+    monkeypatch.setattr("ledger.store.engine.KNOWN_REVISIONS", ("0000", SCHEMA_REVISION))
     ledger = Ledger(sahel.url)
     try:
         with ledger.engine.connect() as conn, conn.begin():
@@ -251,6 +253,31 @@ def test_out_of_date_schema_is_refused_and_never_migrated_silently(sahel) -> Non
         assert SCHEMA_REVISION in current.stdout
     finally:
         ledger.close()
+
+
+def test_unknown_schema_revision_says_ledger_is_newer(sahel) -> None:
+    ledger = Ledger(sahel.url)
+    try:
+        with ledger.engine.connect() as conn, conn.begin():
+            conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        result = sahel("info", code=1)
+        assert "9999" in result.stderr and "newer ledger" in result.stderr
+        assert "Traceback" not in sahel("db", "upgrade", code=1).stderr
+    finally:
+        ledger.close()
+
+
+def test_known_revisions_match_migrations() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from ledger.store.migrate import migrations_dir
+    from ledger.store.schema import KNOWN_REVISIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    walked = [rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()]
+    assert tuple(reversed(walked)) == KNOWN_REVISIONS
 
 
 @pytest.mark.parametrize("args", [("info",), ("init",), ("info", "--json"), ("db", "current")], ids=" ".join)
