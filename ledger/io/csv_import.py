@@ -170,89 +170,84 @@ def read_csv(
     known_at_q: int | None = None
     read = 0
     last_line = 1  # the header's last line
-    rows = iter(reader)
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # e.g. a field over the size limit: unreadable from here on
-            problem(last_line + 1, f"unreadable CSV ({exc})")
-            break
-        line = last_line + 1  # where the record starts, even if a quoted field spans lines
-        last_line = reader.line_num
-        read += 1
-        if progress is not None and read % 10_000 == 0:
-            progress(10_000)
-        if not row:
-            continue
-        if len(row) < width:
-            problem(line, f"{len(row)} columns, the header has {width}")
-            continue
-        slug = row[i_q]
-        raw = question_key(row)
-        if slug != current_slug or raw != current_raw:  # rows of one question usually come together
-            known = questions.get(slug)
-            if known is None:
-                made_question = new_question(line, slug, row)
-                if made_question is None:
-                    continue
-                question, values = made_question
-                questions[slug] = (raw, line, question, values)
-            else:
-                first_raw, first_line, question, values = known
-                if raw != first_raw and not agrees(line, slug, row, values):
-                    problem(line, f"disagrees with line {first_line} about question {slug!r} "
-                                  "(title, criteria, open, close, outcome or resolve time)")
-                    continue
-            current_slug, current_raw = slug, raw
-            opens_at, closes_at = question.opens_at, question.closes_at
-            known_at_q = known_at.get(slug)
-        handle = row[i_u]
-        if handle not in handles:
-            try:
-                validate.handle(handle)
-            except BadInput as exc:
-                problem(line, f"user_id: {exc}")
+    try:
+        for row in reader:
+            line = last_line + 1  # where the record starts, even if a quoted field spans lines
+            last_line = reader.line_num
+            read += 1
+            if progress is not None and read % 10_000 == 0:
+                progress(10_000)
+            if not row:
                 continue
-            handles.add(handle)
-            plan.analysts.append(PlanAnalyst(line, handle))
-        text = row[i_p]
-        try:
-            p = float(text)
-        except ValueError:
-            p = -1.0
-        option = row[i_opt] if i_opt is not None else "1"
-        try:
-            if not (0.0 <= p <= 1.0) or not text.isascii() or "_" in text:  # the slow, precise path
-                p = _number(text, "probability")
-                if not 0.0 <= p <= 1.0:
-                    raise BadInput(f"probability {text.strip()} is outside 0-1")
-            if option != "1" and option.strip() not in ("", "1"):
-                if _number(option, "answer_option") == 0.0:
-                    p = 1.0 - p
-                elif _number(option, "answer_option") != 1.0:
-                    raise BadInput(f"answer_option {option.strip()!r}: only 1 (yes) or 0 (no)")
-            stamp = row[i_t]
+            if len(row) < width:
+                problem(line, f"{len(row)} columns, the header has {width}")
+                continue
+            slug = row[i_q]
+            raw = question_key(row)
+            if slug != current_slug or raw != current_raw:  # rows of one question usually come together
+                known = questions.get(slug)
+                if known is None:
+                    made_question = new_question(line, slug, row)
+                    if made_question is None:
+                        continue
+                    question, values = made_question
+                    questions[slug] = (raw, line, question, values)
+                else:
+                    first_raw, first_line, question, values = known
+                    if raw != first_raw and not agrees(line, slug, row, values):
+                        problem(line, f"disagrees with line {first_line} about question {slug!r} "
+                                      "(title, criteria, open, close, outcome or resolve time)")
+                        continue
+                current_slug, current_raw = slug, raw
+                opens_at, closes_at = question.opens_at, question.closes_at
+                known_at_q = known_at.get(slug)
+            handle = row[i_u]
+            if handle not in handles:
+                try:
+                    validate.handle(handle)
+                except BadInput as exc:
+                    problem(line, f"user_id: {exc}")
+                    continue
+                handles.add(handle)
+                plan.analysts.append(PlanAnalyst(line, handle))
+            text = row[i_p]
             try:
-                made = (fromisoformat(stamp) - EPOCH) // ONE_MICROSECOND
-            except (ValueError, TypeError):  # not ISO, or naive (= UTC): the careful path
-                made = parse_instant(stamp.strip(), what="timestamp")
-        except BadInput as exc:
-            problem(line, str(exc))
-            continue
-        if made < opens_at:
-            problem(line, f"forecast at {row[i_t].strip()} is before question {slug!r} opens ({row[i_open].strip()})")
-            continue
-        if made >= closes_at:
-            after_close += 1
-        if known_at_q is not None and made >= known_at_q:
-            after_known += 1
-        add_line(line)
-        add_question(slug)
-        add_analyst(handle)
-        add_made(made)
-        add_p(p)
+                p = float(text)
+            except ValueError:
+                p = -1.0
+            option = row[i_opt] if i_opt is not None else "1"
+            try:
+                if not (0.0 <= p <= 1.0) or not text.isascii() or "_" in text:  # the slow, precise path
+                    p = _number(text, "probability")
+                    if not 0.0 <= p <= 1.0:
+                        raise BadInput(f"probability {text.strip()} is outside 0-1")
+                if option != "1" and option.strip() not in ("", "1"):
+                    if _number(option, "answer_option") == 0.0:
+                        p = 1.0 - p
+                    elif _number(option, "answer_option") != 1.0:
+                        raise BadInput(f"answer_option {option.strip()!r}: only 1 (yes) or 0 (no)")
+                stamp = row[i_t]
+                try:
+                    made = (fromisoformat(stamp) - EPOCH) // ONE_MICROSECOND
+                except (ValueError, TypeError):  # not ISO, or naive (= UTC): the careful path
+                    made = parse_instant(stamp.strip(), what="timestamp")
+            except BadInput as exc:
+                problem(line, str(exc))
+                continue
+            if made < opens_at:
+                problem(line, f"forecast at {row[i_t].strip()} is before question {slug!r} opens ({row[i_open].strip()})")
+                continue
+            if made >= closes_at:
+                after_close += 1
+            if known_at_q is not None and made >= known_at_q:
+                after_known += 1
+            add_line(line)
+            add_question(slug)
+            add_analyst(handle)
+            add_made(made)
+            add_p(p)
+    except csv.Error as exc:  # e.g. a field over the size limit: unreadable from here on
+        problem(last_line + 1, f"unreadable CSV ({exc})")
     if progress is not None:
         progress(read % 10_000)
 
