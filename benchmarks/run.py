@@ -10,7 +10,7 @@ forecasts per question, 1,000 analysts, 90% resolved) and measures:
 - time per forecast at each size (import and score) and the growth from the smallest to the largest,
 - peak memory (max RSS) of the import and score runs.
 
-Usage:  python benchmarks/run.py [--sizes 100000,300000,1000000] [--work DIR] [--repeat 5]
+Usage:  python benchmarks/run.py [--sizes 100000,300000,1000000] [--work DIR] [--repeat 5] [--import-repeat 3]
 """
 
 from __future__ import annotations
@@ -70,9 +70,13 @@ def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
     return float(elapsed), int(rss)
 
 
-def best(cmd: list[str], repeat: int, env: dict | None = None) -> float:
-    """Median wall time over `repeat` runs."""
-    return statistics.median(timed(cmd, env)[0] for _ in range(repeat))
+def paired(cmd: list[str], reference: list[str], repeat: int, env: dict | None = None) -> tuple[float, float]:
+    """Median wall times of `cmd` and `reference`, run alternately so both see the same machine."""
+    ours, theirs = [], []
+    for _ in range(repeat):
+        ours.append(timed(cmd, env)[0])
+        theirs.append(timed(reference, env)[0])
+    return statistics.median(ours), statistics.median(theirs)
 
 
 def main() -> None:
@@ -80,6 +84,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,300000,1000000")
     parser.add_argument("--work", type=Path, default=None, help="Keep generated files here (default: a temp dir).")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--import-repeat", type=int, default=3, help="Imports (and references) per size.")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     work = args.work or Path(tempfile.mkdtemp(prefix="ledger-bench-"))
@@ -93,8 +98,7 @@ def main() -> None:
         rows.append((figure, f"{value:.3f}{unit}", ref + (unit if reference else ""), ratio, goal))
         print(f"{figure:<44} {value:9.3f}{unit}  ref {ref:>9}  {ratio:>7}  {goal}", flush=True)
 
-    help_t = best(LEDGER + ["--help"], args.repeat, env)
-    click_t = best([PY, "-c", "import click"], args.repeat, env)
+    help_t, click_t = paired(LEDGER + ["--help"], [PY, "-c", "import click"], 2 * args.repeat + 1, env)
     report("ledger --help", help_t, click_t, goal="<= 1.5x")
 
     per = {}
@@ -104,13 +108,18 @@ def main() -> None:
         if not csv_path.exists():
             write_csv(csv_path, n)
         db = work / f"ledger-{n}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
         ref_db = work / f"reference-{n}.db"
-        ref_db.unlink(missing_ok=True)
-        ref_import, _ = timed([PY, "-c", REFERENCE_IMPORT, str(csv_path), str(ref_db)])
-        subprocess.run(LEDGER + ["--db", str(db), "init"], check=True, capture_output=True, env=env)
-        imp, imp_rss = timed(LEDGER + ["--db", str(db), "import", str(csv_path)], env)
+        ref_times, imp_times, imp_rss = [], [], 0
+        for _ in range(args.import_repeat):  # interleaved, so both see the same machine
+            ref_db.unlink(missing_ok=True)
+            ref_times.append(timed([PY, "-c", REFERENCE_IMPORT, str(csv_path), str(ref_db)])[0])
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            subprocess.run(LEDGER + ["--db", str(db), "init"], check=True, capture_output=True, env=env)
+            took, rss = timed(LEDGER + ["--db", str(db), "import", str(csv_path)], env)
+            imp_times.append(took)
+            imp_rss = max(imp_rss, rss)
+        ref_import, imp = statistics.median(ref_times), statistics.median(imp_times)
         report(f"import {n:,} rows", imp, ref_import, goal="<= 3x")
         ref_read = statistics.median(timed([PY, "-c", REFERENCE_READ, str(db)])[0] for _ in range(3))
         scores = [timed(LEDGER + ["--db", str(db), "score", "--json"], env) for _ in range(3)]
@@ -139,8 +148,8 @@ def main() -> None:
         " ORDER BY id LIMIT 1"
     ).fetchone()[0]
     con.close()
-    fc = best(LEDGER + ["--db", str(largest_db), "forecast", open_slug, "70%"], args.repeat, env)
-    orm = best([PY, "-c", "import sqlalchemy.orm"], args.repeat, env)
+    fc, orm = paired(LEDGER + ["--db", str(largest_db), "forecast", open_slug, "70%"],
+                     [PY, "-c", "import sqlalchemy.orm"], 2 * args.repeat + 1, env)
     report(f"forecast on the {max(sizes):,} ledger", fc, orm, goal="<= 1.3x")
 
     print("\n| figure | value | reference | ratio | goal |\n|---|---|---|---|---|")
