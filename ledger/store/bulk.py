@@ -2,8 +2,8 @@
 
 Imported rows get explicit, contiguous ids and go in through the driver's fastest path
 (`executemany` on SQLite, `COPY` on PostgreSQL). One journal entry covers the import: for each
-table it records the id range, the row count and a SHA-256 over every row's canonical line
-(`batch_line`), which `verify` recomputes from the table.
+table it records the id range, the row count and a SHA-256 over every row, block by block
+(`ledger.store.journal.BatchDigest`), which `verify` recomputes from the table.
 """
 
 from __future__ import annotations
@@ -158,14 +158,52 @@ def apply_plan(
     return ImportResult(False, counts, tuple(plan.warnings), str(head))
 
 
-_EMPTY = ImportPlan().forecasts
-
-
 class _PlanWriter:  # noqa: D101 - one import's checks and writes, see apply_plan
     def __init__(self, tx: Tx, plan: ImportPlan, source: str, postgres: bool,
                  progress: Callable[[int], None] | None) -> None:
         self.tx, self.plan, self.source, self.postgres, self.progress = tx, plan, source, postgres, progress
         self.problems: list[Problem] = []
+
+    def _checked_forecasts(self, forecasts: _Batch, cites: _Batch, lookup: dict, known: dict[str, int],
+                           evidence_ids: dict[int, int]) -> None:
+        """Queue every forecast of the plan, checking each against its question (any kind, cites)."""
+        fc, problems, progress = self.plan.forecasts, self.problems, self.progress
+        cited = any(fc.evidence)
+        rows = forecasts.rows
+        fid = forecasts.next_id
+        for i, (line, slug, handle, made, p, values, rationale) in enumerate(
+            zip(fc.line, fc.question, fc.analyst, fc.made_at, fc.p, fc.probs, fc.rationale)
+        ):
+            target = lookup.get(slug)
+            if target is None:
+                problems.append(Problem(line, f"no question {slug!r} in the file or the ledger"))
+                continue
+            qid, kind, options, opens_at, _closes = target
+            probs_json = None
+            if values is not None:
+                probs_json = self._choice(line, slug, kind, options, values)
+                if probs_json is None:
+                    continue
+            elif kind != "binary":
+                problems.append(Problem(line, f"question {slug!r} is a choice question: give \"probabilities\""))
+                continue
+            if made < opens_at:
+                problems.append(Problem(line, f"forecast is before question {slug!r} opens"))
+                continue
+            rows.append((fid, qid, known[handle], made, p, probs_json, rationale, True))
+            if cited:
+                for key in fc.evidence[i]:
+                    cites.add(fid, evidence_ids[key])
+            fid += 1
+            if len(rows) >= CHUNK:
+                forecasts.next_id = fid
+                forecasts.flush()
+                rows = forecasts.rows
+                if progress is not None:
+                    progress(CHUNK)
+        forecasts.next_id = fid
+        if progress is not None:
+            progress(len(rows))
 
     def _binary_forecasts(self, forecasts: _Batch, lookup: dict, known: dict[str, int]) -> None:
         """Queue every forecast of the plan, built column-wise at C speed, in chunks."""
@@ -283,49 +321,13 @@ class _PlanWriter:  # noqa: D101 - one import's checks and writes, see apply_pla
         fc = plan.forecasts
         forecasts = self.batch(s.forecasts, analysts, questions)
         cites = self.batch(s.forecast_evidence, forecasts, evidence)
-        progress = self.progress
         if (not problems and plan.forecasts_checked and not any(fc.evidence) and not any(fc.probs)
                 and plan_slugs.issuperset(fc.question)):
             # The common bulk case (every CSV import): binary forecasts on questions of this very
             # file, whose parser already checked each forecast against its question's opening.
             self._binary_forecasts(forecasts, lookup, known)
-            fc = _EMPTY
-        cited = any(fc.evidence)
-        rows = forecasts.rows
-        fid = forecasts.next_id
-        for i, (line, slug, handle, made, p, values, rationale) in enumerate(
-            zip(fc.line, fc.question, fc.analyst, fc.made_at, fc.p, fc.probs, fc.rationale)
-        ):
-            target = lookup.get(slug)
-            if target is None:
-                problems.append(Problem(line, f"no question {slug!r} in the file or the ledger"))
-                continue
-            qid, kind, options, opens_at, _closes = target
-            probs_json = None
-            if values is not None:
-                probs_json = self._choice(line, slug, kind, options, values)
-                if probs_json is None:
-                    continue
-            elif kind != "binary":
-                problems.append(Problem(line, f"question {slug!r} is a choice question: give \"probabilities\""))
-                continue
-            if made < opens_at:
-                problems.append(Problem(line, f"forecast is before question {slug!r} opens"))
-                continue
-            rows.append((fid, qid, known[handle], made, p, probs_json, rationale, True))
-            if cited:
-                for key in fc.evidence[i]:
-                    cites.add(fid, evidence_ids[key])
-            fid += 1
-            if len(rows) >= CHUNK:
-                forecasts.next_id = fid
-                forecasts.flush()
-                rows = forecasts.rows
-                if progress is not None:
-                    progress(CHUNK)
-        forecasts.next_id = fid
-        if progress is not None:
-            progress(len(rows))
+        else:
+            self._checked_forecasts(forecasts, cites, lookup, known, evidence_ids)
 
         # Resolutions: a second one for a question must be a correction.
         resolved = {r.question_id for r in conn.execute(select(s.resolutions.c.question_id).distinct())}
