@@ -57,6 +57,9 @@ class _Batch:
         self.count = 0
         self.columns = [c.name for c in table.columns]
         self.nullable = [i for i, c in enumerate(table.columns) if c.nullable and not c.primary_key]
+        from ledger.store.formats import COLUMNS
+
+        self.v1 = [self.columns.index(name) for name in COLUMNS[1][table.name]]
 
     def add(self, *values: Any) -> int:
         """Queue a row (values after `id`, in column order); returns its id."""
@@ -73,7 +76,8 @@ class _Batch:
             return
         for parent in self.parents:
             parent.flush()
-        self.digest.extend(self.rows)
+        self.digest.extend([tuple(r[i] for i in self.v1) for r in self.rows] if len(self.v1) < len(self.columns)
+                           else self.rows)
         driver = self.tx.conn.connection.driver_connection
         names = ", ".join(self.columns)
         try:
@@ -250,7 +254,7 @@ class _PlanWriter:  # noqa: D101 - one import's checks and writes, see apply_pla
         for a in plan.analysts:
             if a.handle in known:
                 continue
-            known[a.handle] = analysts.add(a.handle, a.name, tx.now)
+            known[a.handle] = analysts.add(a.handle, a.name, tx.now, "person")
             roles.add(known[a.handle], a.role, True, tx.now, tx.actor.id)
             new_analysts += 1
 

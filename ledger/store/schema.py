@@ -11,6 +11,9 @@ resolution are new rows; the latest one is in force.
 
 from sqlalchemy import (
     BigInteger,
+    LargeBinary,
+    SmallInteger,
+    text,
     Boolean,
     Column,
     Double,
@@ -25,9 +28,9 @@ from sqlalchemy import (
 )
 
 #: The Alembic revision this code expects; a test keeps it equal to the head of `migrations/`.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 #: Every revision in `migrations/`, oldest first (kept in step by a test).
-KNOWN_REVISIONS = ("0001",)
+KNOWN_REVISIONS = ("0001", "0002")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -59,6 +62,9 @@ analysts = Table(
     Column("handle", String(200), nullable=False, unique=True),
     Column("name", Text),
     _instant("created_at"),
+    # `person` logs in and writes; `source` is an article's forecaster (SPEC 1), scored but silent.
+    # Rows journaled before this column existed hold its default (see ledger.store.formats).
+    Column("kind", String(10), nullable=False, server_default=text("'person'"), info={"absent": "person"}),
 )
 
 analyst_roles = Table(
@@ -128,6 +134,8 @@ question_amendments = Table(
     Column("clarification", Text),
     _instant("closes_at", nullable=True),
     _instant("resolves_by", nullable=True),
+    Column("title", Text),
+    _instant("opens_at", nullable=True),
     Index(None, "question_id"),
 )
 
@@ -186,6 +194,7 @@ withdrawals = Table(
     _fk("forecast_id", "forecasts"),
     _instant("withdrawn_at"),
     Column("reason", Text, nullable=False),
+    _fk("withdrawn_by", "analysts", nullable=True),
     UniqueConstraint("forecast_id"),
 )
 
@@ -235,6 +244,22 @@ journal = Table(
     Column("payload", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
+    # The serialisation the entry was written in (ledger.store.formats); entries keep theirs forever.
+    Column("format", SmallInteger, nullable=False, server_default=text("1")),
+)
+
+#: Where verify finds the bad row of a batch: per block of an import's rows, one 8-byte locator
+#: per row (`ledger.store.formats`). Derived data, not evidence: the journal's block digests are
+#: the proof; a rewritten locator can only make verify name a block instead of its row.
+batch_locators = Table(
+    "batch_locators",
+    metadata,
+    _id(),
+    Column("entry_seq", Integer, nullable=False),
+    Column("table_name", String(40), nullable=False),
+    Column("first_id", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Index(None, "entry_seq"),
 )
 
 #: Tables whose every row must be described by the journal, in dependency order.

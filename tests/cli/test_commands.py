@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import LedgerCli
+from ledger.store.schema import SCHEMA_REVISION
 
 
 def test_init_registers_no_one_and_first_writer_becomes_editor(run: LedgerCli):
@@ -18,7 +19,7 @@ def test_init_registers_no_one_and_first_writer_becomes_editor(run: LedgerCli):
 
 def test_info_json_has_the_spec_shape(sahel: LedgerCli):
     info = sahel.json("info")
-    assert info["revision"] == "0001"
+    assert info["revision"] == SCHEMA_REVISION
     assert info["counts"] == {
         "analysts": 2, "scenarios": 1, "questions": 2, "forecasts": 0, "evidence": 0, "resolutions": 0,
     }
