@@ -71,6 +71,8 @@ class Amendment:
         reason: why.
         clarification: text added to the criteria, or None.
         closes_at, resolves_by: the new dates, or None when unchanged.
+        title: the new title, or None when unchanged.
+        opens_at: the new opening (only while the question was upcoming), or None.
     """
 
     id: int
@@ -80,6 +82,8 @@ class Amendment:
     clarification: str | None
     closes_at: int | None
     resolves_by: int | None
+    title: str | None = None
+    opens_at: int | None = None
 
 
 @dataclass(frozen=True)
