@@ -2,8 +2,8 @@
 
 Imported rows get explicit, contiguous ids and go in through the driver's fastest path
 (`executemany` on SQLite, `COPY` on PostgreSQL). One journal entry covers the import: for each
-table it records the id range, the row count and a SHA-256 over every row, block by block
-(`ledger.store.journal.BatchDigest`), which `verify` recomputes from the table.
+table it records the id range, the row count and a SHA-256 per block of rows, computed column by
+column (`ledger.store.journal.BlockDigester`), which `verify` recomputes from the table.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ledger.core.errors import BadInput, LedgerError
 from ledger.core.model import match_outcome
 from ledger.core.timeutil import format_instant
 from ledger.store import schema as s
-from ledger.store.journal import BatchDigest
+from ledger.store.journal import BlockDigester
 from ledger.store.ledger import Ledger, Tx
 
 CHUNK = 50_000
@@ -53,13 +53,10 @@ class _Batch:
         self.first_id = (tx.conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         self.next_id = self.first_id
         self.rows: list[tuple] = []
-        self.digest = BatchDigest()
+        self.digest = BlockDigester(table, self.first_id)
         self.count = 0
         self.columns = [c.name for c in table.columns]
         self.nullable = [i for i, c in enumerate(table.columns) if c.nullable and not c.primary_key]
-        from ledger.store.formats import COLUMNS
-
-        self.v1 = [self.columns.index(name) for name in COLUMNS[1][table.name]]
 
     def add(self, *values: Any) -> int:
         """Queue a row (values after `id`, in column order); returns its id."""
@@ -76,8 +73,7 @@ class _Batch:
             return
         for parent in self.parents:
             parent.flush()
-        self.digest.extend([tuple(r[i] for i in self.v1) for r in self.rows] if len(self.v1) < len(self.columns)
-                           else self.rows)
+        self.digest.extend(self.rows)
         driver = self.tx.conn.connection.driver_connection
         names = ", ".join(self.columns)
         try:
@@ -115,8 +111,7 @@ class _Batch:
                 text(f"SELECT setval(pg_get_serial_sequence('{self.table.name}', 'id'), :last)"),
                 {"last": self.next_id - 1},
             )
-        return {"first_id": self.first_id, "last_id": self.next_id - 1, "count": self.count,
-                "sha256": self.digest.hexdigest()}
+        return self.digest.finish()
 
 
 def already_imported(ledger: Ledger, sha256: str) -> bool:
@@ -152,13 +147,15 @@ def apply_plan(
         if not ledger.is_postgres:  # room for the indexes being built, instead of the default 2 MB
             tx.conn.exec_driver_sql("PRAGMA cache_size = -262144")
         writer = _PlanWriter(tx, plan, source, ledger.is_postgres, progress)
-        counts, batches = writer.write()
+        counts, batches, digesters = writer.write()
         imported = tx.journal.insert(
             s.imports, sha256=sha256, filename=source, format=fmt, imported_at=tx.now,
             analyst_id=tx.actor.id, rows=len(plan.forecasts),
         )
         head = tx.journal.append("import", file=source, sha256=sha256, format=fmt, counts=counts, batches=batches,
                                  import_id=imported["id"])
+        for digester in digesters:
+            digester.save_locators(tx.conn, head.seq)
     return ImportResult(False, counts, tuple(plan.warnings), str(head))
 
 
@@ -362,14 +359,15 @@ class _PlanWriter:  # noqa: D101 - one import's checks and writes, see apply_pla
 
         if problems:
             raise ImportRefused(self.source, problems)
-        batches = {}
+        batches, digesters = {}, []
         for b in (analysts, roles, scenarios, questions, tags, evidence, links, forecasts, cites, resolutions):
             described = b.finish()
             if described is not None:
                 batches[b.table.name] = described
+                digesters.append(b.digest)
         counts = {"analysts": new_analysts, "scenarios": scenarios.count, "questions": questions.count,
                   "evidence": evidence.count, "forecasts": forecasts.count, "resolutions": resolutions.count}
-        return counts, batches
+        return counts, batches, digesters
 
 
 # -- export -------------------------------------------------------------------------------

@@ -1,11 +1,10 @@
-"""The append-only, hash-chained journal, and `verify`.
+"""The append-only, hash-chained journal: writing entries, reading the head.
 
-Each entry's hash is SHA-256 over a canonical header `[seq, at, kind, actor, prev_hash]`
-(compact JSON), a newline, and the entry's payload text. The payload is canonical JSON
-(sorted keys, no spaces, UTF-8) holding every row the write inserted, table by table, with
-every column; `verify` re-walks the chain and then checks that every row of every domain table
-is exactly the one a journal entry describes: an edited value, a deleted row and a row inserted
-behind the ledger's back all show up.
+Every entry records its format (`ledger.store.formats`) and keeps it forever. Format 1 (release
+0.1.0): SHA-256 over a JSON header `[seq, at, kind, actor, prev_hash]`, a newline and a canonical
+JSON payload of every inserted row. Format 2 (written now): SHA-256 over a text header and a
+payload of one line per inserted row in a token form PostgreSQL can reproduce in SQL, plus
+block digests for imports. `ledger.store.verify` checks both.
 """
 
 from __future__ import annotations
@@ -13,18 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.engine import Connection
 
-from ledger.core.errors import BadInput, Tampered
+from ledger.core.errors import BadInput
 from ledger.core.model import Head
-from ledger.store.schema import DOMAIN_TABLES, journal
+from ledger.store import formats as fmt
+from ledger.store.schema import batch_locators, journal
 
 GENESIS = "0" * 64
-#: `verify` reports progress in steps of this many entries or rows.
-PROGRESS_STEP = 10_000
 
 
 def canonical(value: Any) -> str:
@@ -33,7 +31,7 @@ def canonical(value: Any) -> str:
 
 
 def entry_hash(seq: int, at: int, kind: str, actor: str, payload: str, prev_hash: str) -> str:
-    """SHA-256 hex of an entry, chained to the previous entry's hash."""
+    """SHA-256 hex of a format-1 entry, chained to the previous entry's hash."""
     header = canonical([seq, at, kind, actor, prev_hash])
     return hashlib.sha256(f"{header}\n{payload}".encode("utf-8")).hexdigest()
 
@@ -51,75 +49,34 @@ def row_dict(table: Table, row: Any) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class LastEntry:
+    """The head entry as a writer needs it: where to chain, and the time not to go below.
+
+    Attributes:
+        seq, hash: the head (0 and 64 zeros for an empty journal).
+        at: its time (None for an empty journal).
+    """
+
+    seq: int
+    hash: str
+    at: int | None
+
+
+def read_last(conn: Connection) -> LastEntry:
+    """The head entry with its time."""
+    row = conn.execute(select(journal.c.seq, journal.c.hash, journal.c.at).order_by(journal.c.seq.desc()).limit(1)).first()
+    return LastEntry(0, GENESIS, None) if row is None else LastEntry(row.seq, row.hash, row.at)
+
+
 def read_head(conn: Connection) -> Head:
     """The last entry's sequence number and hash (0 and 64 zeros for an empty journal)."""
     row = conn.execute(select(journal.c.seq, journal.c.hash).order_by(journal.c.seq.desc()).limit(1)).first()
     return Head(0, GENESIS) if row is None else Head(row.seq, row.hash)
 
 
-class JournalWriter:
-    """Inserts domain rows and appends the entries that cover them, inside one transaction.
-
-    Rows inserted through `insert` are pending until `append` writes an entry describing them;
-    the owning transaction refuses to commit while any row is pending.
-    """
-
-    def __init__(self, conn: Connection, actor: str, at: int) -> None:
-        self.conn = conn
-        self.actor = actor
-        self.at = at
-        self._pending: dict[str, list[dict[str, Any]]] = {}
-        self._head: Head | None = None
-
-    def insert(self, table: Table, **values: Any) -> dict[str, Any]:
-        """Insert one row and return it as the journal will record it (with its new id)."""
-        for column in table.columns:  # server defaults, made explicit so the journal records them
-            if column.name not in values and column.info.get("absent") is not None:
-                values[column.name] = column.info["absent"]
-        new_id = self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]
-        row = row_dict(table, {**values, "id": new_id})
-        self._pending.setdefault(table.name, []).append(row)
-        return row
-
-    @property
-    def pending(self) -> bool:
-        """True while some inserted row is not yet covered by an entry."""
-        return bool(self._pending)
-
-    def append(self, kind: str, actor: str | None = None, **summary: Any) -> Head:
-        """Append one entry covering every pending row, plus a summary of the write."""
-        payload = canonical({"rows": self._pending, **summary})
-        head = self._head or read_head(self.conn)
-        seq = head.seq + 1
-        who = actor or self.actor
-        digest = entry_hash(seq, self.at, kind, who, payload, head.hash)
-        self.conn.execute(
-            insert(journal).values(
-                seq=seq, at=self.at, kind=kind, actor=who, payload=payload, prev_hash=head.hash, hash=digest
-            )
-        )
-        self._pending = {}
-        self._head = Head(seq, digest)
-        return self._head
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    """What `verify` checked.
-
-    Attributes:
-        entries: journal entries walked.
-        rows: domain rows compared with the journal.
-        head: the last entry.
-    """
-
-    entries: int
-    rows: int
-    head: Head
-
-
 def parse_head(text: str) -> Head:
-    """Parse `SEQ:HASH` as quoted from a report or `ledger info`."""
+    """Parse `SEQ:HASH` as quoted from a report or `ledger info` (bad input otherwise)."""
     seq, sep, digest = text.strip().partition(":")
     digest = digest.lower()
     if not sep or not seq.isascii() or not seq.isdigit() or len(digest) != 64 or not all(
@@ -129,90 +86,143 @@ def parse_head(text: str) -> Head:
     return Head(int(seq), digest)
 
 
-def _describe_difference(expected: dict[str, Any], actual: dict[str, Any]) -> str:
-    for name in sorted(set(expected) | set(actual)):
-        if expected.get(name) != actual.get(name) or type(expected.get(name)) is not type(actual.get(name)):
-            return f"{name} is {actual.get(name)!r}, the journal says {expected.get(name)!r}"
-    return "it differs from the journal"
+class JournalWriter:
+    """Inserts domain rows and appends the entries that cover them, inside one transaction.
 
-
-def _expect(payload: Any, seq: int, expected: dict, batches: dict) -> None:
-    """Record what an entry's payload says the tables hold (raises on a malformed payload)."""
-    for table_name, table_rows in payload.get("rows", {}).items():
-        bucket = expected.get(table_name)
-        if bucket is None:
-            raise Tampered(f"journal entry {seq} describes rows of an unknown table {table_name!r}")
-        for row in table_rows:
-            if not isinstance(row["id"], int):
-                raise TypeError("row id")
-            bucket[row["id"]] = (seq, row)
-    for table_name, batch in payload.get("batches", {}).items():
-        if table_name not in batches:
-            raise Tampered(f"journal entry {seq} describes rows of an unknown table {table_name!r}")
-        batches[table_name].append((int(batch["first_id"]), int(batch["last_id"]), int(batch["count"]),
-                                    str(batch["sha256"]), seq))
-
-
-def verify(
-    conn: Connection, quoted: Head | None = None, progress: Callable[[int], None] | None = None
-) -> VerifyReport:
-    """Re-check the hash chain, the quoted head, and every domain row against the journal.
-
-    Raises:
-        Tampered: naming the first bad entry or row.
+    Rows inserted through `insert` are pending until `append` writes an entry describing them;
+    the owning transaction refuses to commit while any row is pending. Entries are written in
+    the current format (`ledger.store.formats.CURRENT`).
     """
-    expected: dict[str, dict[int, tuple[int, dict[str, Any]]]] = {t.name: {} for t in DOMAIN_TABLES}
-    batches: dict[str, list[tuple[int, int, int, str, int]]] = {t.name: [] for t in DOMAIN_TABLES}
-    prev = GENESIS
-    seq = 0
-    quoted_seen = False
-    if quoted is not None and quoted.seq == 0:  # the head of an empty journal
-        if quoted.hash != GENESIS:
-            raise Tampered(f"entry 0 is the empty journal, whose hash is {GENESIS}, not the quoted {quoted.hash}")
-        quoted_seen = True
-    rows = conn.execute(select(journal).order_by(journal.c.seq))
-    for entry in rows:
-        seq += 1
-        if entry.seq != seq:
-            raise Tampered(f"journal entry {seq} is missing (the next entry is {entry.seq})")
-        if entry.prev_hash != prev:
-            raise Tampered(f"journal entry {seq}: its previous-hash does not match entry {seq - 1}")
-        digest = entry_hash(entry.seq, entry.at, entry.kind, entry.actor, entry.payload, entry.prev_hash)
-        if digest != entry.hash:
-            raise Tampered(f"journal entry {seq} ({entry.kind}): its hash does not match its contents")
-        if quoted is not None and seq == quoted.seq:
-            quoted_seen = True
-            if entry.hash != quoted.hash:
-                raise Tampered(
-                    f"journal entry {seq} now has hash {entry.hash}, not the quoted {quoted.hash}: "
-                    "history up to the quoted head was rewritten"
-                )
-        try:
-            _expect(json.loads(entry.payload), seq, expected, batches)
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise Tampered(f"journal entry {seq} ({entry.kind}): its payload is malformed") from None
-        prev = entry.hash
-        if progress is not None and seq % PROGRESS_STEP == 0:
-            progress(PROGRESS_STEP)
-    if quoted is not None and not quoted_seen:
-        raise Tampered(f"journal entry {quoted.seq} (the quoted head) does not exist; the journal has {seq}")
 
-    if progress is not None:
-        progress(seq % PROGRESS_STEP)
-    checked = 0
-    for table in DOMAIN_TABLES:
-        checked += _check_table(conn, table, expected[table.name], sorted(batches[table.name]), progress)
-    return VerifyReport(entries=seq, rows=checked, head=Head(seq, prev))
+    def __init__(self, conn: Connection, actor: str, at: int, head: "LastEntry | None" = None) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.at = at
+        self._pending: list[tuple[Table, dict[str, Any]]] = []
+        self._head: Head | None = Head(head.seq, head.hash) if head is not None else None
+
+    def insert(self, table: Table, **values: Any) -> dict[str, Any]:
+        """Insert one row and return it as the journal will record it (with its new id)."""
+        for column in table.columns:  # server defaults, made explicit so the journal records them
+            if column.name not in values and column.info.get("absent") is not None:
+                values[column.name] = column.info["absent"]
+        for name, value in values.items():
+            if isinstance(value, float):
+                values[name] = value + 0.0  # -0.0 is 0.0: SQLite keeps no negative zero
+        new_id = self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]
+        row = row_dict(table, {**values, "id": new_id})
+        self._pending.append((table, row))
+        return row
+
+    @property
+    def pending(self) -> bool:
+        """True while some inserted row is not yet covered by an entry."""
+        return bool(self._pending)
+
+    @property
+    def head(self) -> Head:
+        """The head this transaction appends after (read once)."""
+        if self._head is None:
+            self._head = read_head(self.conn)
+        return self._head
+
+    def append(self, kind: str, actor: str | None = None, *, batches: dict[str, dict[str, Any]] | None = None,
+               **summary: Any) -> Head:
+        """Append one entry covering every pending row, any batches, and a summary of the write."""
+        lines = [fmt.row_line(table.name, [row[c] for c in fmt.COLUMNS[fmt.CURRENT][table.name]])
+                 for table, row in self._pending]
+        lines.extend(summary_lines(summary))
+        for table_name, batch in (batches or {}).items():
+            lines.append(batch_line(table_name, batch))
+        payload = "".join(line + "\n" for line in lines)
+        head = self.head
+        seq = head.seq + 1
+        who = actor or self.actor
+        digest = fmt.entry_hash_v2(seq, self.at, kind, who, head.hash, payload)
+        self.conn.execute(
+            insert(journal).values(seq=seq, at=self.at, kind=kind, actor=who, payload=payload, prev_hash=head.hash,
+                                   hash=digest, format=fmt.CURRENT)
+        )
+        self._pending = []
+        self._head = Head(seq, digest)
+        return self._head
+
+
+def summary_lines(summary: dict[str, Any], prefix: str = "") -> list[str]:
+    """`= KEY TOKEN` lines for an entry's summary (nested dicts as dotted keys, sorted)."""
+    out = []
+    for key in sorted(summary):
+        value = summary[key]
+        if isinstance(value, dict):
+            out.extend(summary_lines(value, f"{prefix}{key}."))
+        else:
+            out.append(f"= {prefix}{key} {fmt.token(value)}")
+    return out
+
+
+def batch_line(table_name: str, batch: dict[str, Any]) -> str:
+    """`* TABLE FIRST LAST COUNT BLOCK DIGESTS`: an import's rows of one table, by block."""
+    return (f"* {table_name} i{batch['first_id']} i{batch['last_id']} i{batch['count']} i{batch['block']} "
+            + "".join(batch["blocks"]))
+
+
+class BlockDigester:
+    """Digests an import's rows of one table block by block as they are written (format 2):
+    the block digests go in the journal entry, the per-row locators into `batch_locators`."""
+
+    def __init__(self, table: Table, first_id: int) -> None:
+        self.table = table
+        self.first_id = first_id
+        self.kinds = [fmt.column_kind(table.c[name]) for name in fmt.COLUMNS[fmt.CURRENT][table.name]]
+        if list(fmt.COLUMNS[fmt.CURRENT][table.name]) != [c.name for c in table.columns]:
+            raise RuntimeError(f"format {fmt.CURRENT} does not cover every column of {table.name}")
+        self.block: list[tuple] = []
+        self.blocks: list[str] = []
+        self.located: list[tuple[int, bytes]] = []
+        self.count = 0
+
+    def extend(self, rows: list[tuple]) -> None:
+        """Add rows (every column, id first, ids contiguous from `first_id`)."""
+        i = 0
+        while i < len(rows):
+            room = fmt.BLOCK - len(self.block)
+            self.block.extend(rows[i:i + room])
+            i += room
+            if len(self.block) >= fmt.BLOCK:
+                self._close_block()
+
+    def _close_block(self) -> None:
+        columns = list(zip(*self.block))
+        start = self.first_id + self.count
+        self.blocks.append(fmt.block_digest(self.table.name, start, self.kinds, columns).hex())
+        self.located.append((start, fmt.locators(self.kinds, columns)))
+        self.count += len(self.block)
+        self.block = []
+
+    def finish(self) -> dict[str, Any]:
+        """The batch's description for the journal entry."""
+        if self.block:
+            self._close_block()
+        return {"first_id": self.first_id, "last_id": self.first_id + self.count - 1, "count": self.count,
+                "block": fmt.BLOCK, "blocks": self.blocks}
+
+    def save_locators(self, conn: Connection, entry_seq: int) -> None:
+        """Keep the per-row locators beside the rows (after the entry is appended)."""
+        if self.located:
+            conn.execute(insert(batch_locators), [
+                {"entry_seq": entry_seq, "table_name": self.table.name, "first_id": start, "data": data}
+                for start, data in self.located
+            ])
 
 
 #: Rows per block of a batch digest.
-DIGEST_BLOCK = 10_000
+V1_BLOCK = 10_000
 
 
-class BatchDigest:
-    """SHA-256 over a batch of rows (an import's id range), in id order.
+class BatchDigestV1:
+    """Format 1: SHA-256 over a batch of rows (an import's id range), in id order.
 
-    The rows are taken in blocks of `DIGEST_BLOCK`; each block is hashed as the compact JSON
+    The rows are taken in blocks of `V1_BLOCK`; each block is hashed as the compact JSON
     array of its rows (each row the array of its values in column order) followed by a newline.
     Hashing whole blocks keeps the per-row cost of an import in C.
     """
@@ -225,17 +235,17 @@ class BatchDigest:
     def add(self, row: tuple) -> None:
         """Add one row (all its values, id first, in column order)."""
         self.block.append(row)
-        if len(self.block) >= DIGEST_BLOCK:
+        if len(self.block) >= V1_BLOCK:
             self._hash_block()
 
     def extend(self, rows: list[tuple]) -> None:
         """Add many rows, in order."""
         i = 0
         while i < len(rows):
-            room = DIGEST_BLOCK - len(self.block)
+            room = V1_BLOCK - len(self.block)
             self.block.extend(rows[i:i + room])
             i += room
-            if len(self.block) >= DIGEST_BLOCK:
+            if len(self.block) >= V1_BLOCK:
                 self._hash_block()
 
     def _hash_block(self) -> None:
@@ -250,97 +260,3 @@ class BatchDigest:
         if self.block:
             self._hash_block()
         return self.digest.hexdigest()
-
-
-class _BatchCheck:
-    """Accumulates the rows of one batch (an import's id range) and compares its digest."""
-
-    def __init__(self, table: str, first: int, last: int, count: int, sha: str, seq: int) -> None:
-        self.table, self.first, self.last, self.count, self.sha, self.seq = table, first, last, count, sha, seq
-        self.digest = BatchDigest()
-        self.seen = 0
-
-    def add(self, values: tuple) -> None:
-        self.digest.add(values)
-        self.seen += 1
-
-    def close(self) -> None:
-        where = f"{self.table} rows {self.first}-{self.last} (imported by journal entry {self.seq})"
-        if self.seen < self.count:
-            raise Tampered(f"{where}: {self.count - self.seen} row(s) missing (deleted)")
-        if self.seen > self.count:
-            raise Tampered(f"{where}: {self.seen - self.count} row(s) added behind the ledger's back")
-        if self.digest.hexdigest() != self.sha:
-            raise Tampered(f"{where}: a value differs from what was imported")
-
-
-def _check_table(
-    conn: Connection, table: Table, bucket: dict[int, tuple[int, dict[str, Any]]],
-    ranges: list[tuple[int, int, int, str, int]],
-    progress: Callable[[int], None] | None = None,
-) -> int:
-    """Compare every row of `table` with the journal; returns how many rows were checked."""
-    checks = [_BatchCheck(table.name, *r) for r in ranges]
-    from ledger.store.formats import COLUMNS
-
-    v1 = [table.columns.keys().index(name) for name in COLUMNS[1][table.name]]
-    current = 0
-    checked = 0
-    seen = 0
-    for row in conn.execute(select(table).order_by(table.c.id)):
-        seen += 1
-        if progress is not None and seen % PROGRESS_STEP == 0:
-            progress(PROGRESS_STEP)
-        row_id = row.id
-        while current < len(checks) and checks[current].last < row_id:
-            checks[current].close()
-            current += 1
-        if current < len(checks) and checks[current].first <= row_id:
-            checks[current].add(tuple(row[i] for i in v1))
-            checked += 1
-            continue
-        found = bucket.pop(row_id, None)
-        if found is None:
-            raise Tampered(f"{table.name} row {row_id} is not in the journal (added behind the ledger's back)")
-        entry_seq, recorded = found
-        actual = _covered(table, row, recorded)
-        if recorded != actual or any(type(recorded.get(k)) is not type(v) for k, v in actual.items()):
-            raise Tampered(
-                f"{table.name} row {row_id} differs from journal entry {entry_seq}: "
-                + _describe_difference(recorded, actual)
-            )
-        checked += 1
-    if progress is not None:
-        progress(seen % PROGRESS_STEP)
-    for check in checks[current:]:
-        check.close()
-    if bucket:
-        missing_id = min(bucket)
-        raise Tampered(
-            f"{table.name} row {missing_id}, recorded in journal entry {bucket[missing_id][0]}, is missing (deleted)"
-        )
-    return checked
-
-
-def _covered(table: Table, row: Any, recorded: dict[str, Any]) -> dict[str, Any]:
-    """The row's values of the columns a journal entry recorded; any other column must hold the
-    default a row written before that column existed has (else it differs: reported)."""
-    full = row_dict(table, row)
-    out = {name: full.get(name) for name in recorded}
-    for name, value in full.items():
-        if name not in recorded and value != absent_value(table, name):
-            out[name] = value  # shows up as a difference
-    return out
-
-
-def absent_value(table: Table, name: str) -> Any:
-    """What a column holds on rows journaled before it existed."""
-    return table.c[name].info.get("absent")
-
-
-def count_work(conn: Connection) -> int:
-    """Entries plus domain rows: what `verify` walks, for a progress bar."""
-    total = conn.execute(select(func.count()).select_from(journal)).scalar_one()
-    for table in DOMAIN_TABLES:
-        total += conn.execute(select(func.count()).select_from(table)).scalar_one()
-    return total

@@ -207,7 +207,7 @@ class Ledger:
             }
             return read_revision(conn), counts, jr.read_head(conn)
 
-    def verify(self, quoted: Head | None = None, progress=None, on_start=None) -> jr.VerifyReport:
+    def verify(self, quoted: Head | None = None, progress=None, on_start=None):
         """Check the chain, the quoted head and every row (raises `Tampered`).
 
         Args:
@@ -215,10 +215,12 @@ class Ledger:
             progress: called with the number of entries or rows checked since the last call.
             on_start: called first with the total number of entries and rows to check.
         """
+        from ledger.store import verify
+
         with self.reading() as conn:
             if on_start is not None:
-                on_start(jr.count_work(conn))
-            return jr.verify(conn, quoted, progress)
+                on_start(verify.count_work(conn))
+            return verify.verify(conn, quoted, progress)
 
     # -- analysts -------------------------------------------------------------------------
 

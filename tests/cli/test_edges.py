@@ -63,14 +63,14 @@ def test_set_role_keeps_a_deactivated_analyst_deactivated(sahel: LedgerCli):
 
 
 def test_malformed_but_rehashed_journal_entry_is_tampering(sahel: LedgerCli):
-    from ledger.store.journal import entry_hash
+    from ledger.store.formats import entry_hash_v2
 
     url = sahel.url if "://" in sahel.url else f"sqlite:///{sahel.url}"
     engine = create_engine(url)
     with engine.begin() as conn:
         last = conn.execute(text("SELECT seq, at, kind, actor, prev_hash FROM journal ORDER BY seq DESC LIMIT 1")).one()
-        payload = '{"rows":{"forecasts":[{"p":0.1}]}}'
-        digest = entry_hash(last.seq, last.at, last.kind, last.actor, payload, last.prev_hash)
+        payload = "forecasts i1 d3fb\n"  # a row cut short
+        digest = entry_hash_v2(last.seq, last.at, last.kind, last.actor, last.prev_hash, payload)
         conn.execute(text("UPDATE journal SET payload = :p, hash = :h WHERE seq = :s"),
                      {"p": payload, "h": digest, "s": last.seq})
     engine.dispose()

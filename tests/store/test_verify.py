@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
-from ledger.store.journal import canonical, entry_hash
+from ledger.store import formats as fmt
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -83,9 +83,26 @@ def ledger(sahel) -> Populated:
 def entry_covering(conn: Connection, table: str, row_id: int) -> int:
     """The seq of the journal entry whose payload records `table` row `row_id`."""
     for seq, payload in conn.execute(text("SELECT seq, payload FROM journal ORDER BY seq")):
-        if any(row["id"] == row_id for row in json.loads(payload).get("rows", {}).get(table, [])):
+        if any(item[0] == "row" and item[1] == table and item[2][0] == row_id
+               for item in fmt.parse_payload(payload, 2)):
             return seq
     raise AssertionError(f"no journal entry records {table} row {row_id}")
+
+
+def with_p(payload: str, forecast: int, p: float) -> str:
+    """The payload with forecast `forecast`'s probability changed, written as the ledger would."""
+    out = []
+    for item in fmt.parse_payload(payload, 2):
+        assert item[0] in ("row", "meta")
+        if item[0] == "meta":
+            out.append(f"= {item[1]} {fmt.token(item[2])}")
+            continue
+        _, table, values, line = item
+        if table == "forecasts" and values[0] == forecast:
+            values[fmt.COLUMNS[2]["forecasts"].index("p")] = p
+            line = fmt.row_line(table, values)
+        out.append(line)
+    return "".join(line + "\n" for line in out)
 
 
 # -- intact ledgers ---------------------------------------------------------------------------
@@ -130,9 +147,9 @@ def test_edited_journal_payload_names_the_entry(ledger):
     with raw_sql(ledger.url) as conn:
         seq = entry_covering(conn, "forecasts", ledger.plain)
         payload = conn.execute(text("SELECT payload FROM journal WHERE seq = :s"), {"s": seq}).scalar_one()
-        edited = json.loads(payload)
-        edited["rows"]["forecasts"][0]["p"] = 0.9
-        conn.execute(text("UPDATE journal SET payload = :p WHERE seq = :s"), {"p": canonical(edited), "s": seq})
+        edited = with_p(payload, ledger.plain, 0.9)
+        assert edited != payload
+        conn.execute(text("UPDATE journal SET payload = :p WHERE seq = :s"), {"p": edited, "s": seq})
     error = refused(ledger.run)
     assert f"journal entry {seq} " in error
     assert "hash does not match its contents" in error
@@ -198,12 +215,8 @@ def rewrite_chain(conn: Connection, forecast: int, p: float) -> int:
     for entry in entries:
         payload = entry.payload
         if entry.seq == first:
-            body = json.loads(payload)
-            for row in body["rows"]["forecasts"]:
-                if row["id"] == forecast:
-                    row["p"] = p
-            payload = canonical(body)
-        digest = entry_hash(entry.seq, entry.at, entry.kind, entry.actor, payload, prev)
+            payload = with_p(payload, forecast, p)
+        digest = fmt.entry_hash_v2(entry.seq, entry.at, entry.kind, entry.actor, prev, payload)
         conn.execute(
             text("UPDATE journal SET payload = :payload, prev_hash = :prev, hash = :hash WHERE seq = :seq"),
             {"payload": payload, "prev": prev, "hash": digest, "seq": entry.seq},
