@@ -43,7 +43,7 @@ class Env:
         if self._ledger is None:
             from ledger.store.ledger import open_ledger
 
-            self._ledger = open_ledger(self.db)
+            self._ledger = open_ledger(self.db, notify=note)
         return self._ledger
 
     def close(self) -> None:

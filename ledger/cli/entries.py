@@ -7,7 +7,7 @@ import click
 from ledger.cli.context import Env, emit_json, json_option, pass_env
 from ledger.cli.output import evidence_json, probabilities_text, table, when
 from ledger.core.errors import BadInput
-from ledger.core.timeutil import format_instant, parse_day, parse_instant, now_us
+from ledger.core.timeutil import format_instant, parse_day, parse_instant
 
 
 def split_stance(text: str) -> tuple[str, str]:
@@ -35,9 +35,10 @@ def forecast(env: Env, q: str, probabilities: tuple[str, ...], why: str | None, 
       ledger forecast '#12' "roughly even chance"
       ledger forecast aes-troops a=20% b=50% "3 or more=30%"
     """
-    question, made = env.ledger().record_forecast(
-        env.actor, q, probabilities, rationale=why, evidence_ids=evidence_ids
-    )
+    from ledger.core.probability import read_forecast
+
+    given = read_forecast(probabilities)  # bad input is refused here, before any lock
+    question, made = env.ledger().record_forecast(env.actor, q, given, rationale=why, evidence_ids=evidence_ids)
     click.echo(f"recorded {probabilities_text(question, made.probabilities)} on #{question.id}")
     click.echo(f"  forecast {made.id} by {made.analyst} on {question.slug} at {format_instant(made.made_at)}", err=True)
 
@@ -68,7 +69,7 @@ def evidence_add(env: Env, summary: str, links: tuple[str, ...], source: str | N
       ledger evidence add "US envoy visits Bamako lithium site" --question us-mali-minerals-deal+ \\
           --source https://example.org/report --observed 2026-11-20
     """
-    day = parse_day(observed, what="--observed") if observed else format_instant(now_us())[:10]
+    day = parse_day(observed, what="--observed") if observed else None
     made = env.ledger().add_evidence(env.actor, summary, source=source, observed_on=day,
                                      links=[split_stance(text) for text in links])
     linked = ", ".join(f"{link.question_slug}{link.stance}" for link in made.links)

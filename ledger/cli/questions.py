@@ -15,7 +15,7 @@ from ledger.cli.output import (
     when,
 )
 from ledger.core.model import STATUSES
-from ledger.core.timeutil import format_instant, now_us, parse_day, parse_instant
+from ledger.core.timeutil import format_instant, parse_day, parse_instant
 
 
 @click.group()
@@ -81,10 +81,7 @@ def scenario_show(env: Env, slug: str, as_json: bool) -> None:
     Example:
       ledger scenario show sahel-2026
     """
-    ledger = env.ledger()
-    found = ledger.scenario(slug)
-    qs = ledger.questions(scenario=slug)
-    now = now_us()
+    found, qs, now = env.ledger().scenario_view(slug)
     if as_json:
         emit_json({**scenario_json(found), "questions": [question_json(q, now) for q in qs]})
         return
@@ -165,8 +162,7 @@ def question_list(env: Env, scenario_slug: str | None, status: str | None, tag: 
     Example:
       ledger question list --status open --tag minerals
     """
-    now = now_us()
-    found = env.ledger().questions(scenario=scenario_slug, status=status, tag=tag)
+    found, now = env.ledger().question_list(scenario=scenario_slug, status=status, tag=tag)
     if as_json:
         emit_json([question_json(q, now) for q in found])
         return
@@ -184,11 +180,8 @@ def question_show(env: Env, q: str, as_json: bool) -> None:
     Example:
       ledger question show us-mali-minerals-deal
     """
-    ledger = env.ledger()
-    found = ledger.question(q)
-    fcs = ledger.forecasts(q)
-    history = ledger.resolutions(q)
-    now = now_us()
+    view = env.ledger().question_view(q)  # one snapshot
+    found, fcs, history, now = view.question, view.forecasts, view.resolutions, view.now
     if as_json:
         emit_json({**question_json(found, now), "forecasts": [forecast_json(f, found) for f in fcs],
                    "resolutions": [resolution_json(r) for r in history]})

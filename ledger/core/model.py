@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 ROLES = ("analyst", "editor")
 STANCES = ("+", "-", "~")
-STATUSES = ("open", "closed", "overdue", "resolved", "annulled")
+STATUSES = ("upcoming", "open", "closed", "overdue", "resolved", "annulled")
 ANNULLED = "annulled"
 
 
@@ -24,6 +24,7 @@ class Analyst:
         role: `analyst` or `editor`, the one in force.
         active: False once deactivated.
         created_at: when first registered.
+        kind: `person`, or `source` for an article's forecaster (scored, never writes).
     """
 
     id: int
@@ -32,6 +33,7 @@ class Analyst:
     role: str
     active: bool
     created_at: int
+    kind: str = "person"
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class Question:
         created_at: when recorded.
         amendments: in recording order.
         resolution: the resolution in force (the latest recorded), or None.
+        recorded: (title, opens_at, closes_at, resolves_by) as first recorded, before amendments.
     """
 
     id: int
@@ -144,16 +147,20 @@ class Question:
     created_at: int
     amendments: tuple[Amendment, ...] = ()
     resolution: Resolution | None = None
+    recorded: tuple[str, int, int, int] | None = None
 
     def status(self, now: int) -> str:
-        """Derived status: open, closed, overdue, resolved or annulled."""
+        """Derived status (SPEC 1), the first that applies: resolved, annulled, upcoming, open,
+        overdue, closed."""
         if self.resolution is not None:
             return "annulled" if self.resolution.outcome == ANNULLED else "resolved"
+        if now < self.opens_at:
+            return "upcoming"
+        if now < self.closes_at:
+            return "open"
         if now >= self.resolves_by:
             return "overdue"
-        if now >= self.closes_at:
-            return "closed"
-        return "open"
+        return "closed"
 
     @property
     def clarifications(self) -> tuple[str, ...]:

@@ -218,42 +218,92 @@ def _check_range(p: float) -> None:
         raise ValueError(f"not a probability: {p!r}")
 
 
-def parse_choice(args: Sequence[str], options: Sequence[str]) -> tuple[float, ...]:
-    """Read one `OPTION=PROB` argument per option of a choice question.
+@dataclass(frozen=True)
+class ForecastInput:
+    """What an analyst typed for a forecast, parsed before any lock is taken: one probability
+    for a yes/no question, or `OPTION=PROB` pairs for a choice question (matched against the
+    question's options inside the write, by `choose`).
 
-    Each argument is split at its last `=`, so option names may hold `=` and spaces.
-    A name matches an option exactly, or failing that one option case-insensitively.
-    All problems are gathered and reported together.
+    Attributes:
+        p: the probability of yes, or None for pairs.
+        pairs: (option name as typed, exact probability), in the order typed.
+    """
+
+    p: Fraction | None
+    pairs: tuple[tuple[str, Fraction], ...] = ()
+
+    def probabilities(self, kind: str, options: Sequence[str], label: str) -> tuple[float, ...]:
+        """The stored probabilities for a question of this kind and options (`label` names it)."""
+        if kind == "binary":
+            if self.p is None:
+                raise BadInput(f"{label} is a yes/no question: give one probability, e.g. 70%")
+            return (float(self.p), 1.0 - float(self.p))
+        if self.p is not None:
+            raise BadInput(f"{label} is a choice question: give one OPTION=PROB per option ({_listing(options)})")
+        return choose(self.pairs, options)
+
+
+def read_forecast(args: Sequence[str]) -> ForecastInput:
+    """Parse forecast arguments: one probability, or one `OPTION=PROB` each (split at the last `=`).
+
+    Raises:
+        BadInput: every problem found, together.
+    """
+    if len(args) == 1 and "=" not in args[0]:
+        return ForecastInput(_parse_exact(args[0]))
+    pairs, problems = [], []
+    for arg in args:
+        name, equals, prob = arg.rpartition("=")
+        if not equals:
+            problems.append(f"{arg!r} is not OPTION=PROB" + (" (give one probability, or one OPTION=PROB per option)"
+                                                              if len(args) > 1 else ""))
+            continue
+        try:
+            pairs.append((name, _parse_exact(prob)))
+        except BadInput as error:
+            problems.append(f"option {name!r}: {error}")
+    if problems:
+        raise BadInput("; ".join(problems))
+    return ForecastInput(None, tuple(pairs))
+
+
+def parse_choice(args: Sequence[str], options: Sequence[str]) -> tuple[float, ...]:
+    """Read one `OPTION=PROB` argument per option of a choice question (see `choose`).
+
+    Raises:
+        BadInput: An argument lacks `=` or has a bad probability, or `choose` refuses.
+    """
+    given = read_forecast(args)
+    if given.p is not None:
+        raise BadInput(f"{args[0]!r} is not OPTION=PROB")
+    return choose(given.pairs, options)
+
+
+def choose(pairs: Sequence[tuple[str, Fraction]], options: Sequence[str]) -> tuple[float, ...]:
+    """Probabilities in the order of `options` from (name, probability) pairs.
+
+    A name matches an option exactly, or failing that one option case-insensitively. All
+    problems are gathered and reported together.
 
     Returns:
         Probabilities in the order of `options`, normalised to sum to 1 (unchanged when
         they already sum to exactly 1).
 
     Raises:
-        BadInput: An argument lacks `=`, names an unknown or ambiguous option, repeats an
-            option or has a bad probability; an option is missing; or the sum is off 1 by
-            more than 0.005.
+        BadInput: A name is unknown or ambiguous, an option is repeated or missing, or the sum
+            is off 1 by more than 0.005.
     """
     given: dict[str, Fraction] = {}
-    seen: set[str] = set()
     problems: list[str] = []
-    for arg in args:
-        name, equals, prob = arg.rpartition("=")
-        if not equals:
-            problems.append(f"{arg!r} is not OPTION=PROB")
-            continue
+    for name, value in pairs:
         option = _match_option(name, options, problems)
         if option is None:
             continue
-        if option in seen:
+        if option in given:
             problems.append(f"option {option!r} is given twice")
             continue
-        seen.add(option)
-        try:
-            given[option] = _parse_exact(prob)
-        except BadInput as error:
-            problems.append(f"option {option!r}: {error}")
-    missing = [option for option in options if option not in seen]
+        given[option] = value
+    missing = [option for option in options if option not in given]
     if missing:
         problems.append(f"no probability for {_listing(missing)}")
     if problems:

@@ -4,7 +4,11 @@ and scenario files share one definition of each rule."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable, Protocol
+
+from ledger.core.model import ANNULLED, STANCES, Analyst, Question, match_outcome
+from ledger.core.timeutil import format_instant
 
 
 class _Dated(Protocol):
@@ -25,3 +29,97 @@ def dates_in_force(opens_at: int, closes_at: int, resolves_by: int,
         if a.resolves_by is not None:
             resolves_by = a.resolves_by
     return opens_at, closes_at, resolves_by
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A rule a write would break.
+
+    Attributes:
+        message: what is wrong, naming the value.
+        bad_input: True when the value itself is wrong (exit 2); False when the ledger's state
+            forbids the write now (exit 1).
+    """
+
+    message: str
+    bad_input: bool = False
+
+
+def forecast_window(question: Question, at: int) -> Violation | None:
+    """Why a forecast made at `at` is refused, if it is: the question is resolved or annulled,
+    not open yet, or closed (a forecast at the exact close instant is too late)."""
+    if question.resolution is not None:
+        state = "annulled" if question.resolution.outcome == ANNULLED else f"resolved {question.resolution.outcome}"
+        return Violation(f"#{question.id} {question.slug} is {state}; it takes no more forecasts")
+    if at < question.opens_at:
+        return Violation(f"#{question.id} {question.slug} is not open yet: it opens {format_instant(question.opens_at)}")
+    if at >= question.closes_at:
+        return Violation(f"#{question.id} {question.slug} closed {format_instant(question.closes_at)}")
+    return None
+
+
+def question_dates(opens_at: int | None, closes_at: int, resolves_by: int) -> list[Violation]:
+    """Date order: a question closes after it opens and is resolved no earlier than it closes
+    (`opens_at` None: not known yet, only the second is checked)."""
+    problems = []
+    if opens_at is not None and closes_at <= opens_at:
+        problems.append(Violation(f"closes {format_instant(closes_at)} must be after the question opens "
+                                  f"({format_instant(opens_at)})", bad_input=True))
+    if resolves_by < closes_at:
+        problems.append(Violation(f"resolves-by {format_instant(resolves_by)} must not be before it closes "
+                                  f"({format_instant(closes_at)})", bad_input=True))
+    return problems
+
+
+def criteria(text: str) -> list[Violation]:
+    """Resolution criteria are written out: never empty, never still `TODO`."""
+    if not text.strip():
+        return [Violation("criteria must not be empty", bad_input=True)]
+    if text.strip().upper().startswith("TODO"):
+        return [Violation("criteria still start with TODO; write how the question resolves", bad_input=True)]
+    return []
+
+
+def stance(text: str) -> Violation | None:
+    """A stance is `+` (raises yes / the option), `-` (lowers it) or `~` (context)."""
+    if text in STANCES:
+        return None
+    return Violation(f"stance {text!r}: use + (raises), - (lowers) or ~ (context)", bad_input=True)
+
+
+def outcome(question: Question, given: str) -> tuple[str | None, Violation | None]:
+    """The outcome a text names for this question (see `match_outcome`), or why none."""
+    chosen = match_outcome(question.kind, question.options, given)
+    if chosen is not None:
+        return chosen, None
+    if question.kind == "binary":
+        return None, Violation(f"outcome {given!r}: #{question.id} is a yes/no question; use yes, no or annulled",
+                               bad_input=True)
+    return None, Violation(f"outcome {given!r} is not an option of #{question.id}; use one of: "
+                           + ", ".join(question.options) + ", or annulled", bad_input=True)
+
+
+def resolution(question: Question, *, known_at: int | None, now: int,
+               correction: str | None) -> tuple[int, list[Violation]]:
+    """When the outcome counts as known, and what forbids recording it: a second resolution must
+    be a correction (with a reason), a correction needs one to correct, and known_at is never in
+    the future. A correction without a date keeps the known_at in force (SPEC 5)."""
+    problems = []
+    if known_at is None:
+        known_at = question.resolution.known_at if correction is not None and question.resolution else now
+    elif known_at > now:
+        problems.append(Violation(f"--on {format_instant(known_at)} is in the future", bad_input=True))
+    if question.resolution is not None and correction is None:
+        problems.append(Violation(f"#{question.id} is already resolved ({question.resolution.outcome}); "
+                                  "to change it use --correct REASON"))
+    if question.resolution is None and correction is not None:
+        problems.append(Violation(f"#{question.id} has no resolution to correct"))
+    return known_at, problems
+
+
+def keeps_an_editor(target: Analyst, new_role: str, active: bool, editors: Iterable[Analyst]) -> Violation | None:
+    """The ledger keeps at least one active editor: the last one cannot be demoted or deactivated."""
+    losing = target.role == "editor" and target.active and (new_role != "editor" or not active)
+    if losing and sum(1 for a in editors if a.role == "editor" and a.active) <= 1:
+        return Violation(f"{target.handle!r} is the ledger's only active editor; make someone else editor first")
+    return None

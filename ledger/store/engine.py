@@ -1,30 +1,40 @@
 """Engine set-up for SQLite and PostgreSQL, transactions, and database errors as `LedgerError`s.
 
-SQLite: WAL, foreign keys on, a busy timeout, and the driver's own transaction handling turned
-off so that writes start with `BEGIN IMMEDIATE` (they queue for the lock up front instead of
-failing half-way with "database is locked") while reads start a plain deferred `BEGIN` and never
-take the write lock. PostgreSQL: every write transaction first takes a transaction-level
-advisory lock, which serialises journal appends without needing UPDATE on any table.
+SQLite: WAL, foreign keys on, and the driver's own transaction handling turned off so that
+writes start with `BEGIN IMMEDIATE` (they queue for the lock up front instead of failing half-way
+with "database is locked") while reads start a plain deferred `BEGIN` on a connection set to
+`query_only`, and never take the write lock. A ledger file or folder this process cannot write
+(an archive) is opened read-only. PostgreSQL: every write transaction first takes a
+transaction-level advisory lock, which serialises journal appends without needing UPDATE on any
+table. On both, a writer waits for another at most `LEDGER_LOCK_TIMEOUT` seconds (default 60),
+saying so after about 2 s.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
+from urllib.parse import quote
+
+from dataclasses import dataclass
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
-from ledger.core.errors import LedgerError, NotInitialised, SchemaOutOfDate, Unavailable
+from ledger.core.errors import BadInput, LedgerError, NotInitialised, SchemaOutOfDate, Unavailable
 from ledger.store.schema import KNOWN_REVISIONS, SCHEMA_REVISION
 
-#: How long a writer waits for another writer's lock before giving up (seconds).
+#: How long a writer waits for another writer's lock before giving up (seconds), unless
+#: `LEDGER_LOCK_TIMEOUT` says otherwise.
 BUSY_TIMEOUT_S = 60
+#: After this long behind another writer, say so (seconds).
+WAIT_NOTICE_S = 2.0
 #: Key of the PostgreSQL advisory lock that serialises writers (any constant; "LEDGER" in ASCII).
 ADVISORY_LOCK_KEY = 0x4C4544474552
 
@@ -75,28 +85,112 @@ def make_folder(path: Path) -> None:
         raise Unavailable(f"cannot create the folder for {path}: {exc.strerror or exc}") from None
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def lock_timeout() -> float:
+    """Seconds a writer waits behind another: `LEDGER_LOCK_TIMEOUT`, default 60."""
+    raw = os.environ.get("LEDGER_LOCK_TIMEOUT", "").strip()
+    if not raw:
+        return float(BUSY_TIMEOUT_S)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 1e6:
+        raise BadInput(f"LEDGER_LOCK_TIMEOUT={raw!r}: give a number of seconds, e.g. 60")
+    return value
+
+
+@dataclass
+class WaitPolicy:
+    """How a writer waits for the append lock.
+
+    Attributes:
+        timeout: seconds in all before giving up.
+        on_wait: told once (with a message) when the wait passes `WAIT_NOTICE_S`.
+    """
+
+    timeout: float = float(BUSY_TIMEOUT_S)
+    on_wait: Callable[[str], None] | None = None
+
+    def waiting(self, where: str) -> None:
+        if self.on_wait is not None:
+            self.on_wait(f"waiting for another writer to finish with {where} (up to {self.timeout:g} s)…")
+
+    def gave_up(self, where: str) -> Unavailable:
+        return Unavailable(f"another writer holds the ledger at {where}; gave up after {self.timeout:g} s "
+                           "(LEDGER_LOCK_TIMEOUT); nothing was written")
+
+
+def read_only_file(path: Path) -> bool:
+    """True when this process may read the SQLite file but not write it or its folder (an archive)."""
+    return path.exists() and (not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK))
+
+
+def _begin_immediate(driver: sqlite3.Connection, policy: WaitPolicy, where: str) -> None:
+    """`BEGIN IMMEDIATE`, waiting up to the policy's timeout and saying so after a while."""
+    first = min(WAIT_NOTICE_S, policy.timeout)
+    driver.execute(f"PRAGMA busy_timeout = {int(first * 1000)}")
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+        return
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+    if policy.timeout <= first:
+        raise policy.gave_up(where)
+    policy.waiting(where)
+    driver.execute(f"PRAGMA busy_timeout = {int((policy.timeout - first) * 1000)}")
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise policy.gave_up(where) from None
+        raise
+    finally:
+        driver.execute(f"PRAGMA busy_timeout = {int(policy.timeout * 1000)}")
+
+
+def _configure_sqlite(engine: Engine, where: str, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - DBAPI objects
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        write = conn.get_execution_options().get("ledger_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        driver = conn.connection.driver_connection
+        if options.get("ledger_write", False):
+            if read_only:
+                raise Unavailable(f"the ledger at {where} is read-only here (an archive): it can be read and "
+                                  "verified, not written")
+            driver.execute("PRAGMA query_only = 0")
+            _begin_immediate(driver, options.get("ledger_wait") or WaitPolicy(), where)
+        else:
+            driver.execute("PRAGMA query_only = 1")
+            driver.execute("BEGIN")
 
 
 def make_engine(url: str) -> Engine:
     """Create an engine for `url`, configured for this product's transaction rules."""
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
-            _configure_sqlite(engine)
+            path = sqlite_path(url)
+            read_only = path is not None and read_only_file(path)
+            if read_only:
+                # An archive: nothing may be created beside it, so no -wal/-shm either (immutable
+                # unless a -wal is there to be read).
+                wal = Path(f"{path}-wal").exists()
+                target = f"file:{quote(str(path))}?mode=ro" + ("" if wal else "&immutable=1")
+                engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
+                    target, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False))
+            else:
+                engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+            _configure_sqlite(engine, display_url(url), read_only)
         else:
             engine = create_engine(url, connect_args={"connect_timeout": 10})
     except (ArgumentError, NoSuchModuleError, ValueError, ImportError) as exc:

@@ -175,7 +175,7 @@ def test_sqlite_init_sets_wal_and_ledger_connections_enforce_foreign_keys(tmp_pa
         with ledger.reading() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         # ...and enforced: a role row for an analyst that does not exist is rejected.
-        with pytest.raises(IntegrityError), ledger.engine.connect() as conn, conn.begin():
+        with pytest.raises(IntegrityError), ledger.engine.connect().execution_options(ledger_write=True) as conn, conn.begin():
             conn.execute(
                 text(
                     "INSERT INTO analyst_roles (analyst_id, role, active, changed_at) "
@@ -234,7 +234,7 @@ def test_out_of_date_schema_is_refused_and_never_migrated_silently(sahel, monkey
     monkeypatch.setattr("ledger.store.engine.KNOWN_REVISIONS", ("0000", SCHEMA_REVISION))
     ledger = Ledger(sahel.url)
     try:
-        with ledger.engine.connect() as conn, conn.begin():
+        with ledger.engine.connect().execution_options(ledger_write=True) as conn, conn.begin():
             conn.execute(text("UPDATE alembic_version SET version_num = '0000'"))
         assert version_num(ledger) == "0000"
 
@@ -258,7 +258,7 @@ def test_out_of_date_schema_is_refused_and_never_migrated_silently(sahel, monkey
 def test_unknown_schema_revision_says_ledger_is_newer(sahel) -> None:
     ledger = Ledger(sahel.url)
     try:
-        with ledger.engine.connect() as conn, conn.begin():
+        with ledger.engine.connect().execution_options(ledger_write=True) as conn, conn.begin():
             conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
         result = sahel("info", code=1)
         assert "9999" in result.stderr and "newer ledger" in result.stderr
@@ -287,3 +287,18 @@ def test_unreachable_database_is_one_error_line(args: tuple[str, ...]) -> None:
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "127.0.0.1" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sqlite_reads_are_query_only(tmp_path: Path) -> None:
+    """A read transaction cannot write, even by mistake (SPEC 2: reads never take the write lock)."""
+    from ledger.core.errors import LedgerError
+
+    ledger = Ledger(str(tmp_path / "ledger.db"))
+    try:
+        migrate.upgrade(ledger)
+        with pytest.raises(LedgerError, match="readonly"), ledger.reading() as conn:
+            conn.execute(text("INSERT INTO analysts (handle, created_at, kind) VALUES ('x', 0, 'person')"))
+        with ledger.writing("ed") as tx:  # and the pooled connection writes again when asked to
+            assert tx.actor.role == "editor"
+    finally:
+        ledger.close()

@@ -1,0 +1,227 @@
+"""What analysts and editors log: forecasts, evidence and its links, resolutions; and the
+one-snapshot reads of them. Mixed into `Ledger`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from ledger.core import rules, validate
+from ledger.core.errors import BadInput, NotFound, Refused
+from ledger.core.model import Evidence, EvidenceLink, Forecast, Head, Question, Resolution
+from ledger.core.probability import ForecastInput
+from ledger.core.timeutil import format_instant
+from ledger.store.journal import canonical, read_head
+from ledger.store.questions import MAX_ID, load_question, load_questions, resolve_ref, slugs
+from ledger.store.schema import (
+    analysts,
+    evidence,
+    evidence_links,
+    forecast_evidence,
+    forecasts,
+    questions,
+    resolution_evidence,
+    resolutions,
+    withdrawals,
+)
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A question and everything recorded on it, read in one snapshot.
+
+    Attributes:
+        question: the question, values in force.
+        forecasts: in recording order, withdrawals marked.
+        evidence: the evidence linked to it.
+        resolutions: every resolution, corrections included, oldest first.
+        head: the journal head of the snapshot.
+        now: the instant statuses are derived at.
+    """
+
+    question: Question
+    forecasts: list[Forecast]
+    evidence: list[Evidence]
+    resolutions: list[Resolution]
+    head: Head
+    now: int
+
+
+def _raise(problem: rules.Violation | None) -> None:
+    if problem is not None:
+        raise (BadInput if problem.bad_input else Refused)(problem.message)
+
+
+def check_evidence(conn: Connection, ids: Iterable[int]) -> None:
+    """Refuse (not found) evidence ids that do not exist."""
+    wanted = set(ids)
+    if not wanted:
+        return
+    storable = {i for i in wanted if 0 < i <= MAX_ID}
+    found = {r.id for r in conn.execute(select(evidence.c.id).where(evidence.c.id.in_(storable)))} if storable \
+        else set()
+    missing = sorted(wanted - found)
+    if missing:
+        raise NotFound(f"no evidence {', '.join(str(m) for m in missing)}")
+
+
+def read_forecasts(conn: Connection, question_id: int | None) -> list[Forecast]:
+    """Forecasts (of one question, or all), in recording order, with withdrawals marked."""
+    query = (select(forecasts, analysts.c.handle, withdrawals.c.reason.label("withdrawn"))
+             .join(analysts, analysts.c.id == forecasts.c.analyst_id)
+             .outerjoin(withdrawals, withdrawals.c.forecast_id == forecasts.c.id)
+             .order_by(forecasts.c.id))
+    cite = select(forecast_evidence)
+    if question_id is not None:
+        query = query.where(forecasts.c.question_id == question_id)
+        cite = cite.join(forecasts, forecasts.c.id == forecast_evidence.c.forecast_id).where(
+            forecasts.c.question_id == question_id)
+    cited: dict[int, list[int]] = {}
+    for r in conn.execute(cite):
+        cited.setdefault(r.forecast_id, []).append(r.evidence_id)
+    return [Forecast(r.id, r.question_id, r.handle, r.made_at,
+                     (r.p, 1.0 - r.p) if r.p is not None else tuple(json.loads(r.probs)), r.rationale,
+                     tuple(cited.get(r.id, ())), bool(r.imported), r.withdrawn)
+            for r in conn.execute(query)]
+
+
+def read_evidence(conn: Connection, question_id: int | None) -> list[Evidence]:
+    """Evidence items (linked to one question, or all), oldest first."""
+    links: dict[int, list[EvidenceLink]] = {}
+    query = select(evidence_links, questions.c.slug).join(questions, questions.c.id == evidence_links.c.question_id)
+    for r in conn.execute(query.order_by(evidence_links.c.id)):
+        links.setdefault(r.evidence_id, []).append(EvidenceLink(r.question_id, r.slug, r.stance))
+    wanted = None
+    if question_id is not None:
+        wanted = {eid for eid, ls in links.items() if any(link.question_id == question_id for link in ls)}
+    rows = conn.execute(select(evidence, analysts.c.handle).join(analysts, analysts.c.id == evidence.c.analyst_id)
+                        .order_by(evidence.c.id))
+    return [Evidence(r.id, r.summary, r.source, r.observed_on, r.logged_at, r.handle, tuple(links.get(r.id, ())))
+            for r in rows if wanted is None or r.id in wanted]
+
+
+def read_resolutions(conn: Connection, question_id: int) -> list[Resolution]:
+    """Every resolution of a question, corrections included, oldest first."""
+    cited: dict[int, list[int]] = {}
+    for r in conn.execute(select(resolution_evidence).join(
+            resolutions, resolutions.c.id == resolution_evidence.c.resolution_id).where(
+            resolutions.c.question_id == question_id)):
+        cited.setdefault(r.resolution_id, []).append(r.evidence_id)
+    rows = conn.execute(select(resolutions, analysts.c.handle).join(analysts, analysts.c.id == resolutions.c.recorded_by)
+                        .where(resolutions.c.question_id == question_id).order_by(resolutions.c.id))
+    return [Resolution(r.id, r.outcome, r.known_at, r.recorded_at, r.handle, r.note, r.correction,
+                       tuple(cited.get(r.id, ()))) for r in rows]
+
+
+class EntriesMixin:
+    """Forecast, evidence and resolution commands of `Ledger`."""
+
+    def record_forecast(self, actor: str, ref: str, given: ForecastInput, *, rationale: str | None = None,
+                        evidence_ids: Sequence[int] = ()) -> tuple[Question, Forecast]:
+        """Record a forecast now; `given` was parsed from what the analyst typed."""
+        validate.text(rationale, what="--why")
+        with self.writing(actor) as tx:
+            question = load_question(tx.conn, ref)
+            probabilities = given.probabilities(question.kind, question.options, f"#{question.id}")
+            _raise(rules.forecast_window(question, tx.now))
+            check_evidence(tx.conn, evidence_ids)
+            row = tx.journal.insert(
+                forecasts, question_id=question.id, analyst_id=tx.actor.id, made_at=tx.now,
+                p=probabilities[0] if question.kind == "binary" else None,
+                probs=None if question.kind == "binary" else canonical(list(probabilities)),
+                rationale=rationale, imported=False,
+            )
+            for evidence_id in dict.fromkeys(evidence_ids):
+                tx.journal.insert(forecast_evidence, forecast_id=row["id"], evidence_id=evidence_id)
+            tx.journal.append("forecast", question=question.slug)
+        return question, Forecast(row["id"], question.id, actor, tx.now, probabilities, rationale,
+                                  tuple(dict.fromkeys(evidence_ids)))
+
+    def forecasts(self, ref: str | None = None) -> list[Forecast]:
+        """Forecasts (of one question, or all), in recording order, with withdrawals marked."""
+        with self.reading() as conn:
+            return read_forecasts(conn, None if ref is None else resolve_ref(conn, ref))
+
+    def question_view(self, ref: str) -> QuestionView:
+        """A question with its forecasts, evidence and resolutions, and the head: one snapshot."""
+        with self.read() as view:
+            question = load_question(view.conn, ref)
+            return QuestionView(question, read_forecasts(view.conn, question.id),
+                                read_evidence(view.conn, question.id), read_resolutions(view.conn, question.id),
+                                read_head(view.conn), view.now)
+
+    def add_evidence(self, actor: str, summary: str, *, source: str | None = None, observed_on: str | None = None,
+                     links: Sequence[tuple[str, str]] = ()) -> Evidence:
+        """Log evidence and link it to questions with a stance each; observed today by default."""
+        validate.text(summary, what="summary", required=True)
+        validate.text(source, what="--source")
+        for _, stance in links:
+            _raise(rules.stance(stance))
+        with self.writing(actor) as tx:
+            observed = observed_on or format_instant(tx.now)[:10]
+            row = tx.journal.insert(evidence, analyst_id=tx.actor.id, logged_at=tx.now, observed_on=observed,
+                                    summary=summary, source=source, imported=False)
+            made: list[int] = []
+            for ref, stance in links:
+                qid = resolve_ref(tx.conn, ref)
+                if qid in made:
+                    raise BadInput(f"question {ref!r} is linked twice")
+                tx.journal.insert(evidence_links, evidence_id=row["id"], question_id=qid, stance=stance,
+                                  linked_at=tx.now, analyst_id=tx.actor.id)
+                made.append(qid)
+            tx.journal.append("evidence.add", evidence=row["id"])
+            names = slugs(tx.conn, made)
+        return Evidence(row["id"], summary, source, observed, tx.now, tx.actor.handle,
+                        tuple(EvidenceLink(q, names[q], s) for q, (_, s) in zip(made, links)))
+
+    def link_evidence(self, actor: str, evidence_id: int, ref: str, stance: str) -> EvidenceLink:
+        """Link existing evidence to a question with a stance."""
+        _raise(rules.stance(stance))
+        with self.writing(actor) as tx:
+            check_evidence(tx.conn, [evidence_id])
+            qid = resolve_ref(tx.conn, ref)
+            existing = tx.conn.execute(select(evidence_links.c.stance).where(
+                evidence_links.c.evidence_id == evidence_id, evidence_links.c.question_id == qid)).scalar()
+            if existing is not None:
+                raise Refused(f"evidence {evidence_id} is already linked to {ref!r} with stance {existing}")
+            tx.journal.insert(evidence_links, evidence_id=evidence_id, question_id=qid, stance=stance,
+                              linked_at=tx.now, analyst_id=tx.actor.id)
+            tx.journal.append("evidence.link", evidence=evidence_id)
+            return EvidenceLink(qid, slugs(tx.conn, [qid])[qid], stance)
+
+    def evidence(self, ref: str | None = None) -> list[Evidence]:
+        """Evidence items (linked to one question, or all), oldest first."""
+        with self.reading() as conn:
+            return read_evidence(conn, None if ref is None else resolve_ref(conn, ref))
+
+    def resolve(self, actor: str, ref: str, outcome: str, *, known_at: int | None = None, note: str | None = None,
+                evidence_ids: Sequence[int] = (), correction: str | None = None) -> Question:
+        """Record an outcome (editors only); a second one must be a correction with a reason."""
+        validate.text(note, what="--note")
+        validate.text(correction, what="--correct", required=correction is not None)
+        with self.writing(actor) as tx:
+            tx.require_editor("resolve questions")
+            question = load_question(tx.conn, ref)
+            chosen, problem = rules.outcome(question, outcome)
+            _raise(problem)
+            when, problems = rules.resolution(question, known_at=known_at, now=tx.now, correction=correction)
+            for p in problems:
+                _raise(p)
+            check_evidence(tx.conn, evidence_ids)
+            row = tx.journal.insert(resolutions, question_id=question.id, outcome=chosen, known_at=when,
+                                    recorded_at=tx.now, recorded_by=tx.actor.id, note=note, correction=correction,
+                                    imported=False)
+            for evidence_id in dict.fromkeys(evidence_ids):
+                tx.journal.insert(resolution_evidence, resolution_id=row["id"], evidence_id=evidence_id)
+            tx.journal.append("resolution.correct" if correction else "resolution", question=question.slug,
+                              outcome=chosen)
+            return load_questions(tx.conn, [question.id])[0]
+
+    def resolutions(self, ref: str) -> list[Resolution]:
+        """Every resolution of a question, corrections included, oldest first."""
+        with self.reading() as conn:
+            return read_resolutions(conn, resolve_ref(conn, ref))
