@@ -70,12 +70,13 @@ def info(env: Env, as_json: bool) -> None:
       ledger info --json
     """
     ledger = env.ledger()
-    revision, counts, head = ledger.overview()
+    overview = ledger.overview()
+    revision, counts, head = overview
     if as_json:
         emit_json({"url": ledger.display_url, "revision": revision, "counts": counts,
-                   "head": {"seq": head.seq, "hash": head.hash}})
+                   "head": {"seq": head.seq, "hash": head.hash}, "demo": overview.demo})
         return
-    click.echo(f"ledger    {ledger.display_url}")
+    click.echo(f"ledger    {ledger.display_url}" + ("  (a demo, built on a simulated clock)" if overview.demo else ""))
     click.echo(f"schema    {revision} (current)")
     click.echo("counts    " + " · ".join(f"{k} {v}" for k, v in counts.items()))
     click.echo(f"head      {head.seq}:{head.hash}")
