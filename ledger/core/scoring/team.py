@@ -137,7 +137,8 @@ class TeamPass:
     chunk of questions is a slice; per-question arrays are indexed by question index.
     Outputs per event: team_p (the team's probability vector, at team_off) and ml_before
     (∫ M dt from T0 to the event); per question ml_total (∫ M dt from T0 to the cutoff).
-    Method final fills only each question's last event."""
+    Method final fills only each question's last event. cell_budget and loop_min_analysts
+    choose between grids, event blocks and the event-by-event walk (see `tuning`)."""
 
     timed: bool
     probs: np.ndarray
