@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ledger.core.model import ANNULLED
+from ledger.core.rules import dates_in_force
 from ledger.core.scoring import ScoringInput
 from ledger.store import schema as s
 from ledger.store.ledger import Ledger
@@ -39,7 +40,7 @@ class _Resolved:
 
 
 _RESOLVED_SQL = """
-SELECT q.id, q.slug, q.kind, q.options, q.opens_at, q.closes_at, sc.slug, r.outcome, r.known_at
+SELECT q.id, q.slug, q.kind, q.options, q.opens_at, q.closes_at, q.resolves_by, sc.slug, r.outcome, r.known_at
 FROM questions q
 JOIN (SELECT question_id, max(id) AS rid FROM resolutions GROUP BY question_id) latest ON latest.question_id = q.id
 JOIN resolutions r ON r.id = latest.rid
@@ -48,13 +49,22 @@ ORDER BY q.id
 """
 
 
+def _date_amendments(conn: Any) -> dict[int, list[Any]]:
+    """Per amended question, its amendments that change a date, in recording order."""
+    a = s.question_amendments.c
+    query = (select(a.question_id, a.opens_at, a.closes_at, a.resolves_by)
+             .where(or_(a.opens_at.is_not(None), a.closes_at.is_not(None), a.resolves_by.is_not(None)))
+             .order_by(a.id))
+    out: dict[int, list[Any]] = {}
+    for r in conn.execute(query):
+        out.setdefault(r.question_id, []).append(r)
+    return out
+
+
 def _resolved_questions(conn: Any, with_tags: bool) -> list[_Resolved]:
-    """Every resolved question with its latest resolution, in id order, in a few flat queries."""
-    closes: dict[int, int] = {}
-    for r in conn.execute(select(s.question_amendments.c.question_id, s.question_amendments.c.closes_at)
-                          .where(s.question_amendments.c.closes_at.is_not(None))
-                          .order_by(s.question_amendments.c.id)):
-        closes[r.question_id] = r.closes_at
+    """Every resolved question with its latest resolution and its dates in force (SPEC 6), in
+    id order, in a few flat queries."""
+    amended = _date_amendments(conn)
     tags: dict[int, list[str]] = {}
     if with_tags:
         for qid, tag in conn.execute(select(s.question_tags.c.question_id, s.question_tags.c.tag)):
@@ -66,10 +76,11 @@ def _resolved_questions(conn: Any, with_tags: bool) -> list[_Resolved]:
         rows = cursor.fetchall()
     finally:
         cursor.close()
-    for qid, slug, kind, options, opens_at, closes_at, scenario, outcome, known_at in rows:
+    for qid, slug, kind, options, opens_at, closes_at, resolves_by, scenario, outcome, known_at in rows:
+        if qid in amended:
+            opens_at, closes_at, _ = dates_in_force(opens_at, closes_at, resolves_by, amended[qid])
         out.append(_Resolved(qid, slug, kind, tuple(json.loads(options)) if options else ("yes", "no"), opens_at,
-                             closes.get(qid, closes_at), scenario, outcome, known_at,
-                             tuple(sorted(tags.get(qid, ())))))
+                             closes_at, scenario, outcome, known_at, tuple(sorted(tags.get(qid, ())))))
     return out
 
 
