@@ -84,3 +84,17 @@ def analyst_deactivate(env: Env, handle: str) -> None:
     click.echo(f"deactivated {changed.handle!r}")
 
 
+
+
+@analyst.command("reactivate")
+@click.argument("handle")
+@pass_env
+def analyst_reactivate(env: Env, handle: str) -> None:
+    """Let a deactivated analyst write again (editors only).
+
+    \b
+    Example:
+      ledger analyst reactivate amina
+    """
+    changed = env.ledger().reactivate(env.actor, handle)
+    click.echo(f"reactivated {changed.handle!r} ({changed.role})")
