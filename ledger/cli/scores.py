@@ -7,7 +7,7 @@ import click
 from ledger.cli.context import Env, emit_json, json_option, pass_env
 from ledger.cli.output import table
 from ledger.core.errors import BadInput
-from ledger.core.timeutil import MICROS, format_instant, now_us, parse_instant
+from ledger.core.timeutil import MICROS, format_instant, parse_instant
 
 
 def _number(value: float | None, places: int = 4) -> str:
@@ -42,7 +42,7 @@ def score(env: Env, by: str, method: str, scenario_slug: str | None, tag: str | 
     """
     from ledger.store.scores import load, score_groups
 
-    moment = parse_instant(as_of, what="--as-of") if as_of else now_us()
+    moment = parse_instant(as_of, what="--as-of") if as_of else None  # None: the read's own now
     start = parse_instant(known_from, what="--from") if known_from else None
     end = parse_instant(known_to, what="--to") if known_to else None
     if start is not None and end is not None and end <= start:
@@ -50,7 +50,8 @@ def score(env: Env, by: str, method: str, scenario_slug: str | None, tag: str | 
     data = load(env.ledger(), as_of=moment, scenario=scenario_slug, tag=tag, known_from=start, known_to=end)
     groups = score_groups(data, by=by, method=method)
     if as_json:
-        emit_json({"method": method, "by": by, "as_of": format_instant(moment - moment % MICROS), "groups": groups})
+        emit_json({"method": method, "by": by, "as_of": format_instant(data.as_of - data.as_of % MICROS),
+                   "groups": groups})
         return
     if not groups:
         click.echo("no scored questions (resolved, not annulled, with counted forecasts)")

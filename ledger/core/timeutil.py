@@ -25,11 +25,6 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.,+\-Zz ]+", re.ASCII)
 
 
-def now_us() -> int:
-    """The current instant in microseconds."""
-    return time.time_ns() // 1000
-
-
 def to_us(moment: datetime) -> int:
     """An aware (or naive = UTC) datetime as microseconds since the epoch, exactly."""
     if moment.tzinfo is None:

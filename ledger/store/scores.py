@@ -95,6 +95,7 @@ class ScoredLedger:
         scenarios: per question index, its scenario slug or None.
         tags: per question index, its tags.
         known_at: per question index, when the outcome became known.
+        as_of: the instant scored at (the given one, or the read's `now`).
     """
 
     input: ScoringInput
@@ -103,12 +104,13 @@ class ScoredLedger:
     scenarios: list[str | None]
     tags: list[tuple[str, ...]]
     known_at: list[int]
+    as_of: int = 0
 
 
 def load(
     ledger: Ledger,
     *,
-    as_of: int,
+    as_of: int | None,
     scenario: str | None = None,
     tag: str | None = None,
     known_from: int | None = None,
@@ -119,8 +121,11 @@ def load(
     A question counts when its resolution in force (the latest recorded) is not `annulled` and
     became known at or before `as_of` (and within [known_from, known_to) when given); forecasts
     count when made before `as_of` and not withdrawn. Dates in force after amendments apply.
+    `as_of` None is the read's own `now`.
     """
-    with ledger.reading() as conn:
+    with ledger.read() as view:
+        conn = view.conn
+        as_of = view.now if as_of is None else as_of
         if scenario is not None and conn.execute(
             select(s.scenarios.c.id).where(s.scenarios.c.slug == scenario)
         ).first() is None:
@@ -197,7 +202,7 @@ def load(
         probs=probs,
     )
     return ScoredLedger(inp, handles, [q.slug for q in questions], [q.scenario for q in questions],
-                        [q.tags for q in questions], [q.known_at for q in questions])
+                        [q.tags for q in questions], [q.known_at for q in questions], as_of)
 
 
 def score_groups(data: ScoredLedger, *, by: str, method: str) -> list[dict[str, Any]]:
