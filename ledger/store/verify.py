@@ -11,7 +11,9 @@ must hold their defaults.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Callable
 
 from sqlalchemy import Table, func, select
@@ -174,39 +176,49 @@ class _TableCheck:
                               if i not in idx] for v, idx in self.covered.items()}
 
     def run(self) -> int:
-        current, checked, seen = 0, 0, 0
-        open_batch: _BatchCheck | None = None
-        for row in self._rows():
-            seen += 1
-            if self.progress is not None and seen % PROGRESS_STEP == 0:
-                self.progress(PROGRESS_STEP)
-            row_id = row[0]
-            while current < len(self.batches) and self.batches[current].last < row_id:
-                (open_batch or self._batch_check(self.batches[current])).close()
-                open_batch = None
-                current += 1
-            if current < len(self.batches) and self.batches[current].first <= row_id:
-                if open_batch is None:
-                    open_batch = self._batch_check(self.batches[current])
-                self._check_uncovered(row, self.batches[current].version, self.batches[current].seq)
-                open_batch.add(row)
-            else:
-                self._check_single(row)
-            checked += 1
-        if self.progress is not None:
-            self.progress(seen % PROGRESS_STEP)
-        while current < len(self.batches):
-            (open_batch or self._batch_check(self.batches[current])).close()
-            open_batch = None
-            current += 1
+        """Check the table; returns how many rows were checked."""
+        self.current, self.open = 0, None
+        checked = 0
+        for chunk in self._chunks():
+            i = 0
+            while i < len(chunk):
+                row_id = chunk[i][0]
+                batch = self._batch_for(row_id)
+                if batch is None:
+                    self._check_single(chunk[i])
+                    i += 1
+                    continue
+                end = bisect_right(chunk, batch.last, lo=i, key=itemgetter(0))  # the rows of this batch
+                self.open.add_many(chunk[i:end])
+                i = end
+            checked += len(chunk)
+            if self.progress is not None:
+                self.progress(len(chunk))
+        while self.current < len(self.batches):
+            self._close_batch()
         if self.bucket:
             missing = min(self.bucket)
             raise Tampered(f"{self.table.name} row {missing}, recorded in journal entry {self.bucket[missing][0]}, "
                            "is missing (deleted)")
         return checked
 
-    def _rows(self):
-        """Every row as a tuple of current columns, booleans as bool, straight from the driver."""
+    def _batch_for(self, row_id: int) -> _Batch | None:
+        """The batch a row id falls in (opening its check), closing the batches before it."""
+        while self.current < len(self.batches) and self.batches[self.current].last < row_id:
+            self._close_batch()
+        if self.current < len(self.batches) and self.batches[self.current].first <= row_id:
+            if self.open is None:
+                self.open = self._batch_check(self.batches[self.current])
+            return self.batches[self.current]
+        return None
+
+    def _close_batch(self) -> None:
+        (self.open or self._batch_check(self.batches[self.current])).close()
+        self.open = None
+        self.current += 1
+
+    def _chunks(self):
+        """Every row as a tuple of current columns, straight from the driver, in id order."""
         cursor = self.conn.connection.driver_connection.cursor()
         try:
             cursor.execute(f"SELECT {', '.join(self.names)} FROM {self.table.name} ORDER BY id")
@@ -214,17 +226,23 @@ class _TableCheck:
                 chunk = cursor.fetchmany(PROGRESS_STEP)
                 if not chunk:
                     break
-                if self.bools:
-                    chunk = [_bools(r, self.bools) for r in chunk]
-                yield from chunk
+                yield chunk
         finally:
             cursor.close()
 
     def _batch_check(self, batch: _Batch) -> "_BatchCheck":
         if batch.version == 1:
-            return _BatchCheckV1(self.table.name, batch, self.covered[1])
-        return _BatchCheckV2(self.conn, self.table.name, batch, self.covered[2],
-                             [self.kinds[i] for i in self.covered[2]])
+            check: _BatchCheck = _BatchCheckV1(self.table.name, batch, self.covered[1], self.bools)
+        else:
+            check = _BatchCheckV2(self.conn, self.table.name, batch, self.covered[2],
+                                  [self.kinds[i] for i in self.covered[2]])
+        check.uncovered = lambda rows: self._check_uncovered_rows(rows, batch.version, batch.seq)
+        return check
+
+    def _check_uncovered_rows(self, rows: list[tuple], version: int, seq: int) -> None:
+        for i, default in self.uncovered[version]:
+            if any(row[i] != default for row in rows):
+                self._check_uncovered(next(row for row in rows if row[i] != default), version, seq)
 
     def _check_uncovered(self, row: tuple, version: int, seq: int) -> None:
         for i, default in self.uncovered[version]:
@@ -233,6 +251,8 @@ class _TableCheck:
                                f"{self.names[i]} is {row[i]!r}, a row of that entry holds {default!r}")
 
     def _check_single(self, row: tuple) -> None:
+        if self.bools:
+            row = _bools(row, self.bools)
         name, row_id = self.table.name, row[0]
         found = self.bucket.pop(row_id, None)
         if found is None:
@@ -276,6 +296,16 @@ class _BatchCheck:
         self.table, self.batch = table, batch
         self.where = f"{table} rows {batch.first}-{batch.last} (imported by journal entry {batch.seq})"
         self.seen = 0
+        self.uncovered: Callable[[list[tuple]], None] = lambda rows: None
+
+    def add_many(self, rows: list[tuple]) -> None:
+        """Add consecutive rows of the batch (id order)."""
+        self.uncovered(rows)
+        for row in rows:
+            self.add(row)
+
+    def add(self, row: tuple) -> None:  # pragma: no cover - every format overrides it
+        raise NotImplementedError
 
     def _count(self) -> None:
         if self.seen < self.batch.count:
@@ -285,11 +315,13 @@ class _BatchCheck:
 
 
 class _BatchCheckV1(_BatchCheck):
-    def __init__(self, table: str, batch: _Batch, covered: list[int]) -> None:
+    def __init__(self, table: str, batch: _Batch, covered: list[int], bools: list[int]) -> None:
         super().__init__(table, batch)
-        self.covered, self.digest = covered, BatchDigestV1()
+        self.covered, self.bools, self.digest = covered, bools, BatchDigestV1()
 
     def add(self, row: tuple) -> None:
+        if self.bools:  # format 1 hashed JSON, where true is not 1
+            row = _bools(row, self.bools)
         self.digest.add(tuple(row[i] for i in self.covered))
         self.seen += 1
 
@@ -303,15 +335,26 @@ class _BatchCheckV2(_BatchCheck):
     def __init__(self, conn: Connection, table: str, batch: _Batch, covered: list[int], kinds: list[str]) -> None:
         super().__init__(table, batch)
         self.conn, self.covered, self.kinds = conn, covered, kinds
+        self.whole = covered == list(range(len(covered)))  # rows need no projection
         self.block: list[tuple] = []
         self.index = 0  # the block being filled
 
+    def add_many(self, rows: list[tuple]) -> None:
+        self.uncovered(rows)
+        b, i = self.batch, 0
+        while i < len(rows):
+            index = (rows[i][0] - b.first) // b.block
+            while index > self.index:
+                self._close_block()
+            block_end = b.first + (self.index + 1) * b.block - 1
+            end = bisect_right(rows, block_end, lo=i, key=itemgetter(0))
+            part = rows[i:end]
+            self.block.extend(part if self.whole else [tuple(r[k] for k in self.covered) for r in part])
+            self.seen += len(part)
+            i = end
+
     def add(self, row: tuple) -> None:
-        index = (row[0] - self.batch.first) // self.batch.block
-        while index > self.index:
-            self._close_block()
-        self.block.append(tuple(row[i] for i in self.covered))
-        self.seen += 1
+        self.add_many([row])
 
     def _close_block(self) -> None:
         b = self.batch
