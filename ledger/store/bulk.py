@@ -22,6 +22,7 @@ from ledger.core.errors import BadInput, LedgerError
 from ledger.core.model import match_outcome
 from ledger.core.timeutil import format_instant
 from ledger.store import schema as s
+from ledger.store.formats import Constant
 from ledger.store.journal import BlockDigester
 from ledger.store.ledger import Ledger, Tx
 
@@ -212,8 +213,10 @@ class _PlanWriter:  # noqa: D101 - one import's checks and writes, see apply_pla
         question_id = {slug: target[0] for slug, target in lookup.items()}
         first = forecasts.next_id
         n = len(fc)
-        rows = zip(range(first, first + n), map(question_id.__getitem__, fc.question),
-                   map(known.__getitem__, fc.analyst), fc.made_at, fc.p, repeat(None), fc.rationale, repeat(True))
+        qids, aids = list(map(question_id.__getitem__, fc.question)), list(map(known.__getitem__, fc.analyst))
+        forecasts.digest.extend_columns([range(first, first + n), qids, aids, fc.made_at, fc.p, Constant(None, n),
+                                         fc.rationale, Constant(True, n)])
+        rows = zip(range(first, first + n), qids, aids, fc.made_at, fc.p, repeat(None), fc.rationale, repeat(True))
         forecasts.next_id = first + n
         while True:
             chunk = list(islice(rows, CHUNK))
