@@ -56,6 +56,11 @@ class LedgerGroup(click.Group):
             return super().invoke(ctx)
         except click.NoSuchOption as exc:
             raise _global_option_hint(ctx, exc) from None
+        except click.ClickException as exc:  # click quotes some user text raw (extra arguments)
+            from ledger.cli.output import shown
+
+            exc.message = shown(exc.message, block=True)
+            raise
         except LedgerError as exc:
             from ledger.cli.output import shown
 

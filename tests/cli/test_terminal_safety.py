@@ -146,3 +146,9 @@ def test_error_lines_escape_what_they_quote(sahel: LedgerCli, tmp_path):
     assert result.stderr == "error: no question 'q\\u202e\\x1b' (give a slug, or an id as 12 or #12)\n"
     missing = LedgerCli(str(tmp_path / "a\u202eb.db"))
     assert missing("info", code=1).stderr == f"error: no ledger at {tmp_path}/a\\u202eb.db; create one with `ledger init`\n"
+
+
+def test_usage_errors_escape_what_they_quote(sahel: LedgerCli):
+    result = sahel("question", "show", "minerals", "\x1b[2Jx", code=2)
+    assert result.stderr.splitlines()[-1] == "Error: Got unexpected extra argument (\\x1b[2Jx)"
+    assert not RAW.search(sahel("\x1b[2J", code=2).stderr)
