@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import click
 
@@ -10,9 +10,6 @@ from ledger.cli.context import Env, emit_json, json_option, note, pass_env, prog
 from ledger.cli.output import shown
 from ledger.cli.params import JournalHead
 from ledger.core.model import Head
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ledger.store.journal import VerifyReport
 
 
 @click.command()
@@ -193,8 +190,8 @@ def verify(env: Env, quoted: Head | None, as_json: bool) -> None:
     note(f"checked {report.rows} rows against the journal{extra}")
 
 
-def _verify_showing_progress(env: Env, quoted: Head | None) -> VerifyReport:
-    """Run the store's verify with a progress bar sized once the work is counted."""
+def _verify_showing_progress(env: Env, quoted: Head | None) -> Any:
+    """The store's verify report, with a progress bar sized once the work is counted."""
     bar = None
 
     def start(total: int) -> None:

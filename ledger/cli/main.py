@@ -32,7 +32,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class LedgerGroup(click.Group):
-    """Loads commands on demand and turns `LedgerError`s into one line on stderr and their exit code."""
+    """Loads commands on demand, turns `LedgerError`s into one line on stderr and their exit code,
+    escapes user text in usage errors, and says where a global option given too late goes."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
