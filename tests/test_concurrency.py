@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -119,7 +120,7 @@ def assert_chain_intact(run) -> dict:
     chain (each writer reads the clock only once it holds the append lock). Returns info."""
     info = run.json("info")
     head = info["head"]
-    assert run("verify").stdout == f"ok: {head['seq']} entries, head {head['hash']}\n"
+    assert run("verify").stdout == f"ok: {head['seq']} entries, head {head['seq']}:{head['hash']}\n"
     entries = journal_rows(run.url)
     assert [seq for seq, _ in entries] == list(range(1, head["seq"] + 1))
     stamps = [at for _, at in entries]
@@ -179,7 +180,7 @@ def test_concurrent_ledger_subprocesses(sahel):
 
     for p in done:
         assert p.returncode == 0, p.stderr
-        assert p.stdout == "recorded 60% (likely) on #1\n"
+        assert re.fullmatch(r"recorded 60% \(likely\) on #1 \(forecast \d+\)\n", p.stdout), p.stdout
         assert "Traceback" not in p.stderr and "database is locked" not in p.stderr
     info = assert_chain_intact(sahel)
     assert info["counts"]["forecasts"] == 12

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from ledger.cli.main import cli
 
-HEAVY_FOR_HELP = ("sqlalchemy", "alembic", "matplotlib", "numpy", "jinja2", "yaml")
-HEAVY_FOR_FORECAST = ("alembic", "matplotlib", "numpy", "sqlalchemy.orm")
+HEAVY_FOR_HELP = ("sqlalchemy", "alembic", "matplotlib", "numpy", "jinja2", "yaml", "platformdirs")
+HEAVY_FOR_FORECAST = ("alembic", "matplotlib", "numpy", "sqlalchemy.orm", "platformdirs")  # given --db
 
 # Runs the CLI in a fresh interpreter for each argv given as JSON on the command line, and after
 # each one prints which of the watched modules have been imported so far (cumulative).

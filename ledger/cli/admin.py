@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ledger.cli.context import Env, emit_json, json_option, note, pass_env, progress_bar
+from ledger.cli.output import shown
+from ledger.cli.params import JournalHead
+from ledger.core.model import Head
 
 
 @click.command()
@@ -19,12 +24,13 @@ def init(env: Env) -> None:
       ledger --db team.db init
     """
     ledger, before, after = _upgrade(env, "head")
+    where = shown(ledger.display_url)
     if before is None:
-        click.echo(f"created ledger at {ledger.display_url} (schema {after})")
+        click.echo(f"created ledger at {where} (schema {after})")
     elif before != after:
-        click.echo(f"upgraded ledger at {ledger.display_url} from schema {before} to {after}")
+        click.echo(f"upgraded ledger at {where} from schema {before} to {after}")
     else:
-        click.echo(f"ledger at {ledger.display_url} is up to date (schema {after})")
+        click.echo(f"ledger at {where} is up to date (schema {after})")
 
 
 def _upgrade(env: Env, revision: str):
@@ -76,7 +82,9 @@ def info(env: Env, as_json: bool) -> None:
         emit_json({"url": ledger.display_url, "revision": revision, "counts": counts,
                    "head": {"seq": head.seq, "hash": head.hash}, "demo": overview.demo})
         return
-    click.echo(f"ledger    {ledger.display_url}" + ("  (a demo, built on a simulated clock)" if overview.demo else ""))
+    default = "" if env.db else " (the default, in your data directory; --db or LEDGER_DB for another)"
+    demo = "  (a demo, built on a simulated clock)" if overview.demo else ""
+    click.echo(f"ledger    {shown(ledger.display_url)}{default}{demo}")
     click.echo(f"schema    {revision} (current)")
     click.echo("counts    " + " · ".join(f"{k} {v}" for k, v in counts.items()))
     click.echo(f"head      {head.seq}:{head.hash}")
@@ -153,20 +161,39 @@ def current(env: Env) -> None:
 
 
 @click.command()
-@click.option("--head", "quoted", metavar="SEQ:HASH", help="Also prove entry SEQ still has this hash.")
+@click.option("--head", "quoted", type=JournalHead(), help="Also prove entry SEQ still has this hash.")
+@json_option
 @pass_env
-def verify(env: Env, quoted: str | None) -> None:
+def verify(env: Env, quoted: Head | None, as_json: bool) -> None:
     """Re-check the journal's hash chain and every row against it.
 
-    Exit 0 when intact; exit 1 naming the first bad entry or row.
+    Prints `ok: N entries, head SEQ:HASH` and exits 0 when intact; exits 1 naming the first bad
+    entry or row.
 
     \b
-    Example:
-      ledger verify --head 120:5f0c...e9
+    Examples:
+      ledger verify
+      ledger verify --head 120:5f0c...e9 --json
     """
-    from ledger.store.journal import parse_head
+    from ledger.core.errors import Tampered
 
-    head = parse_head(quoted) if quoted else None
+    try:
+        report = _verify_showing_progress(env, quoted)
+    except Tampered as exc:
+        if as_json:
+            emit_json({"ok": False, "error": str(exc)})
+        raise
+    head = {"seq": report.head.seq, "hash": report.head.hash}
+    if as_json:
+        emit_json({"ok": True, "entries": report.entries, "head": head})
+    else:
+        click.echo(f"ok: {report.entries} entries, head {head['seq']}:{head['hash']}")
+    extra = f"; entry {quoted.seq} matches the quoted head" if quoted else ""
+    note(f"checked {report.rows} rows against the journal{extra}")
+
+
+def _verify_showing_progress(env: Env, quoted: Head | None) -> Any:
+    """The store's verify report, with a progress bar sized once the work is counted."""
     bar = None
 
     def start(total: int) -> None:
@@ -174,12 +201,7 @@ def verify(env: Env, quoted: str | None) -> None:
         bar = progress_bar(total, "verifying").__enter__()
 
     try:
-        report = env.ledger().verify(head, progress=lambda n: bar.update(n), on_start=start)
+        return env.ledger().verify(quoted, progress=lambda n: bar.update(n), on_start=start)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    click.echo(f"ok: {report.entries} entries, head {report.head.hash}")
-    extra = f"; entry {head.seq} matches the quoted head" if head else ""
-    note(f"checked {report.rows} rows against the journal{extra}")
-
-

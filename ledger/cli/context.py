@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
+from ledger.cli.output import json_text, shown
 from ledger.core.errors import BadInput
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,19 +64,17 @@ def json_option(func: Callable) -> Callable:
 
 def emit_json(value: Any) -> None:
     """Print a JSON document on stdout."""
-    import json
-
-    click.echo(json.dumps(value, ensure_ascii=False))
+    click.echo(json_text(value))
 
 
 def note(message: str) -> None:
-    """A message for the person, on stderr."""
-    click.echo(message, err=True)
+    """A message for the person, on stderr (user text in it `shown`)."""
+    click.echo(shown(message, block=True), err=True)
 
 
 def fail(message: str, code: int) -> None:
     """Print `error: …` on stderr and exit with `code`."""
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {shown(message, block=True)}", err=True)
     sys.exit(code)
 
 

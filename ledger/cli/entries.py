@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ledger.cli.context import Env, emit_json, json_option, pass_env
-from ledger.cli.output import evidence_json, probabilities_text, table, when
+from ledger.cli.context import Env, emit_json, json_option, note, pass_env
+from ledger.cli.output import evidence_json, probabilities_text, shown, table, when
+from ledger.cli.params import Day, FreeArguments, Instant, QuestionLink, QuestionRef
 from ledger.core.errors import BadInput
-from ledger.core.timeutil import format_instant, parse_day, parse_instant
+from ledger.core.timeutil import format_instant
 
 
-def split_stance(text: str) -> tuple[str, str]:
-    """`q7+` -> (`q7`, `+`); a reference without a trailing `+`, `-` or `~` is context (`~`)."""
-    if len(text) > 1 and text[-1] in "+-~":
-        return text[:-1], text[-1]
-    return text, "~"
-
-
-@click.command(context_settings={"ignore_unknown_options": True})  # so `-0.1` is a value, refused as such
-@click.argument("q")
+@click.command(cls=FreeArguments)  # so `-0.1` is a value, refused as a probability
+@click.argument("q", type=QuestionRef())
 @click.argument("probabilities", nargs=-1, required=True, metavar="PROB...")
 @click.option("--why", help="Your rationale.")
 @click.option("--evidence", "evidence_ids", multiple=True, type=int, metavar="ID", help="Cite evidence (repeatable).")
@@ -39,8 +33,8 @@ def forecast(env: Env, q: str, probabilities: tuple[str, ...], why: str | None, 
 
     given = read_forecast(probabilities)  # bad input is refused here, before any lock
     question, made = env.ledger().record_forecast(env.actor, q, given, rationale=why, evidence_ids=evidence_ids)
-    click.echo(f"recorded {probabilities_text(question, made.probabilities)} on #{question.id}")
-    click.echo(f"  forecast {made.id} by {made.analyst} on {question.slug} at {format_instant(made.made_at)}", err=True)
+    click.echo(f"recorded {probabilities_text(question, made.probabilities)} on #{question.id} (forecast {made.id})")
+    note(f"  forecast {made.id} by {made.analyst} on {question.slug} at {format_instant(made.made_at)}")
 
 
 @click.group("evidence")
@@ -54,14 +48,15 @@ def evidence_group() -> None:
     """
 
 
-@evidence_group.command("add")
+@evidence_group.command("add", cls=FreeArguments)  # so a summary may start with `-`
 @click.argument("summary")
-@click.option("--question", "links", multiple=True, metavar="Q[+|-|~]",
+@click.option("--question", "links", multiple=True, type=QuestionLink(),
               help="Link to a question: + raises yes, - lowers it, ~ context (default).")
 @click.option("--source", help="URL or citation.")
-@click.option("--observed", metavar="DATE", help="When it was observed (default: today).")
+@click.option("--observed", type=Day(), help="When it was observed (default: today).")
 @pass_env
-def evidence_add(env: Env, summary: str, links: tuple[str, ...], source: str | None, observed: str | None) -> None:
+def evidence_add(env: Env, summary: str, links: tuple[tuple[str, str], ...], source: str | None,
+                 observed: str | None) -> None:
     """Log evidence, linked to questions.
 
     \b
@@ -69,31 +64,28 @@ def evidence_add(env: Env, summary: str, links: tuple[str, ...], source: str | N
       ledger evidence add "US envoy visits Bamako lithium site" --question us-mali-minerals-deal+ \\
           --source https://example.org/report --observed 2026-11-20
     """
-    day = parse_day(observed, what="--observed") if observed else None
-    made = env.ledger().add_evidence(env.actor, summary, source=source, observed_on=day,
-                                     links=[split_stance(text) for text in links])
-    linked = ", ".join(f"{link.question_slug}{link.stance}" for link in made.links)
+    made = env.ledger().add_evidence(env.actor, summary, source=source, observed_on=observed, links=links)
+    linked = ", ".join(f"{shown(link.question_slug)}{link.stance}" for link in made.links)
     click.echo(f"recorded evidence {made.id}" + (f" linked to {linked}" if linked else ""))
 
 
 @evidence_group.command("link")
 @click.argument("evidence_id", type=int, metavar="ID")
-@click.argument("q", metavar="Q[+|-|~]")
+@click.argument("q", type=QuestionLink(), metavar="Q[+|-|~]")
 @pass_env
-def evidence_link(env: Env, evidence_id: int, q: str) -> None:
+def evidence_link(env: Env, evidence_id: int, q: tuple[str, str]) -> None:
     """Link evidence ID to question Q with a stance.
 
     \b
     Example:
       ledger evidence link 3 us-mali-minerals-deal-
     """
-    ref, stance = split_stance(q)
-    link = env.ledger().link_evidence(env.actor, evidence_id, ref, stance)
-    click.echo(f"linked evidence {evidence_id} to {link.question_slug}{link.stance}")
+    link = env.ledger().link_evidence(env.actor, evidence_id, *q)
+    click.echo(f"linked evidence {evidence_id} to {shown(link.question_slug)}{link.stance}")
 
 
 @evidence_group.command("list")
-@click.option("--question", "q", metavar="Q", help="Only evidence linked to this question.")
+@click.option("--question", "q", type=QuestionRef(), help="Only evidence linked to this question.")
 @json_option
 @pass_env
 def evidence_list(env: Env, q: str | None, as_json: bool) -> None:
@@ -112,15 +104,15 @@ def evidence_list(env: Env, q: str | None, as_json: bool) -> None:
     click.echo(table(("id", "observed", "by", "questions", "summary"), rows))
 
 
-@click.command()
-@click.argument("q")
+@click.command(cls=FreeArguments)  # an option's name may start with `-`
+@click.argument("q", type=QuestionRef())
 @click.argument("outcome")
-@click.option("--on", "known", metavar="DATE", help="When the outcome became known (default: now).")
+@click.option("--on", "known", type=Instant(), help="When the outcome became known (default: now).")
 @click.option("--note", help="How it was decided.")
 @click.option("--evidence", "evidence_ids", multiple=True, type=int, metavar="ID", help="Cite evidence (repeatable).")
 @click.option("--correct", "correction", metavar="REASON", help="Correct an earlier resolution, saying why.")
 @pass_env
-def resolve(env: Env, q: str, outcome: str, known: str | None, note: str | None, evidence_ids: tuple[int, ...],
+def resolve(env: Env, q: str, outcome: str, known: int | None, note: str | None, evidence_ids: tuple[int, ...],
             correction: str | None) -> None:
     """Resolve question Q: yes, no, an option name, or annulled (editors only).
 
@@ -131,13 +123,11 @@ def resolve(env: Env, q: str, outcome: str, known: str | None, note: str | None,
     """
     if correction is not None and not correction.strip():
         raise BadInput("--correct needs a reason")
-    done = env.ledger().resolve(
-        env.actor, q, outcome,
-        known_at=parse_instant(known, what="--on") if known else None,
-        note=note, evidence_ids=evidence_ids, correction=correction,
-    )
+    done = env.ledger().resolve(env.actor, q, outcome, known_at=known, note=note, evidence_ids=evidence_ids,
+                                correction=correction)
     verb = "corrected" if correction else "resolved"
     assert done.resolution is not None
-    click.echo(f"{verb} #{done.id} {done.slug}: {done.resolution.outcome} (known {when(done.resolution.known_at)})")
+    click.echo(f"{verb} #{done.id} {shown(done.slug)}: {shown(done.resolution.outcome)} "
+               f"(known {when(done.resolution.known_at)})")
 
 

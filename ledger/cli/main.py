@@ -32,7 +32,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class LedgerGroup(click.Group):
-    """Loads commands on demand and turns `LedgerError`s into one line on stderr and their exit code."""
+    """Loads commands on demand, turns `LedgerError`s into one line on stderr and their exit code,
+    escapes user text in usage errors, and says where a global option given too late goes."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -47,11 +48,24 @@ class LedgerGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, summary) for name, (_, _, summary) in COMMANDS.items()])
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["ledger.argv"] = list(args)  # for the hint about a global option given too late
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
         try:
             return super().invoke(ctx)
+        except click.NoSuchOption as exc:
+            raise _global_option_hint(ctx, exc) from None
+        except click.ClickException as exc:  # click quotes some user text raw (extra arguments)
+            from ledger.cli.output import shown
+
+            exc.message = shown(exc.message, block=True)
+            raise
         except LedgerError as exc:
-            click.echo(f"error: {exc}", err=True)
+            from ledger.cli.output import shown
+
+            click.echo(f"error: {shown(exc, block=True)}", err=True)
             ctx.exit(exc.exit_code)
         except UnicodeEncodeError:  # undecodable bytes in an argument reached the database driver
             click.echo("error: an argument is not valid UTF-8 text; nothing was written", err=True)
@@ -93,6 +107,33 @@ def cli(ctx: click.Context, db: str | None, as_handle: str | None) -> None:
     env = Env(db=db, as_handle=as_handle)
     ctx.obj = env
     ctx.call_on_close(env.close)
+
+
+def _global_option_hint(ctx: click.Context, exc: click.NoSuchOption) -> click.NoSuchOption:
+    """A global option given after the command (`forecast q 70% --as amina`) is named with where it
+    goes, using the user's own value; any other unknown option stays as click named it."""
+    option = next((p for p in ctx.command.params if exc.option_name in getattr(p, "opts", ())), None)
+    if not isinstance(option, click.Option) or exc.ctx is None:
+        return exc
+    name = exc.option_name
+    value = "" if option.is_flag else " " + _value_given(ctx.meta.get("ledger.argv", []), name, option.metavar)
+    command = "" if option.is_eager else " " + " ".join(exc.ctx.command_path.split()[1:]) + " ..."
+    message = f"No such option '{name}': global options go before the command: ledger {name}{value}{command}"
+    return click.NoSuchOption(name, message=message, ctx=exc.ctx)
+
+
+def _value_given(argv: list[str], name: str, metavar: str | None) -> str:
+    """The value given with the last `name` in `argv` (`--as amina`, `--as=amina`), shell-quoted."""
+    import shlex
+
+    from ledger.cli.output import shown
+
+    given = [i for i, token in enumerate(argv) if token == name or token.startswith(name + "=")]
+    if given and "=" in argv[given[-1]]:
+        return shown(shlex.quote(argv[given[-1]].split("=", 1)[1]))
+    if given and given[-1] + 1 < len(argv):
+        return shown(shlex.quote(argv[given[-1] + 1]))
+    return metavar or "VALUE"
 
 
 def main() -> None:

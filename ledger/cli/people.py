@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ledger.cli.context import Env, emit_json, json_option, pass_env
-from ledger.cli.output import analyst_json, table, when
+from ledger.cli.output import analyst_json, quoted, table, when
 
 
 @click.group()
@@ -33,7 +33,7 @@ def analyst_add(env: Env, handle: str, name: str | None, role: str) -> None:
       ledger analyst add amina --name "Amina D."
     """
     added = env.ledger().add_analyst(env.actor, handle, name, role)
-    click.echo(f"added {added.role} {added.handle!r}")
+    click.echo(f"added {added.role} {quoted(added.handle)}")
 
 
 @analyst.command("list")
@@ -67,7 +67,7 @@ def analyst_set_role(env: Env, handle: str, role: str) -> None:
       ledger analyst set-role amina editor
     """
     changed = env.ledger().set_role(env.actor, handle, role)
-    click.echo(f"{changed.handle!r} is now an {changed.role}")
+    click.echo(f"{quoted(changed.handle)} is now an {changed.role}")
 
 
 @analyst.command("deactivate")
@@ -81,9 +81,7 @@ def analyst_deactivate(env: Env, handle: str) -> None:
       ledger analyst deactivate jo
     """
     changed = env.ledger().deactivate(env.actor, handle)
-    click.echo(f"deactivated {changed.handle!r}")
-
-
+    click.echo(f"deactivated {quoted(changed.handle)}")
 
 
 @analyst.command("reactivate")
@@ -97,4 +95,4 @@ def analyst_reactivate(env: Env, handle: str) -> None:
       ledger analyst reactivate amina
     """
     changed = env.ledger().reactivate(env.actor, handle)
-    click.echo(f"reactivated {changed.handle!r} ({changed.role})")
+    click.echo(f"reactivated {quoted(changed.handle)} ({changed.role})")

@@ -7,15 +7,17 @@ import click
 from ledger.cli.context import Env, emit_json, json_option, pass_env
 from ledger.cli.output import (
     forecast_json,
-    probabilities_short,
     question_json,
+    question_text,
     resolution_json,
     scenario_json,
+    shown,
     table,
     when,
 )
+from ledger.cli.params import Day, Instant, QuestionRef
 from ledger.core.model import STATUSES
-from ledger.core.timeutil import format_instant, parse_day, parse_instant
+from ledger.core.timeutil import format_instant
 
 
 @click.group()
@@ -36,7 +38,7 @@ def scenario() -> None:
 @click.option("--source-title", help="Title of the article or briefing.")
 @click.option("--source-url", help="Where it was published.")
 @click.option("--publisher", help="Who published it.")
-@click.option("--published", metavar="DATE", help="Publication date (ISO).")
+@click.option("--published", type=Day(), help="Publication date (ISO).")
 @pass_env
 def scenario_add(env: Env, slug: str, title: str, summary: str | None, source_title: str | None,
                  source_url: str | None, publisher: str | None, published: str | None) -> None:
@@ -47,10 +49,9 @@ def scenario_add(env: Env, slug: str, title: str, summary: str | None, source_ti
       ledger scenario add sahel-2026 --title "US re-engagement with Mali and the Sahel" \\
           --publisher "Sahel Monitor" --published 2026-11-20
     """
-    day = parse_day(published, what="--published") if published else None
     made = env.ledger().add_scenario(env.actor, slug, title, summary=summary, source_title=source_title,
-                                     source_publisher=publisher, source_url=source_url, source_published=day)
-    click.echo(f"added scenario {made.slug}")
+                                     source_publisher=publisher, source_url=source_url, source_published=published)
+    click.echo(f"added scenario {shown(made.slug)}")
 
 
 @scenario.command("list")
@@ -85,13 +86,13 @@ def scenario_show(env: Env, slug: str, as_json: bool) -> None:
     if as_json:
         emit_json({**scenario_json(found), "questions": [question_json(q, now) for q in qs]})
         return
-    click.echo(f"{found.slug}: {found.title}")
-    source = " · ".join(x for x in (found.source_title, found.source_publisher, found.source_published,
-                                     found.source_url) if x)
+    click.echo(f"{shown(found.slug)}: {shown(found.title)}")
+    source = " · ".join(shown(x) for x in (found.source_title, found.source_publisher, found.source_published,
+                                           found.source_url) if x)
     if source:
         click.echo(f"source: {source}")
     if found.summary:
-        click.echo(f"\n{found.summary}\n")
+        click.echo(f"\n{shown(found.summary, block=True)}\n")
     click.echo(_question_table(qs, now))
 
 
@@ -115,15 +116,16 @@ def question() -> None:
 @click.option("--scenario", "scenario_slug", required=True, metavar="SLUG", help="The scenario it belongs to.")
 @click.option("--title", required=True, help="The question, e.g. 'Will ...?'.")
 @click.option("--criteria", required=True, help="How it resolves; never empty.")
-@click.option("--closes", required=True, metavar="DATE", help="Last moment to forecast (a bare date: end of day).")
-@click.option("--resolves-by", metavar="DATE", help="Expected resolution (default: --closes).")
-@click.option("--opens", metavar="DATE", help="First moment to forecast (default: now).")
+@click.option("--closes", required=True, type=Instant(deadline=True),
+              help="Last moment to forecast (a bare date: end of day).")
+@click.option("--resolves-by", type=Instant(deadline=True), help="Expected resolution (default: --closes).")
+@click.option("--opens", type=Instant(), help="First moment to forecast (default: now).")
 @click.option("--option", "options", multiple=True, metavar="NAME", help="An option; two or more make a choice question.")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--slug", help="Short name (default: from the title); must contain a letter.")
 @pass_env
-def question_add(env: Env, scenario_slug: str, title: str, criteria: str, closes: str, resolves_by: str | None,
-                 opens: str | None, options: tuple[str, ...], tags: tuple[str, ...], slug: str | None) -> None:
+def question_add(env: Env, scenario_slug: str, title: str, criteria: str, closes: int, resolves_by: int | None,
+                 opens: int | None, options: tuple[str, ...], tags: tuple[str, ...], slug: str | None) -> None:
     """Add a yes/no question, or a choice question with --option twice or more.
 
     \b
@@ -133,20 +135,10 @@ def question_add(env: Env, scenario_slug: str, title: str, criteria: str, closes
           --criteria "Yes if both governments announce a signed agreement covering gold, lithium or uranium." \\
           --closes 2027-12-31 --tag minerals
     """
-    made = env.ledger().add_question(
-        env.actor,
-        scenario=scenario_slug,
-        title=title,
-        criteria=criteria,
-        opens_at=parse_instant(opens, what="--opens") if opens else None,
-        closes_at=parse_instant(closes, deadline=True, what="--closes"),
-        resolves_by=parse_instant(resolves_by, deadline=True, what="--resolves-by") if resolves_by else None,
-        options=options,
-        tags=tags,
-        slug=slug,
-    )
+    made = env.ledger().add_question(env.actor, scenario=scenario_slug, title=title, criteria=criteria, opens_at=opens,
+                                     closes_at=closes, resolves_by=resolves_by, options=options, tags=tags, slug=slug)
     kind = "choice question" if made.kind == "choice" else "question"
-    click.echo(f"added {kind} #{made.id} {made.slug} (closes {format_instant(made.closes_at)})")
+    click.echo(f"added {kind} #{made.id} {shown(made.slug)} (closes {format_instant(made.closes_at)})")
 
 
 @question.command("list")
@@ -170,7 +162,7 @@ def question_list(env: Env, scenario_slug: str | None, status: str | None, tag: 
 
 
 @question.command("show")
-@click.argument("q")
+@click.argument("q", type=QuestionRef())
 @json_option
 @pass_env
 def question_show(env: Env, q: str, as_json: bool) -> None:
@@ -186,25 +178,4 @@ def question_show(env: Env, q: str, as_json: bool) -> None:
         emit_json({**question_json(found, now), "forecasts": [forecast_json(f, found) for f in fcs],
                    "resolutions": [resolution_json(r) for r in history]})
         return
-    click.echo(f"#{found.id} {found.slug} [{found.kind}, {found.status(now)}]")
-    click.echo(found.title)
-    if found.kind == "choice":
-        click.echo("options: " + " | ".join(found.options))
-    click.echo(f"criteria: {found.criteria}")
-    for text in found.clarifications:
-        click.echo(f"clarified: {text}")
-    click.echo(f"opens {when(found.opens_at)} · closes {when(found.closes_at)} · resolves by {when(found.resolves_by)}")
-    if found.scenario or found.tags:
-        click.echo(f"scenario: {found.scenario or '-'} · tags: {', '.join(found.tags) or '-'}")
-    for a in found.amendments:
-        click.echo(f"amended {when(a.amended_at)} by {a.by}: {a.reason}")
-    if fcs:
-        click.echo("")
-        rows = [(f.id, when(f.made_at), f.analyst, probabilities_short(found, f.probabilities),
-                 ("withdrawn: " + f.withdrawn) if f.withdrawn else (f.rationale or "")) for f in fcs]
-        click.echo(table(("forecast", "made", "analyst", "p", "why"), rows))
-    for r in history:
-        label = f"corrected ({r.correction})" if r.correction else "resolved"
-        click.echo(f"\n{label} {r.outcome} · known {when(r.known_at)} · by {r.by}" + (f" · {r.note}" if r.note else ""))
-
-
+    click.echo(question_text(found, fcs, history, now))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -40,14 +39,12 @@ ADVISORY_LOCK_KEY = 0x4C4544474552
 
 
 def default_path() -> Path:
-    """The per-user SQLite file used when neither `--db` nor `LEDGER_DB` is given."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "ledger" / "ledger.db"
+    """The per-user SQLite file used when neither `--db` nor `LEDGER_DB` is given: `ledger.db` in
+    the user's data directory as platformdirs finds it on each platform (`$XDG_DATA_HOME/ledger`
+    or `~/.local/share/ledger`, `~/Library/Application Support/ledger`, `%LOCALAPPDATA%\\ledger`)."""
+    from platformdirs import user_data_dir  # only when the default is needed
+
+    return Path(user_data_dir("ledger", appauthor=False)) / "ledger.db"
 
 
 def normalise_url(target: str | None) -> str:

@@ -44,7 +44,7 @@ def test_info_json_has_the_spec_shape(sahel: LedgerCli):
 )
 def test_forecast_echoes_what_it_understood(sahel: LedgerCli, prob: str, echo: str):
     result = sahel("forecast", "minerals", prob, as_="amina")
-    assert result.stdout == f"recorded {echo} on #1\n"
+    assert result.stdout == f"recorded {echo} on #1 (forecast 1)\n"
 
 
 def test_forecast_stores_the_probability_and_rationale(sahel: LedgerCli):
@@ -60,7 +60,7 @@ def test_forecast_stores_the_probability_and_rationale(sahel: LedgerCli):
 def test_choice_forecast(sahel: LedgerCli):
     result = sahel("forecast", "troops", "a=20%", "b=50%", "3 or more=30%", as_="amina")
     assert result.stdout == (
-        "recorded a 20% (unlikely), b 50% (roughly even chance), 3 or more 30% (unlikely) on #2\n"
+        "recorded a 20% (unlikely), b 50% (roughly even chance), 3 or more 30% (unlikely) on #2 (forecast 1)\n"
     )
     [f] = sahel.json("question", "show", "troops")["forecasts"]
     assert f["probabilities"] == {"a": 0.2, "b": 0.5, "3 or more": 0.3}

@@ -112,12 +112,12 @@ def test_intact_ledger_passes_and_reports_the_head_info_prints(ledger):
     head = ledger.run.json("info")["head"]
     assert head["seq"] > 0 and HEX64.fullmatch(head["hash"])
     result = ledger.run("verify")
-    assert result.stdout == f"ok: {head['seq']} entries, head {head['hash']}\n"
+    assert result.stdout == f"ok: {head['seq']} entries, head {head['seq']}:{head['hash']}\n"
 
 
 def test_fresh_empty_ledger_verifies_with_zero_entries(run):
     assert run.json("info")["head"] == {"seq": 0, "hash": "0" * 64}
-    assert run("verify").stdout == f"ok: 0 entries, head {'0' * 64}\n"
+    assert run("verify").stdout == f"ok: 0 entries, head 0:{'0' * 64}\n"
 
 
 # -- tampering with domain rows and the journal -----------------------------------------------
@@ -236,7 +236,7 @@ def test_recomputed_chain_passes_plain_verify_but_not_the_quoted_head(ledger):
     # The rewrite is internally consistent: without a quoted head nothing looks wrong.
     new_head = ledger.run.json("info")["head"]
     assert new_head["seq"] == head["seq"] and new_head["hash"] != head["hash"]
-    assert ledger.run("verify").stdout == f"ok: {head['seq']} entries, head {new_head['hash']}\n"
+    assert ledger.run("verify").stdout == f"ok: {head['seq']} entries, head {new_head['seq']}:{new_head['hash']}\n"
 
     # The head quoted before the edit proves history up to it was rewritten.
     error = refused(ledger.run, "--head", quoted)
@@ -262,7 +262,7 @@ def test_recomputed_chain_is_caught_when_the_quoted_head_is_the_rewritten_entry(
 def test_verify_with_the_current_head_passes(ledger):
     head = ledger.run.json("info")["head"]
     result = ledger.run("verify", "--head", f"{head['seq']}:{head['hash']}")
-    assert result.stdout == f"ok: {head['seq']} entries, head {head['hash']}\n"
+    assert result.stdout == f"ok: {head['seq']} entries, head {head['seq']}:{head['hash']}\n"
 
 
 @pytest.mark.parametrize("quoted", ["abc", "5:xyz", "5:" + "g" * 64, ":" + "a" * 64, "-1:" + "a" * 64])
