@@ -131,3 +131,21 @@ def resolve(env: Env, q: str, outcome: str, known: int | None, note: str | None,
                f"(known {when(done.resolution.known_at)})")
 
 
+
+
+@click.command()
+@click.argument("forecast_id", type=int, metavar="FORECAST_ID")
+@click.option("--reason", required=True, help="Why (e.g. a mistyped probability); shown with it.")
+@pass_env
+def withdraw(env: Env, forecast_id: int, reason: str) -> None:
+    """Withdraw forecast FORECAST_ID: its author within 15 minutes, or an editor for a source's.
+
+    A withdrawn forecast stays in the history, shown struck through, and is never scored.
+
+    \b
+    Example:
+      ledger withdraw 341 --reason "Typed 70% for 7%"
+    """
+    question, found = env.ledger().withdraw(env.actor, forecast_id, reason)
+    click.echo(f"withdrew forecast {found.id} on #{question.id} {shown(question.slug)} "
+               f"({probabilities_text(question, found.probabilities)} by {shown(found.analyst)})")

@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "scenario": ("ledger.cli.questions", "scenario", "Scenarios: the narratives whose predicted trends become questions."),
     "question": ("ledger.cli.questions", "question", "Questions: tracked forecast targets with resolution criteria."),
     "forecast": ("ledger.cli.entries", "forecast", "Record your forecast on question Q now."),
+    "withdraw": ("ledger.cli.entries", "withdraw",
+                 "Withdraw forecast FORECAST_ID: its author within 15 minutes, or an editor for a source's."),
     "evidence": ("ledger.cli.entries", "evidence_group", "Evidence: what was observed, linked to questions with a stance."),
     "resolve": ("ledger.cli.entries", "resolve", "Resolve question Q: yes, no, an option name, or annulled (editors only)."),
     "score": ("ledger.cli.scores", "score", "Brier, log loss, relative Brier, coverage and calibration of resolved questions."),

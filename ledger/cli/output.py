@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from ledger.core.model import Analyst, Evidence, Forecast, Question, Resolution, Scenario
+from ledger.core.model import Amendment, Analyst, Evidence, Forecast, Question, Resolution, Scenario
 from ledger.core.probability import describe, format_percent
 from ledger.core.timeutil import format_instant, format_short
 
@@ -195,6 +195,22 @@ def when(us: int) -> str:
     return format_short(us)
 
 
+def amendment_text(amendment: Amendment, q: Question) -> list[str]:
+    """What one amendment of `q` changed, old value to new: `closes 2027-12-31 00:00Z → 2028-06-30 00:00Z`."""
+    from ledger.core.rules import amendment_changes
+
+    changes = dict(next(c for a, c in amendment_changes(q) if a.id == amendment.id))
+    out = []
+    for name, (old, new) in changes.items():
+        if name == "clarified":
+            out.append(f"clarified: {shown(new)}")
+        elif name == "title":
+            out.append(f"title {shown(old)} → {shown(new)}")
+        else:
+            out.append(f"{name} {when(old)} → {when(new)}")
+    return out
+
+
 def question_text(q: Question, forecasts: Sequence[Forecast], history: Sequence[Resolution], now: int) -> str:
     """`question show` for people: header, criteria (line breaks kept), dates, amendments, the
     forecasts as a table, then each resolution and correction."""
@@ -206,7 +222,8 @@ def question_text(q: Question, forecasts: Sequence[Forecast], history: Sequence[
     lines.append(f"opens {when(q.opens_at)} · closes {when(q.closes_at)} · resolves by {when(q.resolves_by)}")
     if q.scenario or q.tags:
         lines.append(f"scenario: {shown(q.scenario or '-')} · tags: {shown(', '.join(q.tags) or '-')}")
-    lines += [f"amended {when(a.amended_at)} by {shown(a.by)}: {shown(a.reason)}" for a in q.amendments]
+    lines += [f"amended {when(a.amended_at)} by {shown(a.by)}: {shown(a.reason)} ({'; '.join(amendment_text(a, q))})"
+              for a in q.amendments]
     if forecasts:
         rows = [(f.id, when(f.made_at), f.analyst, probabilities_short(q, f.probabilities),
                  ("withdrawn: " + f.withdrawn) if f.withdrawn else (f.rationale or "")) for f in forecasts]

@@ -6,6 +6,7 @@ import click
 
 from ledger.cli.context import Env, emit_json, json_option, pass_env
 from ledger.cli.output import (
+    amendment_text,
     forecast_json,
     question_json,
     question_text,
@@ -139,6 +140,30 @@ def question_add(env: Env, scenario_slug: str, title: str, criteria: str, closes
                                      closes_at=closes, resolves_by=resolves_by, options=options, tags=tags, slug=slug)
     kind = "choice question" if made.kind == "choice" else "question"
     click.echo(f"added {kind} #{made.id} {shown(made.slug)} (closes {format_instant(made.closes_at)})")
+
+
+@question.command("amend")
+@click.argument("q", type=QuestionRef())
+@click.option("--reason", required=True, help="Why the question changes (kept with the amendment).")
+@click.option("--clarify", "clarification", help="Text added to the resolution criteria.")
+@click.option("--title", help="A new title.")
+@click.option("--opens", type=Instant(), help="A new opening, only while the question is upcoming.")
+@click.option("--closes", type=Instant(deadline=True), help="A new close (a bare date: end of day).")
+@click.option("--resolves-by", type=Instant(deadline=True), help="A new expected resolution.")
+@pass_env
+def question_amend(env: Env, q: str, reason: str, clarification: str | None, title: str | None, opens: int | None,
+                   closes: int | None, resolves_by: int | None) -> None:
+    """Amend question Q (editors only): old values are kept and shown; scores use the dates in force.
+
+    \b
+    Examples:
+      ledger question amend us-mali-minerals-deal --closes 2028-06-30 --reason "Talks moved to 2028"
+      ledger question amend us-mali-minerals-deal --clarify "An MoU alone does not count." --reason "Asked twice"
+    """
+    before, after = env.ledger().amend_question(env.actor, q, reason=reason, clarification=clarification,
+                                                title=title, opens_at=opens, closes_at=closes,
+                                                resolves_by=resolves_by)
+    click.echo(f"amended #{after.id} {shown(after.slug)}: " + "; ".join(amendment_text(after.amendments[-1], after)))
 
 
 @question.command("list")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Protocol
 
-from ledger.core.model import ANNULLED, STANCES, Analyst, Question, match_outcome
+from ledger.core.model import ANNULLED, STANCES, Amendment, Analyst, Forecast, Question, match_outcome
 from ledger.core.timeutil import format_instant
 
 
@@ -39,10 +39,12 @@ class Violation:
         message: what is wrong, naming the value.
         bad_input: True when the value itself is wrong (exit 2); False when the ledger's state
             forbids the write now (exit 1).
+        not_allowed: True when it is who asks that is the problem (exit 1).
     """
 
     message: str
     bad_input: bool = False
+    not_allowed: bool = False
 
 
 def forecast_window(question: Question, at: int) -> Violation | None:
@@ -122,4 +124,80 @@ def keeps_an_editor(target: Analyst, new_role: str, active: bool, editors: Itera
     losing = target.role == "editor" and target.active and (new_role != "editor" or not active)
     if losing and sum(1 for a in editors if a.role == "editor" and a.active) <= 1:
         return Violation(f"{target.handle!r} is the ledger's only active editor; make someone else editor first")
+    return None
+
+
+#: How long after recording it an analyst may withdraw their own live forecast (microseconds).
+WITHDRAW_WINDOW_US = 15 * 60 * 1_000_000
+
+
+def amendment(question: Question, now: int, *, title: str | None = None, opens_at: int | None = None,
+              closes_at: int | None = None, resolves_by: int | None = None,
+              clarification: str | None = None) -> list[Violation]:
+    """What forbids amending a question so: nothing to change, `opens` moved once the question
+    is open (or into the past), or dates in force out of order afterwards."""
+    if all(v is None for v in (title, opens_at, closes_at, resolves_by, clarification)):
+        return [Violation("nothing to amend: give --clarify, --title, --opens, --closes or --resolves-by",
+                          bad_input=True)]
+    problems = []
+    if opens_at is not None:
+        status = question.status(now)
+        if status != "upcoming":
+            problems.append(Violation(f"#{question.id} is {status}: --opens can only move while it is upcoming"))
+        elif opens_at < now:
+            problems.append(Violation(f"--opens {format_instant(opens_at)} is in the past", bad_input=True))
+    opens = question.opens_at if opens_at is None else opens_at
+    closes = question.closes_at if closes_at is None else closes_at
+    due = question.resolves_by if resolves_by is None else resolves_by
+    return problems + question_dates(opens, closes, due)
+
+
+def follows_close(question: Question, closes_at: int | None, resolves_by: int | None) -> int | None:
+    """The resolves-by an amendment sets: the one given, else a new close's when the question's
+    resolves-by is its close (the default), so moving the close moves it too."""
+    if resolves_by is None and closes_at is not None and question.resolves_by == question.closes_at:
+        return closes_at
+    return resolves_by
+
+
+def amendment_changes(question: Question) -> list[tuple[Amendment, dict[str, tuple[object, object]]]]:
+    """Each amendment with what it changed: field -> (value before, value after)."""
+    title, opens, closes, due = question.recorded or (question.title, question.opens_at, question.closes_at,
+                                                      question.resolves_by)
+    out = []
+    for a in question.amendments:
+        changes: dict[str, tuple[object, object]] = {}
+        for name, old, new in (("title", title, a.title), ("opens", opens, a.opens_at),
+                               ("closes", closes, a.closes_at), ("resolves by", due, a.resolves_by)):
+            if new is not None:
+                changes[name] = (old, new)
+        if a.clarification:
+            changes["clarified"] = (None, a.clarification)
+        title = a.title if a.title is not None else title
+        opens = a.opens_at if a.opens_at is not None else opens
+        closes = a.closes_at if a.closes_at is not None else closes
+        due = a.resolves_by if a.resolves_by is not None else due
+        out.append((a, changes))
+    return out
+
+
+def withdrawal(forecast: Forecast, author: Analyst, actor: Analyst, now: int) -> Violation | None:
+    """Who may withdraw a forecast, and when: its author, within 15 minutes of recording it live;
+    an editor, a source's forecast at any time (a misread article); never an imported forecast
+    of a person, never twice."""
+    if forecast.withdrawn is not None:
+        return Violation(f"forecast {forecast.id} is already withdrawn ({forecast.withdrawn})")
+    if author.kind == "source":
+        if actor.role != "editor":
+            return Violation(f"forecast {forecast.id} is a source's ({author.handle!r}): only editors may withdraw it",
+                             not_allowed=True)
+        return None
+    if actor.id != author.id:
+        return Violation(f"forecast {forecast.id} is {author.handle!r}'s: only its author may withdraw it",
+                         not_allowed=True)
+    if forecast.imported:
+        return Violation(f"forecast {forecast.id} was imported: imported forecasts cannot be withdrawn")
+    if now - forecast.made_at > WITHDRAW_WINDOW_US:
+        return Violation(f"forecast {forecast.id} was recorded {format_instant(forecast.made_at)}: a forecast can be "
+                         "withdrawn only within 15 minutes of recording it")
     return None

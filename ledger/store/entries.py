@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ledger.core import rules, validate
-from ledger.core.errors import BadInput, NotFound, Refused
+from ledger.core.errors import BadInput, NotAllowed, NotFound, Refused
 from ledger.core.model import Evidence, EvidenceLink, Forecast, Head, Question, Resolution
 from ledger.core.probability import ForecastInput
 from ledger.core.timeutil import format_instant
@@ -53,7 +53,7 @@ class QuestionView:
 
 def _raise(problem: rules.Violation | None) -> None:
     if problem is not None:
-        raise (BadInput if problem.bad_input else Refused)(problem.message)
+        raise (BadInput if problem.bad_input else NotAllowed if problem.not_allowed else Refused)(problem.message)
 
 
 def check_evidence(conn: Connection, ids: Iterable[int]) -> None:
@@ -220,6 +220,22 @@ class EntriesMixin:
             tx.journal.append("resolution.correct" if correction else "resolution", question=question.slug,
                               outcome=chosen)
             return load_questions(tx.conn, [question.id])[0]
+
+    def withdraw(self, actor: str, forecast_id: int, reason: str) -> tuple[Question, Forecast]:
+        """Withdraw a forecast (see `rules.withdrawal` for who and when): journaled, shown, never scored."""
+        validate.text(reason, what="--reason", required=True)
+        with self.writing(actor) as tx:
+            row = tx.conn.execute(select(forecasts.c.question_id, forecasts.c.analyst_id).where(
+                forecasts.c.id == forecast_id)).first() if 0 < forecast_id <= MAX_ID else None
+            if row is None:
+                raise NotFound(f"no forecast {forecast_id}")
+            found = next(f for f in read_forecasts(tx.conn, row.question_id) if f.id == forecast_id)
+            author = next(a for a in self.analysts_in(tx.conn) if a.id == row.analyst_id)
+            _raise(rules.withdrawal(found, author, tx.actor, tx.now))
+            tx.journal.insert(withdrawals, forecast_id=forecast_id, withdrawn_at=tx.now, reason=reason,
+                              withdrawn_by=tx.actor.id)
+            tx.journal.append("forecast.withdraw", forecast=forecast_id)
+            return load_questions(tx.conn, [row.question_id])[0], found
 
     def resolutions(self, ref: str) -> list[Resolution]:
         """Every resolution of a question, corrections included, oldest first."""

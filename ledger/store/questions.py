@@ -233,3 +233,22 @@ class QuestionsMixin:
                   tag: str | None = None) -> list[Question]:
         """Questions filtered as `question_list` does."""
         return self.question_list(scenario=scenario, status=status, tag=tag)[0]
+
+    def amend_question(self, actor: str, ref: str, *, reason: str, clarification: str | None = None,
+                       title: str | None = None, opens_at: int | None = None, closes_at: int | None = None,
+                       resolves_by: int | None = None) -> tuple[Question, Question]:
+        """Amend a question (editors only): journaled, old values kept; returns (before, after)."""
+        validate.text(reason, what="--reason", required=True)
+        validate.text(clarification, what="--clarify", required=clarification is not None)
+        validate.text(title, what="--title", required=title is not None, single_line=True)
+        with self.writing(actor) as tx:
+            tx.require_editor("amend questions")
+            before = load_question(tx.conn, ref)
+            due = rules.follows_close(before, closes_at, resolves_by)
+            _raise_first(rules.amendment(before, tx.now, title=title, opens_at=opens_at, closes_at=closes_at,
+                                         resolves_by=due, clarification=clarification))
+            tx.journal.insert(question_amendments, question_id=before.id, amended_at=tx.now, amended_by=tx.actor.id,
+                              reason=reason, clarification=clarification, closes_at=closes_at, resolves_by=due,
+                              title=title, opens_at=opens_at)
+            tx.journal.append("question.amend", question=before.slug)
+            return before, load_questions(tx.conn, [before.id])[0]
