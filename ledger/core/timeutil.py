@@ -41,9 +41,10 @@ def _grammar(dash: str, colon: str) -> re.Pattern[str]:
 #: more than six fraction digits and offsets with seconds are refused.
 EXTENDED = _grammar("-", ":")
 BASIC = _grammar("", "")
-#: The common case: a text this matches, `datetime.fromisoformat` reads exactly as the grammar
-#: does (a fast path for bulk imports; `parse_instant` is the reference).
-extended_match = EXTENDED.fullmatch
+#: A subset of the grammar, its most common spelling (`2026-01-05 10:00:00+00:00`): a text this
+#: matches, `datetime.fromisoformat` reads exactly as the grammar does. It is the fast path of
+#: bulk imports (a third of the full grammar's cost); anything else goes to `parse_instant`.
+common_match = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)?", re.ASCII).fullmatch
 
 
 def now_us() -> int:
@@ -103,8 +104,14 @@ def parse_instant(text: str, *, deadline: bool = False, what: str = "date") -> i
         BadInput: naming the value, when it is not an ISO date or datetime.
     """
     raw = text.strip() if isinstance(text, str) else ""
-    m = _match(raw)
-    if m is not None:
+    if common_match(raw) is not None:  # the common spelling, at C speed
+        try:
+            us = to_us(datetime.fromisoformat(raw))
+        except (ValueError, OverflowError):  # 2026-02-30 and the like
+            pass
+        else:
+            return check_range(us, what, text)
+    elif (m := _match(raw)) is not None:
         try:
             us = _to_us(m, deadline)
         except (ValueError, OverflowError):

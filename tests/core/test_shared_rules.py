@@ -4,13 +4,16 @@ the same for the command line, JSONL and CSV, at their boundaries and from both 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger.core.errors import BadInput
 from ledger.core.probability import normalise_choice, parse_choice
-from ledger.core.timeutil import parse_instant
+from ledger.core.timeutil import EXTENDED, _to_us, common_match, parse_instant
 
 # 0.4975 + 0.4975 = 0.995: exactly 0.005 below 1, accepted; 0.4974 + 0.4975 = 0.9949, refused.
 # 0.5025 + 0.5025 = 1.005: exactly 0.005 above, accepted; 0.5025 + 0.5026 = 1.0051, refused.
@@ -93,3 +96,16 @@ def test_cli_csv_and_jsonl_take_the_same_instants(run, tmp_path, text, ok):
     jsonl_path = tmp_path / "t.jsonl"
     jsonl_path.write_text(json.dumps(line) + "\n", encoding="utf-8")
     run("import", str(jsonl_path), code=code)
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+       st.sampled_from(["T", " "]), st.sampled_from(["", "Z", "+05:30", "-00:00", "-11:00"]), st.integers(0, 6))
+def test_the_csv_fast_path_reads_what_the_grammar_reads(moment, sep, offset, digits):
+    """`common_match` + `datetime.fromisoformat` (CSV's hot loop) agree with the reference parser."""
+    text = f"{moment.year:04d}" + moment.strftime(f"-%m-%d{sep}%H:%M:%S") + (f".{moment.microsecond:06d}"[: digits + 1] if digits else "") + offset
+    assert common_match(text) is not None
+    via_fast = datetime.fromisoformat(text)
+    if via_fast.tzinfo is None:
+        via_fast = via_fast.replace(tzinfo=timezone.utc)
+    fast = (via_fast - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(microseconds=1)
+    assert fast == _to_us(EXTENDED.fullmatch(text), False)
