@@ -626,8 +626,9 @@ class ExportResolution:
 class Snapshot:
     """The whole ledger, read in one transaction, in recording order; forecasts are streamed.
 
-    Analysts are listed by handle (code-point order), not by registration: whoever imports an
-    export into an empty ledger registers first, and the round trip still gives the same bytes.
+    Analysts come in registration order: an import recreates them in that order, so ids and
+    with them every score computed over them come back the same. (Whoever imports into an empty
+    ledger registers first: the round trip gives the same bytes when that is the file's first analyst.)
     """
 
     def __init__(self, ledger: Ledger, conn: Connection) -> None:
@@ -636,11 +637,8 @@ class Snapshot:
         roles: dict[int, Any] = {}
         for r in conn.execute(select(s.analyst_roles).order_by(s.analyst_roles.c.id)):
             roles[r.analyst_id] = r
-        self.analysts = sorted(
-            (ExportAnalyst(r.handle, r.name, roles[r.id].role, r.kind, bool(roles[r.id].active))
-             for r in conn.execute(select(s.analysts).order_by(s.analysts.c.id))),
-            key=lambda a: a.handle,
-        )
+        self.analysts = [ExportAnalyst(r.handle, r.name, roles[r.id].role, r.kind, bool(roles[r.id].active))
+                         for r in conn.execute(select(s.analysts).order_by(s.analysts.c.id))]
         self.scenarios = ledger.scenarios_in(conn)
         scenario_slugs = {sc.id: sc.slug for sc in self.scenarios}
         tags: dict[int, list[str]] = {}
