@@ -41,17 +41,19 @@ def _first_bad_utf8(path: Path) -> str:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), help="Default: from the file's extension.")
 @click.option("--scenario", metavar="SLUG", help="Put the imported questions in this scenario.")
+@click.option("--check", is_flag=True, help="Validate only: list every problem and what would be added; write nothing.")
 @pass_env
-def import_(env: Env, file: Path, fmt: str | None, scenario: str | None) -> None:
+def import_(env: Env, file: Path, fmt: str | None, scenario: str | None, check: bool) -> None:
     """Import history from FILE, all or nothing (editors only).
 
     Every problem is listed with its line number and nothing is written; a file imported before
-    (same SHA-256) adds nothing.
+    (same SHA-256) adds nothing; rows identical to forecasts already in the ledger are skipped.
+    `--check` runs the whole import and rolls it back: the same problems, the same counts.
 
     \b
     Examples:
       ledger import history.csv --scenario sahel-2026
-      ledger import backup.jsonl
+      ledger import backup.jsonl --check
     """
     from ledger.store.bulk import already_imported, apply_plan
 
@@ -62,7 +64,7 @@ def import_(env: Env, file: Path, fmt: str | None, scenario: str | None) -> None
     ledger.check_editor(env.actor, "import (imports carry resolutions)")
     sha, lines = _fingerprint(file)
     if already_imported(ledger, sha):
-        click.echo(f"already imported: {file.name} (sha256 {sha[:12]}…); nothing added")
+        click.echo(f"already imported: {file.name} (sha256 {sha[:12]}…); nothing {'would be ' if check else ''}added")
         return
     import gc
 
@@ -80,16 +82,22 @@ def import_(env: Env, file: Path, fmt: str | None, scenario: str | None) -> None
 
                 plan = read_jsonl(stream, file.name, scenario=scenario, progress=bar.update)
         with progress_bar(len(plan.forecasts), "writing") as bar:
-            result = apply_plan(ledger, env.actor, plan, source=file.name, sha256=sha, fmt=fmt, progress=bar.update)
+            result = apply_plan(ledger, env.actor, plan, source=file.name, sha256=sha, fmt=fmt, progress=bar.update,
+                                check=check)
     except UnicodeDecodeError:
         raise BadInput(f"{file.name}: {_first_bad_utf8(file)}; nothing imported") from None
     finally:
         gc.enable()
     if result.already:
-        click.echo(f"already imported: {file.name} (sha256 {sha[:12]}…); nothing added")
+        click.echo(f"already imported: {file.name} (sha256 {sha[:12]}…); nothing {'would be ' if check else ''}added")
         return
-    counts = ", ".join(f"{n} {kind}" for kind, n in result.counts.items() if n)
-    click.echo(f"imported {file.name}: {counts or 'nothing new'}; head {result.head}")
+    counts = ", ".join(f"{n} {kind}" for kind, n in result.counts.items() if n) or "nothing new"
+    if result.skipped:
+        counts += f"; skipped {result.skipped} rows already in the ledger"
+    if check:
+        click.echo(f"checked {file.name}: would import {counts}; nothing written")
+    else:
+        click.echo(f"imported {file.name}: {counts}; head {result.head}")
     for warning in result.warnings:
         note(f"warning: {warning}")
 

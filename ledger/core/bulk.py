@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ledger.core.errors import BadInput
+from ledger.core.probability import normalise_choice
 
 #: How many problems an import error message lists before summarising the rest.
 MAX_LISTED_PROBLEMS = 50
@@ -51,6 +52,8 @@ class PlanAnalyst:
     handle: str
     name: str | None = None
     role: str = "analyst"
+    kind: str = "person"
+    active: bool = True
 
 
 @dataclass
@@ -82,6 +85,36 @@ class PlanQuestion:
     resolves_by: int
     scenario: str | None = None
     tags: tuple[str, ...] = ()
+    quote: str | None = None
+    #: The fields the file states (CSV: `title`, `criteria`, `opens_at`, `closes_at` as its
+    #: columns carry them), compared with a question already in the ledger; None for a line
+    #: that defines a new question (JSONL), which may not name an existing one.
+    given: frozenset[str] | None = None
+
+
+@dataclass
+class PlanAmendment:
+    """An amendment line: a historical change to a question, imported as it was recorded."""
+
+    line: int
+    question: str
+    by: str
+    at: int
+    reason: str
+    clarification: str | None = None
+    closes_at: int | None = None
+    resolves_by: int | None = None
+    title: str | None = None
+    opens_at: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanWithdrawal:
+    """The withdrawal of an imported forecast (`"withdrawn"` on its line)."""
+
+    at: int
+    reason: str
+    by: str | None = None
 
 
 @dataclass
@@ -109,6 +142,11 @@ class PlanResolution:
     recorded_by: str | None = None
     note: str | None = None
     correction: str | None = None
+    evidence: tuple[int, ...] = ()
+    #: CSV: the outcome columns of a question's rows (compared with a question already in the
+    #: ledger: recorded if it is unresolved, nothing if it agrees), and whether `resolve_time` was given.
+    implied: bool = False
+    known_given: bool = True
 
 
 @dataclass
@@ -125,6 +163,7 @@ class PlanForecasts:
             None for binary.
         rationale: text or None.
         evidence: cited evidence keys (file ids), possibly empty.
+        withdrawn: withdrawals, by index of the forecast they withdraw (few: a dict, not a column).
     """
 
     line: list[int] = field(default_factory=list)
@@ -135,6 +174,7 @@ class PlanForecasts:
     probs: list[dict[str, float] | None] = field(default_factory=list)
     rationale: list[str | None] = field(default_factory=list)
     evidence: list[tuple[int, ...]] = field(default_factory=list)
+    withdrawn: dict[int, PlanWithdrawal] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.line)
@@ -158,7 +198,7 @@ class ImportPlan:
 
     Attributes:
         analysts: declared or implied analysts, first mention first.
-        scenarios, questions, evidence, resolutions: in file order.
+        scenarios, questions, amendments, evidence, resolutions: in file order.
         forecasts: column-wise forecasts.
         warnings: odd but valid data, summarised after the import.
         forecasts_checked: True when the parser checked every forecast against its question
@@ -168,30 +208,12 @@ class ImportPlan:
     analysts: list[PlanAnalyst] = field(default_factory=list)
     scenarios: list[PlanScenario] = field(default_factory=list)
     questions: list[PlanQuestion] = field(default_factory=list)
+    amendments: list[PlanAmendment] = field(default_factory=list)
     evidence: list[PlanEvidence] = field(default_factory=list)
     forecasts: PlanForecasts = field(default_factory=PlanForecasts)
     resolutions: list[PlanResolution] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     forecasts_checked: bool = True
-
-
-def normalise(values: list[float], what: str) -> tuple[float, ...]:
-    """Choice probabilities summing to 1 within 0.005, scaled to sum to 1.
-
-    Values already summing to 1 within 1e-12 are kept as they are, so an exported ledger
-    imports back to the very same numbers.
-
-    Raises:
-        BadInput: outside the 0.005 tolerance.
-    """
-    import math
-
-    total = math.fsum(values)
-    if abs(total - 1.0) > 0.005:
-        raise BadInput(f"{what} sum to {total * 100:.6g}%, not 100%")
-    if abs(total - 1.0) <= 1e-12:
-        return tuple(values)
-    return tuple(v / total for v in values)
 
 
 def check_choice(options: tuple[str, ...], values: dict[str, float], slug: str) -> tuple[float, ...]:
@@ -202,4 +224,4 @@ def check_choice(options: tuple[str, ...], values: dict[str, float], slug: str) 
     """
     if set(values) != set(options):
         raise BadInput(f'"probabilities" must cover exactly the options of {slug!r}: ' + ", ".join(options))
-    return normalise([values[o] for o in options], "probabilities")
+    return normalise_choice([values[o] for o in options])

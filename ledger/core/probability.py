@@ -309,13 +309,39 @@ def choose(pairs: Sequence[tuple[str, Fraction]], options: Sequence[str]) -> tup
     if problems:
         raise BadInput("; ".join(problems))
 
-    values = [given[option] for option in options]
-    total = sum(values, Fraction(0))
+    return normalise_choice([given[option] for option in options])
+
+
+#: How far from 1 the exact sum of a choice forecast's probabilities may be (SPEC 4).
+SUM_TOLERANCE = _SUM_TOLERANCE
+#: Sums this close to 1 are float noise: the values are kept exactly as given, so an exported
+#: ledger imports back to the very same numbers.
+_KEEP_AS_GIVEN = Fraction(1, 10**12)
+
+
+def normalise_choice(values: Sequence[float | Fraction]) -> tuple[float, ...]:
+    """The one rule for a choice forecast's probabilities (SPEC 4), typed or imported: their sum
+    must be within 0.005 of 1, then they are scaled to sum to 1.
+
+    The sum is exact: a float counts as the decimal it is written as (`0.4975` is 0.4975, not
+    the binary fraction nearest to it), so `49.75%` typed and `0.4975` in a file are judged alike.
+
+    Returns:
+        The probabilities in the given order, normalised (kept as given when they already sum to
+        1 within 1e-12).
+
+    Raises:
+        BadInput: the sum is off 1 by more than 0.005.
+    """
+    exact = [v if isinstance(v, Fraction) else Fraction(repr(float(v))) for v in values]
+    total = sum(exact, Fraction(0))
     if abs(total - 1) > _SUM_TOLERANCE:
         raise BadInput(
             f"probabilities sum to {_percent_text(total)}; they must sum to 100% (within 0.5%)"
         )
-    return tuple(float(value / total) for value in values)
+    if abs(total - 1) <= _KEEP_AS_GIVEN:
+        return tuple(float(v) + 0.0 for v in exact)  # + 0.0: a -0 is 0
+    return tuple(float(v / total) for v in exact)
 
 
 def _match_option(name: str, options: Sequence[str], problems: list[str]) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from ledger.core.errors import BadInput
 
@@ -21,8 +21,30 @@ _EPOCH_NAIVE = datetime(1970, 1, 1)
 #: The first and last instants a date can show (0001-01-01 and 9999-12-31, UTC).
 MIN_US = -62_135_596_800 * MICROS
 MAX_US = 253_402_300_800 * MICROS - 1
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.,+\-Zz ]+", re.ASCII)
+
+
+def _grammar(dash: str, colon: str) -> re.Pattern[str]:
+    """One form of the instant grammar: extended (`2026-01-05T10:00:00Z`) or basic (`20260105T100000Z`)."""
+    return re.compile(
+        rf"([0-9]{{4}}){dash}([0-9]{{2}}){dash}([0-9]{{2}})"  # date
+        rf"(?:[Tt ]([0-9]{{2}})(?:{colon}([0-9]{{2}})(?:{colon}([0-9]{{2}})(?:[.,]([0-9]{{1,6}}))?)?)?"  # time
+        r"(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?",  # offset
+        re.ASCII,
+    )
+
+
+#: The one grammar of instants, for the command line, JSONL and CSV alike (ISO 8601 calendar
+#: dates and times): a date `YYYY-MM-DD`, optionally followed by `T`, `t` or a space and a time
+#: `HH[:MM[:SS[.ffffff]]]` (a comma may stand for the point, 1 to 6 fraction digits) with an
+#: optional offset `Z`, `z`, `+HH`, `+HHMM` or `+HH:MM` (naive = UTC); or the same in the basic
+#: form without separators, `YYYYMMDD[THH[MM[SS[.ffffff]]]][offset]`. Week and ordinal dates,
+#: more than six fraction digits and offsets with seconds are refused.
+EXTENDED = _grammar("-", ":")
+BASIC = _grammar("", "")
+#: A subset of the grammar, its most common spelling (`2026-01-05 10:00:00+00:00`): a text this
+#: matches, `datetime.fromisoformat` reads exactly as the grammar does. It is the fast path of
+#: bulk imports (a third of the full grammar's cost); anything else goes to `parse_instant`.
+common_match = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)?", re.ASCII).fullmatch
 
 
 def to_us(moment: datetime) -> int:
@@ -45,11 +67,31 @@ def check_range(us: int, what: str, text: str) -> int:
     return us
 
 
+def _match(raw: str) -> re.Match[str] | None:
+    return EXTENDED.fullmatch(raw) or BASIC.fullmatch(raw)
+
+
+def _to_us(m: re.Match[str], deadline: bool) -> int:
+    """The instant a grammar match stands for (raises ValueError for an impossible date or time)."""
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = m.groups()
+    start = to_us(datetime(int(year), int(month), int(day)))
+    if hour is None:
+        return start + DAY if deadline else start
+    if sign is not None and (int(off_h) > 23 or int(off_m or 0) > 59):
+        raise ValueError("offset out of range")
+    moment = to_us(datetime(int(year), int(month), int(day), int(hour), int(minute or 0), int(second or 0),
+                            int((fraction or "0").ljust(6, "0"))))
+    if sign is not None:
+        offset = (int(off_h) * 3600 + int(off_m or 0) * 60) * MICROS
+        moment = moment - offset if sign == "+" else moment + offset
+    return moment
+
+
 def parse_instant(text: str, *, deadline: bool = False, what: str = "date") -> int:
-    """Parse an ISO date or ISO datetime (naive = UTC) into microseconds.
+    """Parse an ISO date or ISO datetime (naive = UTC; see `EXTENDED` for the grammar) into microseconds.
 
     Args:
-        text: `2026-11-27`, `2026-11-27T14:00:00+01:00`, `2026-11-27 14:00Z`, ...
+        text: `2026-11-27`, `2026-11-27T14:00:00+01:00`, `2026-11-27 14:00Z`, `20261127T140000Z`, ...
         deadline: a bare date means the end of that day (next day 00:00Z) instead of its start.
         what: the option's name, for the error message.
 
@@ -57,31 +99,32 @@ def parse_instant(text: str, *, deadline: bool = False, what: str = "date") -> i
         BadInput: naming the value, when it is not an ISO date or datetime.
     """
     raw = text.strip() if isinstance(text, str) else ""
-    us = None
-    try:
-        if _DATE.fullmatch(raw):
-            day = date.fromisoformat(raw)
-            start = to_us(datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
-            us = start + DAY if deadline else start
-        elif _DATETIME.fullmatch(raw):
-            us = to_us(datetime.fromisoformat(raw.replace("z", "Z")))
-    except (ValueError, OverflowError):
-        us = None
-    if us is not None:
-        return check_range(us, what, text)
+    if common_match(raw) is not None:  # the common spelling, at C speed
+        try:
+            us = to_us(datetime.fromisoformat(raw))
+        except (ValueError, OverflowError):  # 2026-02-30 and the like
+            pass
+        else:
+            return check_range(us, what, text)
+    elif (m := _match(raw)) is not None:
+        try:
+            us = _to_us(m, deadline)
+        except (ValueError, OverflowError):
+            pass
+        else:
+            return check_range(us, what, text)
     raise BadInput(f"{what}: {text!r} is not an ISO date (2026-11-27) or datetime (2026-11-27T14:00:00Z)")
 
 
 def parse_day(text: str, *, what: str = "date") -> str:
     """An ISO date, or the UTC date of an ISO datetime, as `YYYY-MM-DD`."""
     raw = text.strip() if isinstance(text, str) else ""
-    if _DATE.fullmatch(raw):
+    m = _match(raw)
+    if m is not None:
         try:
-            return date.fromisoformat(raw).isoformat()
-        except ValueError:
+            return format_instant(check_range(_to_us(m, False), what, text))[:10]
+        except (ValueError, OverflowError):
             pass
-    elif _DATETIME.fullmatch(raw):
-        return format_instant(parse_instant(raw, what=what))[:10]
     raise BadInput(f"{what}: {text!r} is not an ISO date such as 2026-11-27")
 
 

@@ -15,7 +15,7 @@ from typing import Callable, TextIO
 from ledger.core import validate
 from ledger.core.bulk import ImportPlan, ImportRefused, PlanAnalyst, PlanQuestion, PlanResolution, Problem
 from ledger.core.errors import BadInput
-from ledger.core.timeutil import MAX_US, MIN_US, check_range, parse_instant
+from ledger.core.timeutil import MAX_US, MIN_US, check_range, common_match, parse_instant
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 ONE_MICROSECOND = timedelta(microseconds=1)
@@ -37,13 +37,14 @@ def _number(text: str, what: str) -> float:
 
 
 def _moment(text: str, what: str, deadline: bool = False) -> int:
-    """A timestamp column: ISO 8601 or `2008-07-15 14:03:29+00:00`; naive = UTC; a bare date as a
-    deadline is the end of that day."""
-    try:
-        us = (datetime.fromisoformat(text) - EPOCH) // ONE_MICROSECOND  # the common, aware case
-    except (ValueError, TypeError):
-        return parse_instant(text.strip(), deadline=deadline, what=what)
-    return check_range(us, what, text)
+    """A timestamp column: ISO 8601 or `2008-07-15 14:03:29+00:00` (the grammar of
+    `ledger.core.timeutil`); naive = UTC; a bare date as a deadline is the end of that day."""
+    if common_match(text) is not None:  # the common, aware case at C speed
+        try:
+            return check_range((datetime.fromisoformat(text) - EPOCH) // ONE_MICROSECOND, what, text)
+        except (ValueError, TypeError):
+            pass
+    return parse_instant(text, deadline=deadline, what=what)
 
 
 _OUTCOMES = {"": None, "1": 1, "0": 0, "-1": -1, "1.0": 1, "0.0": 0, "-1.0": -1}
@@ -147,10 +148,17 @@ def read_csv(
             problem(line, str(exc))
             return None
         title, criteria, opens, closes, outcome, when = values
-        question = PlanQuestion(line, slug, title, "binary", (), criteria, opens, closes, closes, scenario, ())
+        given = {"opens_at", "closes_at"}
+        if i_title is not None and row[i_title].strip():
+            given.add("title")
+        if i_crit is not None and row[i_crit].strip():
+            given.add("criteria")
+        question = PlanQuestion(line, slug, title, "binary", (), criteria, opens, closes, closes, scenario, (),
+                                given=frozenset(given))
         plan.questions.append(question)
         if outcome is not None:
-            plan.resolutions.append(PlanResolution(line, slug, outcome, when))
+            known_given = i_res is not None and bool(row[i_res].strip())
+            plan.resolutions.append(PlanResolution(line, slug, outcome, when, implied=True, known_given=known_given))
             if outcome != "annulled":
                 known_at[slug] = when
         return question, values
@@ -162,7 +170,7 @@ def read_csv(
             problem(line, str(exc))
             return False
 
-    fromisoformat = datetime.fromisoformat
+    fromisoformat, is_common = datetime.fromisoformat, common_match
     current_slug: str | None = None
     current_raw: object = None
     question: PlanQuestion | None = None
@@ -227,10 +235,12 @@ def read_csv(
                     elif _number(option, "answer_option") != 1.0:
                         raise BadInput(f"answer_option {option.strip()!r}: only 1 (yes) or 0 (no)")
                 stamp = row[i_t]
-                try:
+                try:  # the common, aware case at C speed; the grammar's fast path (timeutil)
+                    if is_common(stamp) is None:
+                        raise ValueError(stamp)
                     made = (fromisoformat(stamp) - EPOCH) // ONE_MICROSECOND
-                except (ValueError, TypeError):  # not ISO, or naive (= UTC): the careful path
-                    made = parse_instant(stamp.strip(), what="timestamp")
+                except (ValueError, TypeError):  # another form, or naive (= UTC): the reference parser
+                    made = parse_instant(stamp, what="timestamp")
             except BadInput as exc:
                 problem(line, str(exc))
                 continue
@@ -245,7 +255,7 @@ def read_csv(
             add_question(slug)
             add_analyst(handle)
             add_made(made)
-            add_p(p)
+            add_p(p + 0.0)  # -0.0 + 0.0 is 0.0: SQLite would keep -0 as 0 and the journal as -0
     except csv.Error as exc:  # e.g. a field over the size limit: unreadable from here on
         problem(last_line + 1, f"unreadable CSV ({exc})")
     if progress is not None:

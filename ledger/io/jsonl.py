@@ -12,11 +12,13 @@ from ledger.core import validate
 from ledger.core.bulk import (
     ImportPlan,
     ImportRefused,
+    PlanAmendment,
     PlanAnalyst,
     PlanEvidence,
     PlanQuestion,
     PlanResolution,
     PlanScenario,
+    PlanWithdrawal,
     Problem,
     check_choice,
 )
@@ -25,6 +27,14 @@ from ledger.core.model import ROLES, STANCES, match_outcome
 from ledger.core.timeutil import format_instant, parse_day, parse_instant
 
 PROBLEM_CAP = 1000
+
+
+def _shown(value: Any) -> str:
+    """A JSON value for a message, cut short."""
+    try:
+        return json.dumps(value, ensure_ascii=False)[:40]
+    except (ValueError, RecursionError):
+        return "(unprintable)"
 
 
 class _Line:
@@ -40,19 +50,53 @@ class _Line:
                 raise BadInput(f'"{key}" is required')
             return None
         if not isinstance(value, str):
-            raise BadInput(f'"{key}" must be a string, not {json.dumps(value)[:40]}')
+            raise BadInput(f'"{key}" must be a string, not {_shown(value)}')
         return validate.text(value, what=f'"{key}"', required=required, single_line=single_line)
+
+    def handle(self, key: str, *, required: bool = True) -> str | None:
+        """An analyst handle, kept exactly as given: any 1-200 characters without control
+        characters, a lone space included (SPEC 1)."""
+        value = self.obj.get(key)
+        if value is None:
+            if required:
+                raise BadInput(f'"{key}" is required')
+            return None
+        if not isinstance(value, str):
+            raise BadInput(f'"{key}" must be a string, not {_shown(value)}')
+        return validate.handle(value)
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.obj.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise BadInput(f'"{key}" must be true or false, not {_shown(value)}')
+        return value
+
+    def ids(self, key: str) -> tuple[int, ...]:
+        """A list of evidence ids (the file's own)."""
+        value = self.obj.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in value):
+            raise BadInput(f'"{key}" must be a list of evidence ids')
+        return tuple(value)
 
     def instant(self, key: str, *, required: bool = True, deadline: bool = False) -> int | None:
         value = self.text(key, required=required)
         return None if value is None else parse_instant(value, deadline=deadline, what=f'"{key}"')
 
     def prob(self, value: Any, what: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise BadInput(f"{what} {json.dumps(value)[:40]} is not a number")
+        """A probability: a JSON number in 0-1 (`1` is 1.0; `-0` is 0, which every database keeps)."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise BadInput(f"{what} {_shown(value)} is not a number")
+        if isinstance(value, int):
+            if not 0 <= value <= 1:  # before float(): a 400-digit integer does not fit one
+                raise BadInput(f"{what} {_shown(value)} is outside 0-1")
+            return float(value)
+        if not math.isfinite(value):
+            raise BadInput(f"{what} {_shown(value)} is not a number")
         if not 0.0 <= value <= 1.0:
             raise BadInput(f"{what} {value!r} is outside 0-1")
-        return float(value)
+        return value + 0.0  # -0.0 + 0.0 is 0.0
 
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.obj.get(key)
@@ -89,6 +133,7 @@ def read_jsonl(
     evidence_keys: set[int] = set()
     resolved: set[str] = set()
     after_close = 0
+    in_force: dict[str, list[int]] = {}  # slug -> [opens_at, closes_at] after the amendments read so far
 
     early: dict[str, list[int]] = {}  # slug -> lines that used it before any question line defined it
 
@@ -102,7 +147,6 @@ def read_jsonl(
 
     def mention(handle: str, line: int) -> None:
         if handle not in analysts:
-            validate.handle(handle)
             analysts[handle] = PlanAnalyst(line, handle)
             plan.analysts.append(analysts[handle])
 
@@ -119,6 +163,9 @@ def read_jsonl(
         except ValueError as exc:
             problems.append(Problem(lineno, f"not valid JSON ({exc.msg})"))
             continue
+        except RecursionError:  # [[[[...]]]] or {"a": {"a": ...}} thousands deep
+            problems.append(Problem(lineno, "nested too deeply to read"))
+            continue
         if not isinstance(obj, dict):
             problems.append(Problem(lineno, "each line must be a JSON object"))
             continue
@@ -126,13 +173,17 @@ def read_jsonl(
         kind = obj.get("type")
         try:
             if kind == "analyst":
-                handle = validate.handle(f.text("handle", required=True))
+                handle = f.handle("handle")
                 if handle in analysts:
                     raise BadInput(f"analyst {handle!r} is declared twice or after first use")
                 role = f.text("role") or "analyst"
                 if role not in ROLES:
                     raise BadInput(f'"role" {role!r}: use analyst or editor')
-                analysts[handle] = PlanAnalyst(lineno, handle, f.text("name", single_line=True), role)
+                akind = f.text("kind") or "person"
+                if akind not in ("person", "source"):
+                    raise BadInput(f'"kind" {akind!r}: use person or source')
+                analysts[handle] = PlanAnalyst(lineno, handle, f.text("name", single_line=True), role, akind,
+                                               f.flag("active", True))
                 plan.analysts.append(analysts[handle])
             elif kind == "scenario":
                 slug = validate.slug(f.text("slug", required=True), what="scenario slug")
@@ -176,19 +227,42 @@ def read_jsonl(
                 question = PlanQuestion(
                     lineno, slug, f.text("title", required=True), qkind, options, criteria, opens, closes,
                     closes if due is None else due, f.text("scenario") or scenario,
-                    tuple(sorted({validate.tag(t) for t in f.strings("tags")})),
+                    tuple(sorted({validate.tag(t) for t in f.strings("tags")})), f.text("quote"),
                 )
                 questions[slug] = question
+                in_force[slug] = [opens, closes]
                 plan.questions.append(question)
+            elif kind == "amendment":
+                slug = f.text("question", required=True)
+                by = f.handle("by")
+                need_question(slug)
+                amendment = PlanAmendment(
+                    lineno, slug, by, f.instant("at"), f.text("reason", required=True), f.text("clarify"),
+                    f.instant("closes_at", required=False, deadline=True),
+                    f.instant("resolves_by", required=False, deadline=True),
+                    f.text("title", single_line=True), f.instant("opens_at", required=False),
+                )
+                mention(by, lineno)
+                plan.amendments.append(amendment)
+                if slug in in_force:
+                    dates = in_force[slug]
+                    dates[0] = dates[0] if amendment.opens_at is None else amendment.opens_at
+                    dates[1] = dates[1] if amendment.closes_at is None else amendment.closes_at
             elif kind == "forecast":
                 slug = f.text("question", required=True)
-                handle = f.text("analyst", required=True)
-                mention(handle, lineno)
+                handle = f.handle("analyst")
                 made = f.instant("made_at")
                 question = need_question(slug)
-                cites = obj.get("evidence") or []
-                if not isinstance(cites, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in cites):
-                    raise BadInput('"evidence" must be a list of evidence ids')
+                cites = f.ids("evidence")
+                withdrawn = None
+                if obj.get("withdrawn") is not None:
+                    if not isinstance(obj["withdrawn"], dict):
+                        raise BadInput('"withdrawn" must be {"at": ..., "reason": ..., "by"?: ...}')
+                    w = _Line(obj["withdrawn"])
+                    withdrawn = PlanWithdrawal(w.instant("at"), w.text("reason", required=True), w.handle("by", required=False))
+                mention(handle, lineno)
+                if withdrawn is not None and withdrawn.by is not None:
+                    mention(withdrawn.by, lineno)
                 unknown = [c for c in cites if c not in evidence_keys]
                 if unknown:
                     raise BadInput(f"cites evidence {unknown[0]} before (or without) its evidence line")
@@ -209,10 +283,13 @@ def read_jsonl(
                     if question is not None and question.kind != "binary":
                         raise BadInput(f"question {slug!r} is a choice question: give \"probabilities\"")
                     plan.forecasts.add(lineno, slug, handle, made, p, None, f.text("rationale"), tuple(cites))
+                if withdrawn is not None:
+                    plan.forecasts.withdrawn[len(plan.forecasts) - 1] = withdrawn
                 if question is not None:
-                    if made < question.opens_at:
+                    opens_at, closes_at = in_force[slug]
+                    if made < opens_at:
                         raise BadInput(f"forecast made {format_instant(made)} is before question {slug!r} opens")
-                    if made >= question.closes_at:
+                    if made >= closes_at:
                         after_close += 1
             elif kind == "evidence":
                 key = obj.get("id")
@@ -220,7 +297,7 @@ def read_jsonl(
                     raise BadInput('"id" must be an integer')
                 if key in evidence_keys:
                     raise BadInput(f"evidence id {key} appears twice")
-                handle = f.text("analyst", required=True)
+                handle = f.handle("analyst")
                 mention(handle, lineno)
                 links_raw = obj.get("links") or []
                 if not isinstance(links_raw, list):
@@ -252,17 +329,24 @@ def read_jsonl(
                 correction = f.text("correction", required="correction" in obj and obj["correction"] is not None)
                 if correction is None and slug in resolved:
                     raise BadInput(f"question {slug!r} is resolved twice; a later one needs \"correction\"")
-                recorded_by = f.text("recorded_by")
+                recorded_by = f.handle("recorded_by", required=False)
+                cites = f.ids("evidence")
+                unknown = [c for c in cites if c not in evidence_keys]
+                if unknown:
+                    raise BadInput(f"cites evidence {unknown[0]} before (or without) its evidence line")
+                known = f.instant("known_at")
                 if recorded_by is not None:
                     mention(recorded_by, lineno)
                 plan.resolutions.append(PlanResolution(
-                    lineno, slug, outcome, f.instant("known_at"), recorded_by, f.text("note"), correction,
+                    lineno, slug, outcome, known, recorded_by, f.text("note"), correction, cites,
                 ))
                 resolved.add(slug)
             else:
                 raise BadInput(f'unknown "type" {json.dumps(kind)[:40]}')
         except BadInput as exc:
             problems.append(Problem(lineno, str(exc)))
+        except RecursionError:
+            problems.append(Problem(lineno, "nested too deeply to read"))
         if len(problems) >= PROBLEM_CAP:
             problems.append(Problem(lineno, "... stopped after this many problems"))
             break
@@ -286,9 +370,15 @@ def _dump(obj: dict[str, Any]) -> str:
 
 
 def export_lines(snapshot: Any) -> Iterator[str]:
-    """JSON lines for a ledger snapshot (see `ledger.store.bulk.Snapshot`), referenced things first."""
+    """JSON lines for a ledger snapshot (see `ledger.store.bulk.Snapshot`), referenced things first.
+
+    Every domain row is there: analysts (sources and deactivated ones), questions with the values
+    first recorded, then their amendments, evidence, forecasts (withdrawn ones with their
+    withdrawal), resolutions and corrections.
+    """
     for a in snapshot.analysts:
-        yield _dump({"type": "analyst", "handle": a.handle, "name": a.name, "role": a.role})
+        yield _dump({"type": "analyst", "handle": a.handle, "name": a.name, "role": a.role, "kind": a.kind,
+                     "active": a.active})
     for s in snapshot.scenarios:
         yield _dump({"type": "scenario", "slug": s.slug, "title": s.title, "summary": s.summary,
                      "source": {"title": s.source_title, "publisher": s.source_publisher, "url": s.source_url,
@@ -300,6 +390,17 @@ def export_lines(snapshot: Any) -> Iterator[str]:
             out["options"] = list(q.options)
         out.update(criteria=q.criteria, opens_at=format_instant(q.opens_at), closes_at=format_instant(q.closes_at),
                    resolves_by=format_instant(q.resolves_by), tags=list(q.tags))
+        if q.quote is not None:
+            out["quote"] = q.quote
+        yield _dump(out)
+    for a in snapshot.amendments:
+        out = {"type": "amendment", "question": a.question, "by": a.by, "at": format_instant(a.at), "reason": a.reason}
+        if a.clarification is not None:
+            out["clarify"] = a.clarification
+        for key in ("title", "opens_at", "closes_at", "resolves_by"):
+            value = getattr(a, key)
+            if value is not None:
+                out[key] = value if key == "title" else format_instant(value)
         yield _dump(out)
     for e in snapshot.evidence:
         yield _dump({"type": "evidence", "id": e.key, "analyst": e.analyst, "logged_at": format_instant(e.logged_at),
@@ -312,11 +413,19 @@ def export_lines(snapshot: Any) -> Iterator[str]:
         else:
             out["probabilities"] = dict(zip(f.options, f.probs))
         out.update(rationale=f.rationale, evidence=list(f.evidence))
+        if f.withdrawn is not None:
+            w = f.withdrawn
+            out["withdrawn"] = {"at": format_instant(w.at), "reason": w.reason}
+            if w.by is not None:
+                out["withdrawn"]["by"] = w.by
         yield _dump(out)
     for r in snapshot.resolutions:
-        yield _dump({"type": "resolution", "question": r.question, "outcome": r.outcome,
-                     "known_at": format_instant(r.known_at), "recorded_by": r.recorded_by, "note": r.note,
-                     "correction": r.correction})
+        out = {"type": "resolution", "question": r.question, "outcome": r.outcome,
+               "known_at": format_instant(r.known_at), "recorded_by": r.recorded_by, "note": r.note,
+               "correction": r.correction}
+        if r.evidence:
+            out["evidence"] = list(r.evidence)
+        yield _dump(out)
 
 
 def write_jsonl(lines: Iterable[str], out: TextIO) -> int:
