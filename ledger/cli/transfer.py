@@ -122,7 +122,7 @@ def export(env: Env, fmt: str, out: Path | None) -> None:
 
 
 def _export(ledger, fmt: str, out: Path | None) -> None:  # noqa: ANN001 - a Ledger
-    from ledger.store.bulk import Snapshot
+    from ledger.store.export import Snapshot
 
     stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
     try:

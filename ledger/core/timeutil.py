@@ -9,7 +9,6 @@ deadline (closes, resolves_by).
 from __future__ import annotations
 
 import re
-import time
 from datetime import datetime, timedelta, timezone
 
 from ledger.core.errors import BadInput

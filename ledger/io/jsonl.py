@@ -370,7 +370,7 @@ def _dump(obj: dict[str, Any]) -> str:
 
 
 def export_lines(snapshot: Any) -> Iterator[str]:
-    """JSON lines for a ledger snapshot (see `ledger.store.bulk.Snapshot`), referenced things first.
+    """JSON lines for a ledger snapshot (see `ledger.store.export.Snapshot`), referenced things first.
 
     Every domain row is there: analysts (sources and deactivated ones), questions with the values
     first recorded, then their amendments, evidence, forecasts (withdrawn ones with their

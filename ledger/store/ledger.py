@@ -33,7 +33,7 @@ from ledger.store.engine import (
 )
 from ledger.store.entries import EntriesMixin
 from ledger.store.people import PeopleMixin, register
-from ledger.store.questions import MAX_ID, QuestionsMixin  # noqa: F401 - MAX_ID is part of the store's API
+from ledger.store.questions import QuestionsMixin
 from ledger.store.schema import analysts, evidence, forecasts, journal, questions, resolutions, scenarios
 
 COUNTED_TABLES = {

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from ledger.core.errors import Tampered
 from ledger.core.model import Head
 from ledger.store import formats as fmt
-from ledger.store.journal import GENESIS, BatchDigestV1, entry_hash, parse_head, row_dict  # noqa: F401
+from ledger.store.journal import GENESIS, BatchDigestV1, entry_hash, row_dict
 from ledger.store.schema import DOMAIN_TABLES, batch_locators, journal
 
 #: `verify` reports progress in steps of this many entries or rows.

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-import ledger.store.bulk as bulk
+import ledger.store.batches as bulk
 from tests.io.test_import_existing import ROW_A, rows, write
 
 
@@ -16,13 +16,13 @@ def small_chunks(monkeypatch):
     """Chunks of 3 rows, and a count of the rows flushed to the database before the refusal."""
     monkeypatch.setattr(bulk, "CHUNK", 3)
     flushed = {"rows": 0}
-    original = bulk._Batch.flush
+    original = bulk.Batch.flush
 
     def counting(self):
         flushed["rows"] += len(self.rows)
         original(self)
 
-    monkeypatch.setattr(bulk._Batch, "flush", counting)
+    monkeypatch.setattr(bulk.Batch, "flush", counting)
     return flushed
 
 
