@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator, TextIO
 
 import click
 
@@ -121,25 +123,50 @@ def export(env: Env, fmt: str, out: Path | None) -> None:
         raise LedgerError(f"cannot write {out or 'the export'}: {exc.strerror or exc}") from None
 
 
+@contextmanager
+def _target(out: Path | None) -> Iterator[TextIO]:
+    """Where an export goes. A regular file (or a new one) is written as a temporary file beside
+    it and renamed into place only when complete, so a failure never leaves half a file; stdout
+    and targets that are not regular files (a pipe, /dev/stdout, /dev/null) are written directly."""
+    if out is None:
+        yield sys.stdout
+        return
+    if out.exists() and not out.is_file():
+        with out.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+        return
+    import os
+    import tempfile
+
+    fd, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent if str(out.parent) else ".")
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, out.stat().st_mode & 0o7777 if out.exists() else 0o666 & ~umask)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def _export(ledger, fmt: str, out: Path | None) -> None:  # noqa: ANN001 - a Ledger
     from ledger.store.export import Snapshot
 
-    stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
-    try:
-        with ledger.reading() as conn:
-            snapshot = Snapshot(ledger, conn)
-            if fmt == "jsonl":
-                from ledger.io.jsonl import export_lines, write_jsonl
+    with _target(out) as stream, ledger.reading() as conn:
+        snapshot = Snapshot(ledger, conn)
+        if fmt == "jsonl":
+            from ledger.io.jsonl import export_lines, write_jsonl
 
-                n = write_jsonl(export_lines(snapshot), stream)
-            else:
-                from ledger.io.csv_export import write_csv
+            n = write_jsonl(export_lines(snapshot), stream)
+        else:
+            from ledger.io.csv_export import write_csv
 
-                n, skipped = write_csv(snapshot, stream)
-                if skipped:
-                    note(f"warning: {skipped} forecast(s) on choice questions are not expressible in csv; use jsonl")
-    finally:
-        if out:
-            stream.close()
+            n, skipped = write_csv(snapshot, stream)
+            if skipped:
+                note(f"warning: {skipped} forecast(s) on choice questions are not expressible in csv; use jsonl")
     if out:
         note(f"wrote {n} {'lines' if fmt == 'jsonl' else 'rows'} to {out}")
