@@ -8,7 +8,7 @@ import json
 import math
 from typing import Any, Callable, Iterable, Iterator, TextIO
 
-from ledger.core import validate
+from ledger.core import rules, validate
 from ledger.core.bulk import (
     ImportPlan,
     ImportRefused,
@@ -23,7 +23,7 @@ from ledger.core.bulk import (
     check_choice,
 )
 from ledger.core.errors import BadInput
-from ledger.core.model import ROLES, STANCES, match_outcome
+from ledger.core.model import ROLES, match_outcome
 from ledger.core.timeutil import format_instant, parse_day, parse_instant
 
 PROBLEM_CAP = 1000
@@ -308,8 +308,9 @@ def read_jsonl(
                         raise BadInput('each link must be {"question": ..., "stance": ...}')
                     lk = _Line(link)
                     stance = lk.text("stance") or "~"
-                    if stance not in STANCES:
-                        raise BadInput(f"stance {stance!r}: use +, - or ~")
+                    problem = rules.stance(stance)
+                    if problem is not None:
+                        raise BadInput(problem.message)
                     target = lk.text("question", required=True)
                     need_question(target)
                     links.append((target, stance))
