@@ -96,6 +96,8 @@ class ScoredLedger:
         tags: per question index, its tags.
         known_at: per question index, when the outcome became known.
         as_of: the instant scored at (the given one, or the read's `now`).
+        sources: the same questions with the forecasts of sources (articles' forecasters), scored
+            apart: they are left out of `@team`, M(t) and `all` (SPEC 6); None when there are none.
     """
 
     input: ScoringInput
@@ -105,6 +107,7 @@ class ScoredLedger:
     tags: list[tuple[str, ...]]
     known_at: list[int]
     as_of: int = 0
+    sources: ScoringInput | None = None
 
 
 def load(
@@ -142,6 +145,8 @@ def load(
             and (tag is None or tag in q.tags)
         ]
         handles = {r.id: r.handle for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
+        source_ids = np.fromiter((r[0] for r in conn.execute(
+            select(s.analysts.c.id).where(s.analysts.c.kind == "source"))), dtype="i8")
         withdrawn = np.fromiter((r[0] for r in conn.execute(select(s.withdrawals.c.forecast_id))), dtype="i8")
         cursor = conn.connection.driver_connection.cursor()
         try:
@@ -173,6 +178,16 @@ def load(
     rows = rows[keep]
     q_index = index[rows["question_id"]]
 
+    source = np.isin(rows["analyst_id"], source_ids) if len(source_ids) else np.zeros(len(rows), dtype=bool)
+    inp = _scoring_input(questions, rows[~source], q_index[~source], choice_probs)
+    sources = _scoring_input(questions, rows[source], q_index[source], choice_probs) if source.any() else None
+    return ScoredLedger(inp, handles, [q.slug for q in questions], [q.scenario for q in questions],
+                        [q.tags for q in questions], [q.known_at for q in questions], as_of, sources)
+
+
+def _scoring_input(questions: list[_Resolved], rows: np.ndarray, q_index: np.ndarray,
+                   choice_probs: dict[int, list[float]]) -> ScoringInput:
+    """The engine's arrays for these forecasts (rows of `_FORECAST_DTYPE`) on these questions."""
     outcome = np.array([q.options.index(q.outcome) for q in questions], dtype="i8")
     n_options = np.array([len(q.options) for q in questions], dtype="i8")
     binary = np.array([q.kind == "binary" for q in questions], dtype=bool)
@@ -188,7 +203,7 @@ def load(
         probs = flat
     else:
         probs = rows["p"]
-    inp = ScoringInput(
+    return ScoringInput(
         opens_at=[q.opens_at for q in questions],
         closes_at=[q.closes_at for q in questions],
         known_at=[q.known_at for q in questions],
@@ -201,8 +216,6 @@ def load(
         order=rows["id"],
         probs=probs,
     )
-    return ScoredLedger(inp, handles, [q.slug for q in questions], [q.scenario for q in questions],
-                        [q.tags for q in questions], [q.known_at for q in questions], as_of)
 
 
 def score_groups(data: ScoredLedger, *, by: str, method: str) -> list[dict[str, Any]]:
@@ -212,9 +225,24 @@ def score_groups(data: ScoredLedger, *, by: str, method: str) -> list[dict[str, 
     pairs = score_pairs(data.input, method)
     if by == "analyst":
         groups = aggregate(pairs, "analyst", analyst_keys=data.analyst_keys)
+        if data.sources is not None:
+            groups = _with_sources(groups, aggregate(score_pairs(data.sources, method), "analyst",
+                                                     analyst_keys=data.analyst_keys))
     elif by == "all":
         groups = aggregate(pairs, "all")
     else:
         keys = {"question": data.slugs, "scenario": data.scenarios, "tag": data.tags}[by]
         groups = aggregate(pairs, by, question_keys=keys)
     return [g.as_dict() for g in groups]
+
+
+def _with_sources(persons: list, sources: list) -> list:
+    """Persons' groups (with `@team` last) and sources' groups, by key; a source is scored alone,
+    so its relative Brier (against persons' median) is not defined: null (SPEC 6)."""
+    from dataclasses import replace
+
+    from ledger.core.scoring import TEAM
+
+    mine = [replace(g, relative_brier=None) for g in sources if g.key != TEAM]
+    team = [g for g in persons if g.key == TEAM]
+    return sorted([g for g in persons if g.key != TEAM] + mine, key=lambda g: g.key) + team
