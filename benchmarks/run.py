@@ -1,160 +1,466 @@
-"""SPEC 10 benchmarks: every figure beside a reference measured in the same run, as a ratio.
+"""SPEC 10 benchmarks: every figure beside its reference, measured in interleaved pairs.
 
-Builds synthetic ledgers of 100k, 300k and 1M forecasts through `ledger import` (about 10
-forecasts per question, 1,000 analysts, 90% resolved) and measures:
+Builds synthetic ledgers (about 10 forecasts per question, 1,000 analysts, 90% resolved) through
+`ledger import` of the CSV that `synth.py` writes, and times, at each size, each command beside a
+plain-Python reference built from the same CSV (see `references.py`):
 
-- `ledger --help` against `python -c "import click"`,
-- `ledger forecast Q 70%` on the largest ledger against `python -c "import sqlalchemy.orm"`,
-- `ledger import` of the CSV against a plain sqlite3 script inserting the same rows into one table,
-- `ledger score --json` against reading the forecasts table into Python with plain sqlite3,
-- time per forecast at each size (import and score) and the growth from the smallest to the largest,
-- peak memory (max RSS) of the import and score runs.
+    figure                                   reference                            goal at 1M
+    ledger import FILE.csv                   INSERT the rows as text into `f`     <= 2.5x
+    ledger score --by analyst --method time  READ: select * from r                <= 2.5x
+    ledger verify                            READ                                 <= 4x
+    ledger export --format jsonl             one json.dumps line per row of f     <= 1.5x
+    ledger --help                            python -c "import click"             <= 1.5x
+    ledger forecast Q 70% (largest ledger)   python -c "import sqlalchemy.orm"    <= 1.3x
 
-Usage:  python benchmarks/run.py [--sizes 100000,300000,1000000] [--work DIR] [--repeat 5] [--import-repeat 3]
+plus the peak memory (max RSS) of every command (<= 1 GiB at 1M) and the growth of time per
+forecast from the smallest to the largest size for import and score (<= 1.5x). At 300k each ratio
+may be 1.25x its goal; at 100k ratios are shown without a goal.
+
+Each ratio is the median of interleaved pairs (reference, ledger, reference, ledger, ...), each
+pair's ledger time over its reference time. With several `--ledger`s the pairs of each installation
+alternate too, so every installation sees the same machine. References run with the interpreter of
+the installation they stand beside. Imports use a fresh ledger file per run (`init` untimed).
+
+Time a real install (non-editable `pip install .`, bytecode compiled once), not a source tree:
+
+    python3 -m venv /tmp/venv-main && /tmp/venv-main/bin/pip install -q .
+    python benchmarks/run.py --ledger after=/tmp/venv-main/bin [--ledger before=/tmp/venv-release/bin]
+                             [--sizes 100000,300000,1000000] [--pairs 5] [--figures import,verify]
+                             [--work DIR] [--results benchmarks/RESULTS.md]
+
+`--ledger` takes a venv's bin directory, its python, or its `ledger` script, optionally `LABEL=`
+first; the default is the installation of the interpreter running this script.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
+import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import references  # noqa: E402
 from synth import write_csv  # noqa: E402
 
-PY = sys.executable
-LEDGER = [PY, "-m", "ledger"]
+FIGURES = ("help", "import", "score", "verify", "export", "forecast")
+GOALS = {"help": 1.5, "forecast": 1.3, "import": 2.5, "score": 2.5, "verify": 4.0, "export": 1.5}
+REFERENCE_NAMES = {"help": "import click", "forecast": "import sqlalchemy.orm", "import": "INSERT",
+                   "score": "READ", "verify": "READ", "export": "json.dumps f"}
+MEMORY_GOAL_MIB = 1024
+GROWTH_GOAL = 1.5
+SLACK_300K = 1.25  # SPEC 10: at 300k, where start-up weighs more, a ratio may be 1.25x its goal
+STARTUP_PAIRS = 3  # --help and forecast are short: three times --pairs of them
 
-REFERENCE_IMPORT = """
-import csv, sqlite3, sys
-con = sqlite3.connect(sys.argv[2])
-con.execute("CREATE TABLE rows (question_id TEXT, user_id TEXT, probability REAL, answer_option TEXT,"
-            " timestamp TEXT, outcome TEXT, open_time TEXT, close_time TEXT, resolve_time TEXT, q_title TEXT,"
-            " q_status TEXT)")
-with open(sys.argv[1], newline="", encoding="utf-8") as fh:
-    reader = csv.reader(fh)
-    next(reader)
-    con.executemany("INSERT INTO rows VALUES (?,?,?,?,?,?,?,?,?,?,?)", reader)
-con.commit()
-"""
-
-REFERENCE_READ = """
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1])
-table = max((r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE '%forecast%'")),
-            key=lambda t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-rows = con.execute(f"SELECT * FROM {table}").fetchall()
-print(len(rows))
+PROBE = """
+import json, os, sys, sqlite3, sqlalchemy, ledger
+pkg = os.path.dirname(ledger.__file__)
+print(json.dumps({"python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version,
+                  "sqlalchemy": sqlalchemy.__version__, "ledger": pkg,
+                  "dont_write_bytecode": sys.flags.dont_write_bytecode,
+                  "compiled": os.path.isdir(os.path.join(pkg, "cli", "__pycache__"))}))
 """
 
 
-def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
-    """Wall time (s) and peak RSS (KiB) of one run of `cmd` in a child process."""
-    wrapper = (
-        "import resource, subprocess, sys, time\n"
-        "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
-        "e = time.perf_counter() - t\n"
-        "print(e, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)\n"
-    )
-    out = subprocess.run([PY, "-c", wrapper, *cmd], capture_output=True, text=True, env=env, check=True)
-    elapsed, rss, code = out.stdout.split()
-    if code != "0":
-        raise SystemExit(f"benchmark command failed ({code}): {' '.join(cmd)}")
-    return float(elapsed), int(rss)
+@dataclass(frozen=True)
+class Install:
+    """One installation of ledger to time.
+
+    Attributes:
+        label: its name in the table.
+        python: its interpreter; the references beside it run with this one too.
+        ledger: the command that runs it.
+    """
+
+    label: str
+    python: str
+    ledger: tuple[str, ...]
 
 
-def paired(cmd: list[str], reference: list[str], repeat: int, env: dict | None = None) -> tuple[float, float]:
-    """Median wall times of `cmd` and `reference`, run alternately so both see the same machine."""
-    ours, theirs = [], []
-    for _ in range(repeat):
-        ours.append(timed(cmd, env)[0])
-        theirs.append(timed(reference, env)[0])
-    return statistics.median(ours), statistics.median(theirs)
+@dataclass
+class Pairs:
+    """The interleaved runs of one figure for one installation.
+
+    Attributes:
+        ours: seconds of each ledger run.
+        ref: seconds of the reference run paired with it.
+        rss: peak RSS (KiB) of each ledger run.
+    """
+
+    ours: list[float] = field(default_factory=list)
+    ref: list[float] = field(default_factory=list)
+    rss: list[int] = field(default_factory=list)
+
+    def ratio(self) -> float:
+        return statistics.median(o / r for o, r in zip(self.ours, self.ref))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a figure at a size, for every installation."""
+
+    figure: str
+    size: int | None
+    pairs: dict[str, Pairs]
+
+    @property
+    def goal(self) -> float | None:
+        goal = GOALS[self.figure]
+        if self.figure in ("help", "forecast") or self.size >= 1_000_000:
+            return goal
+        return goal * SLACK_300K if self.size >= 300_000 else None
+
+
+def resolve_install(spec: str) -> Install:
+    """`[LABEL=]PATH`, PATH a venv's bin directory, its python or its ledger script."""
+    label, _, where = spec.rpartition("=")
+    path = Path(where).expanduser().absolute()  # never resolve(): a venv's python is a symlink
+    if path.is_dir():
+        bin_dir, python = path, path / "python"
+    elif path.name.startswith("python"):
+        bin_dir, python = path.parent, path
+    else:
+        bin_dir, python = path.parent, path.parent / "python"
+    if not python.exists():
+        raise SystemExit(f"--ledger {spec}: no interpreter at {python}")
+    script = bin_dir / "ledger"
+    command = (str(script),) if script.exists() else (str(python), "-m", "ledger")
+    return Install(label or bin_dir.parent.name, str(python), command)
+
+
+def child_env() -> dict[str, str]:
+    """The environment of every timed process: bytecode may be written (so it is compiled once, not
+    on every start), nothing points at a source tree, and the ledger's actor is fixed."""
+    drop = {"PYTHONDONTWRITEBYTECODE", "PYTHONPATH", "PYTHONHOME", "LEDGER_DB"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env["LEDGER_ANALYST"] = "bench"
+    return env
+
+
+class Runner:
+    """Runs child processes in the work directory and times them."""
+
+    def __init__(self, work: Path, env: dict[str, str]):
+        self.work, self.env = work, env
+        self.stderr = work / "last-stderr.txt"
+
+    def timed(self, cmd: list[str]) -> tuple[float, int]:
+        """Wall seconds and peak RSS (KiB) of one run; any exit but 0 stops the benchmark."""
+        with self.stderr.open("w") as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=self.work, env=self.env)
+            _, status, usage = os.wait4(proc.pid, 0)
+            took = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            tail = self.stderr.read_text(errors="replace")[-2000:]
+            raise SystemExit(f"exit {proc.returncode}: {shlex.join(cmd)}\n{tail}")
+        return took, usage.ru_maxrss
+
+    def output(self, cmd: list[str]) -> str:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=self.work, env=self.env).stdout
+
+
+def interleave(installs: list[Install], n: int, reference, ours) -> dict[str, Pairs]:
+    """`n` rounds of (reference, ledger) for each installation in turn.
+
+    Args:
+        reference, ours: `f(install) -> (seconds, rss)`, each doing its own untimed set-up.
+    """
+    result = {i.label: Pairs() for i in installs}
+    for _ in range(n):
+        for inst in installs:
+            pairs = result[inst.label]
+            pairs.ref.append(reference(inst)[0])
+            took, rss = ours(inst)
+            pairs.ours.append(took)
+            pairs.rss.append(rss)
+    return result
+
+
+def remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+class Bench:
+    """The figures of one run, over every installation and size."""
+
+    def __init__(self, installs: list[Install], runner: Runner, pairs: int):
+        self.installs, self.run, self.pairs = installs, runner, pairs
+        self.rows: list[Row] = []
+        self.ledgers: dict[tuple[str, int], Path] = {}  # (label, size) -> the last ledger imported
+
+    def record(self, row: Row) -> None:
+        self.rows.append(row)
+        print(format_console(row), flush=True)
+
+    def files(self, n: int) -> tuple[Path, Path, Path]:
+        """The CSV, `f` and `r` files of size `n` (CSV and `r` made once, kept in the work directory)."""
+        work = self.run.work
+        csv_path, f_path, r_path = work / f"synthetic-{n}.csv", work / f"f-{n}.db", work / f"r-{n}.db"
+        if not csv_path.exists():
+            print(f"writing {csv_path.name}", flush=True)
+            write_csv(csv_path, n)
+        if not r_path.exists():
+            print(f"building {r_path.name}", flush=True)
+            references.build_r(csv_path, r_path)
+        return csv_path, f_path, r_path
+
+    def ledger_db(self, inst: Install, n: int) -> Path:
+        return self.run.work / f"ledger{self.installs.index(inst)}-{n}.db"
+
+    def import_ledger(self, inst: Install, n: int) -> tuple[float, int]:
+        csv_path = self.files(n)[0]
+        db = self.ledger_db(inst, n)
+        remove_db(db)
+        self.run.output([*inst.ledger, "--db", str(db), "init"])
+        took = self.run.timed([*inst.ledger, "--db", str(db), "import", str(csv_path)])
+        self.ledgers[inst.label, n] = db
+        return took
+
+    def insert_f(self, inst: Install, n: int) -> tuple[float, int]:
+        csv_path, f_path, _ = self.files(n)
+        remove_db(f_path)
+        return self.run.timed([inst.python, "-c", references.INSERT, str(csv_path), str(f_path)])
+
+    def ensure(self, n: int) -> None:
+        """Ledgers and `f` of size `n` for figures run without the import figure (untimed)."""
+        for inst in self.installs:
+            if (inst.label, n) not in self.ledgers:
+                self.import_ledger(inst, n)
+        if not self.files(n)[1].exists():
+            self.insert_f(self.installs[0], n)
+
+    def size(self, n: int, figures: set[str]) -> None:
+        csv_path, f_path, r_path = self.files(n)
+        read = lambda inst: self.run.timed([inst.python, "-c", references.READ, str(r_path)])  # noqa: E731
+        on = lambda inst, *args: self.run.timed([*inst.ledger, "--db", str(self.ledgers[inst.label, n]), *args])  # noqa: E731
+        if "import" in figures:
+            self.record(Row("import", n, interleave(self.installs, self.pairs, lambda i: self.insert_f(i, n),
+                                                    lambda i: self.import_ledger(i, n))))
+        self.ensure(n)
+        if "score" in figures:
+            self.record(Row("score", n, interleave(self.installs, self.pairs, read,
+                                                   lambda i: on(i, "score", "--by", "analyst", "--method", "time",
+                                                                "--json"))))
+        if "verify" in figures:
+            self.record(Row("verify", n, interleave(self.installs, self.pairs, read, lambda i: on(i, "verify"))))
+        if "export" in figures:
+            out = self.run.work / "export.jsonl"
+
+            def dump(inst: Install) -> tuple[float, int]:
+                out.unlink(missing_ok=True)
+                return self.run.timed([inst.python, "-c", references.DUMP, str(f_path), str(out)])
+
+            def export(inst: Install) -> tuple[float, int]:
+                out.unlink(missing_ok=True)
+                return on(inst, "export", "--format", "jsonl", "--out", str(out))
+
+            self.record(Row("export", n, interleave(self.installs, self.pairs, dump, export)))
+            out.unlink(missing_ok=True)
+
+    def help(self) -> None:
+        self.record(Row("help", None, interleave(
+            self.installs, STARTUP_PAIRS * self.pairs,
+            lambda i: self.run.timed([i.python, "-c", "import click"]),
+            lambda i: self.run.timed([*i.ledger, "--help"]))))
+
+    def forecast(self, n: int) -> None:
+        """Last: every run adds a forecast to the largest ledger."""
+        self.ensure(n)
+        question = references.first_open_question(self.files(n)[0])
+        row = Row("forecast", n, interleave(
+            self.installs, STARTUP_PAIRS * self.pairs,
+            lambda i: self.run.timed([i.python, "-c", "import sqlalchemy.orm"]),
+            lambda i: self.run.timed([*i.ledger, "--db", str(self.ledgers[i.label, n]), "forecast", question,
+                                      "70%"])))
+        self.record(row)
+
+
+def growth(rows: list[Row], figure: str, label: str) -> float | None:
+    """Time per forecast at the largest size over that at the smallest."""
+    times = {r.size: statistics.median(r.pairs[label].ours) for r in rows if r.figure == figure and r.size}
+    if len(times) < 2:
+        return None
+    lo, hi = min(times), max(times)
+    return (times[hi] / hi) / (times[lo] / lo)
+
+
+def mark(value: float, goal: float | None) -> str:
+    return " ✗" if goal is not None and value > goal else ""
+
+
+def row_name(row: Row) -> str:
+    return row.figure + (f" {row.size:,}" if row.size and row.figure != "forecast" else
+                         f" on {row.size:,}" if row.size else "")
+
+
+def goal_text(row: Row) -> str:
+    return f"≤ {row.goal:g}×" if row.goal is not None else "—"
+
+
+def cells(row: Row, label: str) -> list[str]:
+    p = row.pairs[label]
+    rss = max(p.rss) / 1024
+    rss_goal = MEMORY_GOAL_MIB if row.size and row.size >= 1_000_000 else None
+    return [f"{statistics.median(p.ours):.3f}", f"{statistics.median(p.ref):.3f}",
+            f"{p.ratio():.2f}×{mark(p.ratio(), row.goal)}", f"{rss:.0f}{mark(rss, rss_goal)}"]
+
+
+def format_console(row: Row) -> str:
+    parts = [f"{row_name(row):<22} {goal_text(row):>7} ({REFERENCE_NAMES[row.figure]})"]
+    for label in row.pairs:
+        s, ref, ratio, rss = cells(row, label)
+        parts.append(f"  {label}: {s}s / {ref}s = {ratio}, {rss} MiB")
+    return "".join(parts)
+
+
+def table(rows: list[Row], labels: list[str]) -> str:
+    head = ["figure", "reference", "goal"]
+    for label in labels:
+        head += [f"{label} s", "ref s", "ratio", "max RSS MiB"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        line = [row_name(row), REFERENCE_NAMES[row.figure], goal_text(row)]
+        for label in labels:
+            line += cells(row, label)
+        lines.append("| " + " | ".join(line) + " |")
+    for figure in ("import", "score"):
+        values = [growth(rows, figure, label) for label in labels]
+        if values[0] is not None:
+            sizes = sorted({r.size for r in rows if r.figure == figure})
+            line = [f"{figure} time/forecast growth {sizes[0]:,} → {sizes[-1]:,}", "—", f"≤ {GROWTH_GOAL:g}×"]
+            for v in values:
+                line += ["", "", f"{v:.2f}×{mark(v, GROWTH_GOAL)}", ""]
+            lines.append("| " + " | ".join(line) + " |")
+    return "\n".join(lines)
+
+
+def machine(runner: Runner, installs: list[Install]) -> tuple[list[str], list[dict]]:
+    """Lines describing the machine, and each installation's probe (refusing source trees)."""
+    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+               if line.startswith("MemTotal"))
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    lines = [f"{platform.node()}: {os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable, `nproc`), "
+             f"{cpu}, {mem / 2**20:.1f} GiB memory, {platform.system()} {platform.release()}"]
+    probes = []
+    for inst in installs:
+        probe = json.loads(runner.output([inst.python, "-c", PROBE]))
+        if "site-packages" not in Path(probe["ledger"]).parts:
+            raise SystemExit(f"{inst.label}: ledger imports from {probe['ledger']}, not an installed package;"
+                             " benchmark a non-editable install (pip install .)")
+        if probe["dont_write_bytecode"] or not probe["compiled"]:
+            raise SystemExit(f"{inst.label}: bytecode not compiled/written ({probe}); check PYTHONDONTWRITEBYTECODE")
+        runner.output([*inst.ledger, "--help"])  # warm: any missing bytecode is compiled now, not timed
+        probes.append(probe)
+        lines.append(f"`{inst.label}`: {shlex.join(inst.ledger)} — Python {probe['python']}, SQLite "
+                     f"{probe['sqlite']}, SQLAlchemy {probe['sqlalchemy']}, bytecode compiled and writable")
+    return lines, probes
+
+
+REFERENCES_TEXT = """\
+References, all built from the same synthetic CSV (never from ledger's tables) and run as their own
+process with the interpreter of the installation they stand beside:
+
+- **INSERT** (import): a plain `sqlite3` script reading the CSV with `csv.reader` and `executemany`-ing
+  every row, as text, into one unindexed table `f(question_id TEXT, … , q_status TEXT)` of a fresh file.
+- **READ** (score, verify): `select * from r` `fetchall()`ed with plain `sqlite3`, where
+  `r(id INTEGER PRIMARY KEY, question INTEGER, analyst INTEGER, made_at INTEGER, p REAL)` holds the
+  CSV's rows (questions and analysts numbered in order of appearance, made_at in microseconds),
+  built once per size outside the timing: just the data scoring needs.
+- **json.dumps f** (export): a plain script writing `json.dumps(row)` and a newline for every row of
+  `f` (the table INSERT wrote) to a file; `ledger export --out` writes to a file too.
+- **import click** (`--help`) and **import sqlalchemy.orm** (`forecast`): `python -c` of that import.
+
+Each ratio is the median over interleaved pairs (reference, ledger, reference, ledger, …) of the
+pair's ledger time ÷ reference time; the times shown are medians. Imports start from a fresh
+ledger file every run (`ledger init` untimed). Score is `--by analyst --method time --json`.
+Goals are SPEC 10's at 1M, 1.25× them at 300k, none at 100k. ✗ marks a figure that misses its goal
+(max RSS: over 1 GiB at 1M). Only the exit code (0) of each command is checked.
+"""
+
+NOTES_HEADING = "## What limits each figure"
+
+
+def write_results(path: Path, argv: list[str], machine_lines: list[str], rows: list[Row], labels: list[str],
+                  pairs: int, minutes: float) -> None:
+    """RESULTS.md: generated sections, then the hand-written notes kept from the previous file."""
+    notes = f"{NOTES_HEADING}\n\n(to be written from profiles)\n"
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if NOTES_HEADING in old:
+            notes = old[old.index(NOTES_HEADING):]
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    text = "\n".join([
+        "# Benchmark results", "",
+        f"`python benchmarks/run.py {shlex.join(argv)}` — {when}, {pairs} pairs per figure "
+        f"({STARTUP_PAIRS * pairs} for `--help` and `forecast`), {minutes:.1f} minutes in all.", "",
+        "## Machine", "", *[f"- {line}" for line in machine_lines], "",
+        "## References", "", REFERENCES_TEXT,
+        "## Figures", "", table(rows, labels), "",
+        notes.rstrip() + "\n",
+    ])
+    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ledger", action="append", metavar="[LABEL=]PATH",
+                        help="A venv's bin directory, python or ledger script (repeatable).")
     parser.add_argument("--sizes", default="100000,300000,1000000")
-    parser.add_argument("--work", type=Path, default=None, help="Keep generated files here (default: a temp dir).")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--import-repeat", type=int, default=3, help="Imports (and references) per size.")
+    parser.add_argument("--pairs", type=int, default=5, help="Interleaved pairs per figure (at least 5).")
+    parser.add_argument("--figures", default=",".join(FIGURES), help=f"Some of {','.join(FIGURES)}.")
+    parser.add_argument("--work", type=Path, help="Keep CSV, r, f and ledger files here (default: a temp dir).")
+    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md", help="Where to write the table.")
     args = parser.parse_args()
-    sizes = [int(x) for x in args.sizes.split(",")]
-    work = args.work or Path(tempfile.mkdtemp(prefix="ledger-bench-"))
+    sizes = sorted(int(x) for x in args.sizes.split(","))
+    figures = set(args.figures.split(","))
+    if figures - set(FIGURES):
+        parser.error(f"unknown figures: {', '.join(sorted(figures - set(FIGURES)))}")
+    if args.pairs < 5:
+        print("note: SPEC 10 asks for at least five pairs", file=sys.stderr)
+    installs = [resolve_install(s) for s in (args.ledger or [sys.executable])]
+    if len({i.label for i in installs}) < len(installs):
+        parser.error("give each --ledger its own LABEL=")
+    work = (args.work or Path(tempfile.mkdtemp(prefix="ledger-bench-"))).absolute()
     work.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, LEDGER_ANALYST="bench")
-    rows = []
+    runner = Runner(work, child_env())
+    machine_lines, _ = machine(runner, installs)
+    print("\n".join(machine_lines), flush=True)
+    started = time.perf_counter()
+    load = os.getloadavg()[0]
 
-    def report(figure: str, value: float, reference: float | None, unit: str = "s", goal: str = "") -> None:
-        ratio = f"{value / reference:.2f}x" if reference else "-"
-        ref = f"{reference:.3f}" if reference else "-"
-        rows.append((figure, f"{value:.3f}{unit}", ref + (unit if reference else ""), ratio, goal))
-        print(f"{figure:<44} {value:9.3f}{unit}  ref {ref:>9}  {ratio:>7}  {goal}", flush=True)
-
-    help_t, click_t = paired(LEDGER + ["--help"], [PY, "-c", "import click"], 2 * args.repeat + 1, env)
-    report("ledger --help", help_t, click_t, goal="<= 1.5x")
-
-    per = {}
-    largest_db = None
+    bench = Bench(installs, runner, args.pairs)
+    if "help" in figures:
+        bench.help()
     for n in sizes:
-        csv_path = work / f"synthetic-{n}.csv"
-        if not csv_path.exists():
-            write_csv(csv_path, n)
-        db = work / f"ledger-{n}.db"
-        ref_db = work / f"reference-{n}.db"
-        ref_times, imp_times, imp_rss = [], [], 0
-        for _ in range(args.import_repeat):  # interleaved, so both see the same machine
-            ref_db.unlink(missing_ok=True)
-            ref_times.append(timed([PY, "-c", REFERENCE_IMPORT, str(csv_path), str(ref_db)])[0])
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
-            subprocess.run(LEDGER + ["--db", str(db), "init"], check=True, capture_output=True, env=env)
-            took, rss = timed(LEDGER + ["--db", str(db), "import", str(csv_path)], env)
-            imp_times.append(took)
-            imp_rss = max(imp_rss, rss)
-        ref_import, imp = statistics.median(ref_times), statistics.median(imp_times)
-        report(f"import {n:,} rows", imp, ref_import, goal="<= 3x")
-        ref_read = statistics.median(timed([PY, "-c", REFERENCE_READ, str(db)])[0] for _ in range(3))
-        scores = [timed(LEDGER + ["--db", str(db), "score", "--json"], env) for _ in range(3)]
-        score_t = statistics.median(t for t, _ in scores)
-        score_rss = max(r for _, r in scores)
-        report(f"score --json on {n:,}", score_t, ref_read, goal="<= 3x")
-        report(f"peak memory import {n:,}", imp_rss / 1024, None, unit=" MiB", goal="<= 1024 MiB at 1M")
-        report(f"peak memory score {n:,}", score_rss / 1024, None, unit=" MiB", goal="<= 1024 MiB at 1M")
-        per[n] = (imp / n, score_t / n)
-        largest_db = db
-        ref_db.unlink(missing_ok=True)
+        bench.size(n, figures)
+    if "forecast" in figures:
+        bench.forecast(sizes[-1])
 
-    if len(sizes) > 1:
-        lo, hi = min(sizes), max(sizes)
-        report(f"import time/forecast growth {lo:,} -> {hi:,}", per[hi][0] / per[lo][0], None, unit="x",
-               goal="<= 1.5x")
-        report(f"score time/forecast growth {lo:,} -> {hi:,}", per[hi][1] / per[lo][1], None, unit="x",
-               goal="<= 1.5x")
-
-    # An open question to forecast on: the synthetic set leaves 10% of questions open until 2099.
-    import sqlite3
-
-    con = sqlite3.connect(largest_db)
-    open_slug = con.execute(
-        "SELECT slug FROM questions q WHERE NOT EXISTS (SELECT 1 FROM resolutions r WHERE r.question_id = q.id)"
-        " ORDER BY id LIMIT 1"
-    ).fetchone()[0]
-    con.close()
-    fc, orm = paired(LEDGER + ["--db", str(largest_db), "forecast", open_slug, "70%"],
-                     [PY, "-c", "import sqlalchemy.orm"], 2 * args.repeat + 1, env)
-    report(f"forecast on the {max(sizes):,} ledger", fc, orm, goal="<= 1.3x")
-
-    print("\n| figure | value | reference | ratio | goal |\n|---|---|---|---|---|")
-    for r in rows:
-        print("| " + " | ".join(r) + " |")
+    minutes = (time.perf_counter() - started) / 60
+    machine_lines.append(f"load average (1 min) {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end "
+                         "(the 2 cores are shared with other work: hence the interleaved pairs)")
+    labels = [i.label for i in installs]
+    print("\n" + table(bench.rows, labels))
+    write_results(args.results, sys.argv[1:], machine_lines, bench.rows, labels, args.pairs, minutes)
+    (work / "results.json").write_text(json.dumps(
+        [{"figure": r.figure, "size": r.size, **{k: vars(v) for k, v in r.pairs.items()}} for r in bench.rows]))
+    print(f"\nwrote {args.results} ({minutes:.1f} minutes); raw times in {work / 'results.json'}")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
 
