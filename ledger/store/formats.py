@@ -148,7 +148,7 @@ class _Column:
         if dtype is not None:  # the common case, no NULL: one conversion in C
             try:
                 self.values = np.array(values, dtype=dtype)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 self.values = None
             if self.values is not None and (kind != "float" or not np.isnan(self.values).any()):
                 self.mask = np.zeros(n, dtype=np.uint8)

@@ -268,10 +268,38 @@ class _TableCheck:
                                              [actual[k] for k in recorded]))
             return
         values = [row[i] for i in self.covered[2]]
-        if fmt.row_line(name, values) != recorded:
+        try:
+            line = fmt.row_line(name, values)
+        except TypeError:
+            raise _misfit(name, [tuple(values)], [self.kinds[i] for i in self.covered[2]],
+                          list(range(len(values))), seq) from None
+        if line != recorded:
             columns = list(fmt.COLUMNS[2][name])
             _, _, old, _ = fmt.parse_payload(recorded + "\n", 2)[0]
             raise Tampered(f"{name} row {row_id} differs from journal entry {seq}: " + _difference(columns, old, values))
+
+
+def _fits(kind: str, value: Any) -> bool:
+    """Whether a value read back is one a column of this kind holds (SQLite stores anything)."""
+    if value is None:
+        return True
+    if kind == "int":
+        return isinstance(value, int) and -2**63 <= value < 2**63
+    if kind == "bool":
+        return value in (0, 1) and not isinstance(value, float)
+    if kind == "float":
+        return isinstance(value, float)
+    return isinstance(value, str)
+
+
+def _misfit(table: str, rows: list[tuple], kinds: list[str], covered: list[int], seq: int) -> Tampered:
+    """The first row holding a value its column cannot hold, as tampering."""
+    for row in rows:
+        for kind, i in zip(kinds, covered):
+            if not _fits(kind, row[i]):
+                return Tampered(f"{table} row {row[0]} differs from journal entry {seq}: column {i + 1} holds "
+                                f"{row[i]!r}, which is not a{'n' if kind == 'int' else ''} {kind}")
+    return Tampered(f"{table} rows of journal entry {seq}: a value cannot be read")
 
 
 def _bools(row: tuple, positions: list[int]) -> tuple:
@@ -366,7 +394,10 @@ class _BatchCheckV2(_BatchCheck):
             have = {r[0] for r in rows}
             missing = next(i for i in expected_ids if i not in have)
             raise Tampered(f"{self.table} row {missing}, imported by journal entry {b.seq}, is missing (deleted)")
-        digests, located = fmt.digest_rows(self.table, start, self.kinds, rows, b.block)
+        try:
+            digests, located = fmt.digest_rows(self.table, start, self.kinds, rows, b.block)
+        except (TypeError, ValueError, OverflowError):
+            raise _misfit(self.table, rows, self.kinds, self.covered, b.seq) from None
         for k, digest in enumerate(digests):
             if digest.hex() != b.digests[self.index + k]:
                 self._locate(start + k * b.block, located[8 * k * b.block:8 * (k + 1) * b.block])

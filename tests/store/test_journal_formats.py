@@ -172,3 +172,18 @@ def test_journal_times_never_go_back_from_format_2_on(sahel):
 def test_an_entry_cannot_declare_itself_an_older_format(sahel):
     tamper(sahel.url, "UPDATE journal SET format = 1 WHERE seq = (SELECT max(seq) FROM journal)")
     assert "hash does not match" in verify_error(sahel)
+
+
+def test_a_value_of_the_wrong_type_in_an_imported_row_is_tampering_not_a_crash(imported):
+    tamper(imported.url, "UPDATE forecasts SET made_at = 'soon' WHERE id = 5") if "://" not in imported.url else \
+        tamper(imported.url, "UPDATE forecasts SET p = 'NaN' WHERE id = 5")
+    error = verify_error(imported)
+    assert "forecasts row 5 differs" in error and "Traceback" not in error
+
+
+def test_a_value_of_the_wrong_type_in_a_live_row_is_tampering_not_a_crash(sahel):
+    if "://" in sahel.url:
+        pytest.skip("SQLite stores a value of any type in any column")
+    tamper(sahel.url, "UPDATE questions SET opens_at = x'00ff' WHERE id = 1")
+    error = verify_error(sahel)
+    assert "questions row 1 differs" in error
