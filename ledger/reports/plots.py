@@ -3,7 +3,8 @@ discrimination, a question's timeline, and scores over time.
 
 matplotlib is imported inside the functions (it must stay out of `ledger --help`), on the Agg
 canvas and the `Figure` API: no pyplot, so no global figure state. Colours are Okabe–Ito
-(colour-blind safe); legends sit outside the axes so they never cover data. `save` writes PNG or
+(colour-blind safe); legends sit outside the axes so they never cover data. User text (titles,
+handles, option names) is drawn as written: never read as mathtext. `save` writes PNG or
 SVG by extension; SVG output is byte-for-byte repeatable (fixed hash salt, so fixed ids, and no
 date in the metadata).
 """
@@ -79,13 +80,16 @@ def _percent_axis(axis: Any) -> None:
 
 def _outside_legend(ax: Any, **kwargs: Any) -> Any:
     """A legend to the right of the axes, clear of the data."""
-    return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kwargs)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kwargs)
+    for text in legend.get_texts():
+        text.set_parse_math(False)  # handles and option names are user text: a `$` is a dollar
+    return legend
 
 
 def _titles(figure: "Figure", ax: Any, title: str, subtitle: str) -> None:
     """A bold headline across the figure and a plain line under it over the first axes."""
-    figure.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
-    ax.set_title(subtitle, loc="left", fontsize=9, fontweight="normal", color="#333333")
+    figure.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold", parse_math=False)
+    ax.set_title(subtitle, loc="left", fontsize=9, fontweight="normal", color="#333333", parse_math=False)
 
 
 def _plural(n: int, word: str) -> str:
@@ -272,7 +276,7 @@ def timeline_figure(timeline: Timeline) -> "Figure":
                             label=f"outcome: {timeline.outcome}")
             ax.set_ylim(0, 1)
             _percent_axis(ax.yaxis)
-            ax.set_ylabel(f"p({option})" if timeline.options else "probability of yes")
+            ax.set_ylabel(f"p({option})" if timeline.options else "probability of yes", parse_math=False)
             if k == 0:
                 _outside_legend(ax)
         margin = (right - timeline.opens_at) // 40  # room for the lines drawn at the right edge

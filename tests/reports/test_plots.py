@@ -226,3 +226,18 @@ def test_matplotlib_loads_only_when_a_figure_is_drawn():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_user_text_is_drawn_as_written_not_as_mathtext(tmp_path):
+    # Read as mathtext, "$\\frac{1}$" (a fraction missing its denominator) fails when drawn.
+    title = "Will a barrel cost $\\frac{1}$ of a troy ounce?"
+    timeline = binary_timeline(title=title, lines=(ForecastLine("$amina$", PERSON, (ForecastStep(T0 + DAY, (0.4,)),)),))
+    figure = plots.timeline_figure(timeline)
+    assert figure.get_suptitle() == title
+    assert "$amina$" in legend_texts(figure.axes[0])
+    plots.save(figure, tmp_path / "t.svg")  # draws every text
+    choice = Timeline("c", "C?", ("$\\frac{1}$", "b"), T0, T0 + 9 * DAY, T0 + 9 * DAY,
+                      (ForecastLine("ed", PERSON, (ForecastStep(T0, (0.5, 0.5)),)),))
+    figure = plots.timeline_figure(choice)
+    assert figure.axes[0].get_ylabel() == "p($\\frac{1}$)"
+    plots.save(figure, tmp_path / "c.png")
