@@ -141,3 +141,17 @@ def test_team_handle_is_reserved(run: LedgerCli, tmp_path):
     assert "reserved for the team forecast" in run("analyst", "add", "@team", code=2).stderr
     text = HEADER + "q1,@team,0.5,2026-01-06,,2026-01-05,2026-03-01,\n"
     assert "line 2: user_id" in run("import", write(tmp_path, "t.csv", text), code=2).stderr
+
+
+def test_a_week_date_among_common_timestamps_of_the_same_length_is_refused_by_line(run, tmp_path):
+    """fromisoformat reads `2026-W02-1T10:00:00+00:00` (25 characters, like the common spelling);
+    the one instant grammar does not: the row is refused with its line."""
+    rows = [f"q1,amina,0.5,2026-01-0{d}T10:00:00+00:00,2026-01-01T00:00:00+00:00,2026-03-01T00:00:00+00:00"
+            for d in range(2, 8)]
+    rows.insert(3, "q1,amina,0.5,2026-W02-1T10:00:00+00:00,2026-01-01T00:00:00+00:00,2026-03-01T00:00:00+00:00")
+    path = tmp_path / "weeks.csv"
+    path.write_text("question_id,user_id,probability,timestamp,open_time,close_time\n" + "\n".join(rows) + "\n")
+    before = run.state()
+    error = run("import", str(path), code=2).stderr
+    assert "line 5: timestamp: '2026-W02-1T10:00:00+00:00'" in error
+    assert run.state() == before
