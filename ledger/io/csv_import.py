@@ -47,7 +47,11 @@ def _moment(text: str, what: str, deadline: bool = False) -> int:
     return parse_instant(text, deadline=deadline, what=what)
 
 
-def _check_grammar(stamps: list[str | None], forecasts: Any, problem: Callable[[int, str], None]) -> None:
+#: Timestamps checked against the grammar at a time.
+STAMP_CHUNK = 65_536
+
+
+def _check_grammar(stamps: list[str | None], first: int, forecasts: Any, problem: Callable[[int, str], None]) -> None:
     """`datetime.fromisoformat` reads more than the one instant grammar (week dates, seven
     fraction digits…): every timestamp it read must be in the grammar's common spelling
     (`timeutil.common_match`); any other goes through the reference parser (`parse_instant`),
@@ -55,7 +59,7 @@ def _check_grammar(stamps: list[str | None], forecasts: Any, problem: Callable[[
     read = stamps if None not in stamps else [x for x in stamps if x is not None]
     if _all_common(read):
         return
-    for i, stamp in enumerate(stamps):
+    for i, stamp in enumerate(stamps, start=first):
         if stamp is not None and common_match(stamp) is None:
             try:
                 forecasts.made_at[i] = parse_instant(stamp, what="timestamp")
@@ -295,13 +299,16 @@ def read_csv(
             add_analyst(handle)
             add_made(made)
             add_stamp(stamp)
+            if len(stamps) == STAMP_CHUNK:  # checked a chunk at a time: the texts need not all stay in memory
+                _check_grammar(stamps, len(forecasts.line) - STAMP_CHUNK, forecasts, problem)
+                stamps.clear()
             add_p(p + 0.0)  # -0.0 + 0.0 is 0.0: SQLite would keep -0 as 0 and the journal as -0
     except csv.Error as exc:  # e.g. a field over the size limit: unreadable from here on
         problem(last_line + 1, f"unreadable CSV ({exc})")
     if progress is not None:
         progress(read % 10_000)
 
-    _check_grammar(stamps, forecasts, problem)
+    _check_grammar(stamps, len(forecasts.line) - len(stamps), forecasts, problem)
     made_at = forecasts.made_at
     if made_at and (min(made_at) < MIN_US or max(made_at) > MAX_US):  # rare: find the rows
         for line, when in zip(forecasts.line, made_at):

@@ -191,7 +191,10 @@ class BlockDigester:
         if self.pending or self.count % fmt.BLOCK:
             raise RuntimeError("column digests start at a block boundary")
         n = len(columns[0])
-        self._digest_columns(columns)
+        step = fmt.BLOCK * self.GROUP * 4  # bounded temporaries: a million rows at once would double the peak
+        for a in range(0, n, step):
+            self._digest_columns([fmt.Constant(c.value, min(step, n - a)) if isinstance(c, fmt.Constant)
+                                  else c[a:a + step] for c in columns])
         self.skip += n
 
     def extend(self, rows: list[tuple]) -> None:

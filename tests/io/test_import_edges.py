@@ -3,6 +3,8 @@ fields, multi-line records, encodings, extreme dates, empty files, who may impor
 
 from __future__ import annotations
 
+import pytest
+
 import json
 
 from tests.conftest import LedgerCli
@@ -143,9 +145,11 @@ def test_team_handle_is_reserved(run: LedgerCli, tmp_path):
     assert "line 2: user_id" in run("import", write(tmp_path, "t.csv", text), code=2).stderr
 
 
-def test_a_week_date_among_common_timestamps_of_the_same_length_is_refused_by_line(run, tmp_path):
+@pytest.mark.parametrize("chunk", [65_536, 2])
+def test_a_week_date_among_common_timestamps_of_the_same_length_is_refused_by_line(run, tmp_path, monkeypatch, chunk):
     """fromisoformat reads `2026-W02-1T10:00:00+00:00` (25 characters, like the common spelling);
-    the one instant grammar does not: the row is refused with its line."""
+    the one instant grammar does not: the row is refused with its line (however the check is chunked)."""
+    monkeypatch.setattr("ledger.io.csv_import.STAMP_CHUNK", chunk)
     rows = [f"q1,amina,0.5,2026-01-0{d}T10:00:00+00:00,2026-01-01T00:00:00+00:00,2026-03-01T00:00:00+00:00"
             for d in range(2, 8)]
     rows.insert(3, "q1,amina,0.5,2026-W02-1T10:00:00+00:00,2026-01-01T00:00:00+00:00,2026-03-01T00:00:00+00:00")
