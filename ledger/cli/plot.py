@@ -11,6 +11,7 @@ from ledger.cli.context import Env, pass_env
 from ledger.cli.options import scenario_option
 from ledger.cli.output import shown
 from ledger.cli.params import BadValue, QuestionRef
+from ledger.core.errors import Refused
 
 FORMATS = (".png", ".svg")
 
@@ -128,4 +129,6 @@ def scores(env: Env, analyst: str | None, scenario: str | None, window: int, out
     from ledger.store.dossiers import score_facts
 
     facts = score_facts(env.ledger(), analyst=analyst, scenario=scenario)
+    if not facts.pairs:  # an empty time axis would start in 1970
+        raise Refused("nothing to plot: no scored questions (resolved, not annulled, with counted forecasts)")
     _write(scores_figure(histories(facts), window=window), out)

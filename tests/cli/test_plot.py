@@ -126,3 +126,8 @@ def test_unknown_question_or_analyst_is_refused(history, tmp_path):
     assert "nope" in history("plot", "timeline", "nope", "--out", str(tmp_path / "x.png"), code=1).stderr
     assert "no analyst 'nobody'" in history("plot", "scores", "--analyst", "nobody", "--out",
                                             str(tmp_path / "x.png"), code=1).stderr
+
+
+def test_scores_with_nothing_scored_draw_nothing(sahel, tmp_path):
+    result = sahel("plot", "scores", "--out", str(tmp_path / "s.png"), code=1)
+    assert "nothing to plot" in result.stderr and not (tmp_path / "s.png").exists()
