@@ -24,11 +24,13 @@ def _out(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 
 def out_option(func: Callable) -> Callable:
+    """`--out FILE.png|.svg` (required)."""
     return click.option("--out", "out", required=True, metavar="FILE.png|.svg", callback=_out,
                         help="Where to write the figure; PNG or SVG by the extension.")(func)
 
 
 def analyst_option(func: Callable) -> Callable:
+    """`--analyst HANDLE`: one forecaster instead of every person pooled."""
     return click.option("--analyst", metavar="HANDLE",
                         help="Only this analyst's forecasts (a person, a source or @team).")(func)
 

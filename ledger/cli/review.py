@@ -242,11 +242,13 @@ def dossier_text(d: "Dossier") -> str:
 
 
 def due_json(d: "Due") -> dict[str, Any]:
+    """The due list as JSON: each question as `question list --json` shows it."""
     return {"as_of": format_instant(d.now), "within_days": d.within,
             "questions": [question_json(q, d.now) for q in d.questions]}
 
 
 def due_text(d: "Due") -> str:
+    """The due list for people: one row per question, by close."""
     head = (f"as of {local_when(d.now)}: overdue, awaiting resolution, or closing within {d.within} "
             f"day{'s' if d.within != 1 else ''}")
     if not d.questions:
@@ -260,6 +262,7 @@ def due_text(d: "Due") -> str:
 
 
 def record_json(r: "AnalystRecord") -> dict[str, Any]:
+    """The record as JSON; `score` is the analyst's `ledger score --json` group."""
     return {
         "as_of": format_instant(r.now),
         "analyst": {**analyst_json(r.analyst), "kind": r.analyst.kind},
@@ -271,6 +274,7 @@ def record_json(r: "AnalystRecord") -> dict[str, Any]:
 
 
 def record_text(r: "AnalystRecord") -> str:
+    """The record for people: scored questions by resolution, the means, the calibration bins."""
     a = r.analyst
     name = f" ({shown(a.name)})" if a.name else ""
     lines = [f"{shown(a.handle)}{name} · {a.kind if a.kind == 'source' else a.role} · as of {local_when(r.now)}"]

@@ -49,6 +49,7 @@ def reasons(item: "QueueItem") -> list[str]:
 
 
 def queue_json(found: "Queue") -> dict[str, Any]:
+    """The queue as JSON, UTC times."""
     return {
         "analyst": found.analyst,
         "as_of": format_instant(found.now),
@@ -63,6 +64,7 @@ def queue_json(found: "Queue") -> dict[str, Any]:
 
 
 def queue_text(found: "Queue") -> str:
+    """The queue for people: question, local close, why."""
     head = f"queue of {shown(found.analyst)} as of {local_when(found.now)}"
     if not found.items:
         return head + ": nothing to do"
