@@ -30,6 +30,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "score": ("ledger.cli.scores", "score", "Brier, log loss, relative Brier, coverage and calibration of resolved questions."),
     "import": ("ledger.cli.transfer", "import_", "Import history from FILE, all or nothing (editors only)."),
     "export": ("ledger.cli.transfer", "export", "Export the whole ledger (jsonl: everything; csv: one row per yes/no forecast)."),
+    "plot": ("ledger.cli.plot", "plot", "Draw one figure (calibration, discrimination, timeline, scores) as PNG or SVG."),
+    "review": ("ledger.cli.review", "review", "Editors' views: a question's dossier, the due list, an analyst's record."),
+    "todo": ("ledger.cli.todo", "todo", "Your queue: open questions to forecast or update, and those closing soon."),
 }
 
 

@@ -195,6 +195,13 @@ def when(us: int) -> str:
     return format_short(us)
 
 
+def local_when(us: int) -> str:
+    """Instants for people in their local time with its zone: `2026-11-27 15:00 CET`."""
+    from ledger.core.timeutil import from_us
+
+    return from_us(us).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+
 def amendment_text(amendment: Amendment, q: Question) -> list[str]:
     """What one amendment of `q` changed, old value to new: `closes 2027-12-31 00:00Z → 2028-06-30 00:00Z`."""
     from ledger.core.rules import amendment_changes

@@ -18,7 +18,7 @@ from ledger.core.model import ANNULLED
 from ledger.core.rules import dates_in_force
 from ledger.core.scoring import ScoringInput
 from ledger.store import schema as s
-from ledger.store.ledger import Ledger
+from ledger.store.ledger import Ledger, View
 
 _FORECAST_DTYPE = [("id", "i8"), ("question_id", "i8"), ("analyst_id", "i8"), ("made_at", "i8"), ("p", "f8")]
 
@@ -127,44 +127,62 @@ def load(
     `as_of` None is the read's own `now`.
     """
     with ledger.read() as view:
-        conn = view.conn
-        as_of = view.now if as_of is None else as_of
-        if scenario is not None and conn.execute(
-            select(s.scenarios.c.id).where(s.scenarios.c.slug == scenario)
-        ).first() is None:
-            from ledger.core.errors import NotFound
+        return load_in(view, as_of=as_of, scenario=scenario, tag=tag, known_from=known_from, known_to=known_to)
 
-            raise NotFound(f"no scenario {scenario!r}")
-        questions = [
-            q for q in _resolved_questions(conn, with_tags=True)
-            if q.outcome != ANNULLED
-            and q.known_at <= as_of
-            and (known_from is None or q.known_at >= known_from)
-            and (known_to is None or q.known_at < known_to)
-            and (scenario is None or q.scenario == scenario)
-            and (tag is None or tag in q.tags)
-        ]
-        handles = {r.id: r.handle for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
-        source_ids = np.fromiter((r[0] for r in conn.execute(
-            select(s.analysts.c.id).where(s.analysts.c.kind == "source"))), dtype="i8")
-        withdrawn = np.fromiter((r[0] for r in conn.execute(select(s.withdrawals.c.forecast_id))), dtype="i8")
-        cursor = conn.connection.driver_connection.cursor()
-        try:
-            cursor.execute(
-                "SELECT id, question_id, analyst_id, made_at, COALESCE(p, -1.0) FROM forecasts WHERE made_at < "
-                + ("%s" if ledger.is_postgres else "?"),
-                (as_of,),
-            )
-            rows = np.fromiter(cursor, dtype=_FORECAST_DTYPE)
-        finally:
-            cursor.close()
-        choice_ids = {q.id for q in questions if q.kind == "choice"}
-        choice_probs: dict[int, list[float]] = {}
-        if choice_ids:
-            query = select(s.forecasts.c.id, s.forecasts.c.probs).where(
-                s.forecasts.c.question_id.in_(choice_ids), s.forecasts.c.made_at < as_of
-            )
-            choice_probs = {r.id: json.loads(r.probs) for r in conn.execute(query)}
+
+def load_in(
+    view: View,
+    *,
+    as_of: int | None,
+    scenario: str | None = None,
+    tag: str | None = None,
+    known_from: int | None = None,
+    known_to: int | None = None,
+    question_id: int | None = None,
+) -> ScoredLedger:
+    """`load` inside a read the caller already holds (one snapshot for a whole dossier);
+    `question_id` keeps that one question only."""
+    conn = view.conn
+    postgres = conn.dialect.name == "postgresql"
+    as_of = view.now if as_of is None else as_of
+    if scenario is not None and conn.execute(
+        select(s.scenarios.c.id).where(s.scenarios.c.slug == scenario)
+    ).first() is None:
+        from ledger.core.errors import NotFound
+
+        raise NotFound(f"no scenario {scenario!r}")
+    questions = [
+        q for q in _resolved_questions(conn, with_tags=True)
+        if q.outcome != ANNULLED
+        and q.known_at <= as_of
+        and (known_from is None or q.known_at >= known_from)
+        and (known_to is None or q.known_at < known_to)
+        and (scenario is None or q.scenario == scenario)
+        and (tag is None or tag in q.tags)
+        and (question_id is None or q.id == question_id)
+    ]
+    handles = {r.id: r.handle for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
+    source_ids = np.fromiter((r[0] for r in conn.execute(
+        select(s.analysts.c.id).where(s.analysts.c.kind == "source"))), dtype="i8")
+    withdrawn = np.fromiter((r[0] for r in conn.execute(select(s.withdrawals.c.forecast_id))), dtype="i8")
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(
+            "SELECT id, question_id, analyst_id, made_at, COALESCE(p, -1.0) FROM forecasts WHERE made_at < "
+            + ("%s" if postgres else "?")
+            + ("" if question_id is None else " AND question_id = " + ("%s" if postgres else "?")),
+            (as_of,) if question_id is None else (as_of, question_id),
+        )
+        rows = np.fromiter(cursor, dtype=_FORECAST_DTYPE)
+    finally:
+        cursor.close()
+    choice_ids = {q.id for q in questions if q.kind == "choice"}
+    choice_probs: dict[int, list[float]] = {}
+    if choice_ids:
+        query = select(s.forecasts.c.id, s.forecasts.c.probs).where(
+            s.forecasts.c.question_id.in_(choice_ids), s.forecasts.c.made_at < as_of
+        )
+        choice_probs = {r.id: json.loads(r.probs) for r in conn.execute(query)}
 
     n_q = len(questions)
     max_qid = max((q.id for q in questions), default=0)
@@ -218,8 +236,8 @@ def _scoring_input(questions: list[_Resolved], rows: np.ndarray, q_index: np.nda
     )
 
 
-def score_groups(data: ScoredLedger, *, by: str, method: str) -> list[dict[str, Any]]:
-    """Per-group scores as SPEC 6 JSON dicts."""
+def group_scores(data: ScoredLedger, *, by: str, method: str) -> list[Any]:
+    """Per-group scores (`GroupScore`s, sources beside persons under `--by analyst`)."""
     from ledger.core.scoring import aggregate, score_pairs
 
     pairs = score_pairs(data.input, method)
@@ -233,7 +251,67 @@ def score_groups(data: ScoredLedger, *, by: str, method: str) -> list[dict[str, 
     else:
         keys = {"question": data.slugs, "scenario": data.scenarios, "tag": data.tags}[by]
         groups = aggregate(pairs, by, question_keys=keys)
-    return [g.as_dict() for g in groups]
+    return groups
+
+
+def score_groups(data: ScoredLedger, *, by: str, method: str) -> list[dict[str, Any]]:
+    """Per-group scores as SPEC 6 JSON dicts."""
+    return [g.as_dict() for g in group_scores(data, by=by, method=method)]
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """One forecaster's scores on one scored question.
+
+    Attributes:
+        analyst: the handle, or `@team`.
+        source: True for a source (an article's forecaster), scored apart from persons.
+        question: the question's slug.
+        known_at: when its outcome became known.
+        brier, log_loss: under the method.
+        relative_brier, coverage: None where SPEC 6 leaves them null.
+        final_p: the final counted probability of yes (yes/no questions), else None.
+        happened: True when the question resolved yes (yes/no questions), else None.
+    """
+
+    analyst: str
+    source: bool
+    question: str
+    known_at: int
+    brier: float
+    log_loss: float
+    relative_brier: float | None
+    coverage: float | None
+    final_p: float | None = None
+    happened: bool | None = None
+
+
+def pair_scores(data: ScoredLedger, *, method: str = "time") -> list[PairScore]:
+    """Every (forecaster, question) pair's scores, persons' and `@team`'s then sources', by question."""
+    from ledger.core.scoring import TEAM, TEAM_ANALYST, score_pairs
+
+    def number(value: float) -> float | None:
+        return None if np.isnan(value) else float(value)
+
+    out: list[PairScore] = []
+    for inp, source in ((data.input, False), (data.sources, True)):
+        if inp is None:
+            continue
+        pairs = score_pairs(inp, method)
+        final: dict[int, tuple[float, bool]] = {}
+        for pair, p, o in zip(pairs.point_pair.tolist(), pairs.point_p.tolist(), pairs.point_o.tolist()):
+            if inp.binary[pairs.question[pair]]:
+                final[pair] = (p, bool(o))
+        for i, (q, a) in enumerate(zip(pairs.question.tolist(), pairs.analyst.tolist())):
+            team = a == TEAM_ANALYST
+            if source and team:
+                continue  # a sources-only team is no team (SPEC 6)
+            p, happened = final.get(i, (None, None))
+            out.append(PairScore(TEAM if team else data.analyst_keys[a], source, data.slugs[q], data.known_at[q],
+                                 float(pairs.brier[i]), float(pairs.log_loss[i]),
+                                 None if source else number(pairs.relative_brier[i]), number(pairs.coverage[i]),
+                                 p, happened))
+    return out
 
 
 def _with_sources(persons: list, sources: list) -> list:
