@@ -123,3 +123,15 @@ def sahel(run: LedgerCli) -> LedgerCli:
         "--closes", "2099-06-30", "--option", "a", "--option", "b", "--option", "3 or more",
     )
     return run
+
+
+class FixedClock:
+    """A real (not simulated) clock that reads whatever the test sets."""
+
+    simulated = False
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+
+    def now(self, conn=None, postgres=False) -> int:
+        return self.at

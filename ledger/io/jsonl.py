@@ -43,7 +43,7 @@ class _Line:
     def __init__(self, obj: dict[str, Any]) -> None:
         self.obj = obj
 
-    def text(self, key: str, *, required: bool = False, single_line: bool = False) -> str | None:
+    def _string(self, key: str, required: bool) -> str | None:
         value = self.obj.get(key)
         if value is None:
             if required:
@@ -51,19 +51,18 @@ class _Line:
             return None
         if not isinstance(value, str):
             raise BadInput(f'"{key}" must be a string, not {_shown(value)}')
-        return validate.text(value, what=f'"{key}"', required=required, single_line=single_line)
+        return value
+
+    def text(self, key: str, *, required: bool = False, single_line: bool = False) -> str | None:
+        value = self._string(key, required)
+        return None if value is None else validate.text(value, what=f'"{key}"', required=required,
+                                                         single_line=single_line)
 
     def handle(self, key: str, *, required: bool = True) -> str | None:
         """An analyst handle, kept exactly as given: any 1-200 characters without control
         characters, a lone space included (SPEC 1)."""
-        value = self.obj.get(key)
-        if value is None:
-            if required:
-                raise BadInput(f'"{key}" is required')
-            return None
-        if not isinstance(value, str):
-            raise BadInput(f'"{key}" must be a string, not {_shown(value)}')
-        return validate.handle(value)
+        value = self._string(key, required)
+        return None if value is None else validate.handle(value)
 
     def flag(self, key: str, default: bool) -> bool:
         value = self.obj.get(key)

@@ -9,7 +9,7 @@ import pytest
 from ledger.core.errors import Refused
 from ledger.core.timeutil import parse_instant
 from ledger.store.ledger import Ledger
-from tests.conftest import LedgerCli
+from tests.conftest import FixedClock, LedgerCli
 
 
 def test_amending_the_close_keeps_the_old_value_and_moves_a_default_resolves_by(sahel: LedgerCli):
@@ -86,16 +86,6 @@ def test_only_the_author_withdraws_a_persons_forecast(sahel: LedgerCli):
     sahel("forecast", "minerals", "70%", as_="amina")
     assert "only its author" in sahel("withdraw", "1", "--reason", "x", as_="ed", code=1).stderr
     assert "no forecast 99" in sahel("withdraw", "99", "--reason", "x", as_="amina", code=1).stderr
-
-
-class FixedClock:
-    simulated = False
-
-    def __init__(self, at: int) -> None:
-        self.at = at
-
-    def now(self, conn=None, postgres=False) -> int:
-        return self.at
 
 
 def test_a_withdrawal_after_15_minutes_is_refused(sahel: LedgerCli):

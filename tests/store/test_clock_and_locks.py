@@ -18,20 +18,9 @@ from ledger.core.timeutil import parse_instant
 from ledger.store.clock import SimulatedClock
 from ledger.store.engine import ADVISORY_LOCK_KEY
 from ledger.store.ledger import Ledger
+from tests.conftest import FixedClock
 
 MINUTE = 60 * 1_000_000
-
-
-class FixedClock:
-    """A real (not simulated) clock that reads whatever the test sets."""
-
-    simulated = False
-
-    def __init__(self, at: int) -> None:
-        self.at = at
-
-    def now(self, conn=None, postgres=False) -> int:
-        return self.at
 
 
 def journal_times(url: str) -> list[int]:
