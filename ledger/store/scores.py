@@ -127,44 +127,50 @@ def load(
     `as_of` None is the read's own `now`.
     """
     with ledger.read() as view:
-        conn = view.conn
-        as_of = view.now if as_of is None else as_of
-        if scenario is not None and conn.execute(
-            select(s.scenarios.c.id).where(s.scenarios.c.slug == scenario)
-        ).first() is None:
-            from ledger.core.errors import NotFound
+        return load_in(view, ledger.is_postgres, as_of=view.now if as_of is None else as_of, scenario=scenario,
+                       tag=tag, known_from=known_from, known_to=known_to)
 
-            raise NotFound(f"no scenario {scenario!r}")
-        questions = [
-            q for q in _resolved_questions(conn, with_tags=True)
-            if q.outcome != ANNULLED
-            and q.known_at <= as_of
-            and (known_from is None or q.known_at >= known_from)
-            and (known_to is None or q.known_at < known_to)
-            and (scenario is None or q.scenario == scenario)
-            and (tag is None or tag in q.tags)
-        ]
-        handles = {r.id: r.handle for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
-        source_ids = np.fromiter((r[0] for r in conn.execute(
-            select(s.analysts.c.id).where(s.analysts.c.kind == "source"))), dtype="i8")
-        withdrawn = np.fromiter((r[0] for r in conn.execute(select(s.withdrawals.c.forecast_id))), dtype="i8")
-        cursor = conn.connection.driver_connection.cursor()
-        try:
-            cursor.execute(
-                "SELECT id, question_id, analyst_id, made_at, COALESCE(p, -1.0) FROM forecasts WHERE made_at < "
-                + ("%s" if ledger.is_postgres else "?"),
-                (as_of,),
-            )
-            rows = np.fromiter(cursor, dtype=_FORECAST_DTYPE)
-        finally:
-            cursor.close()
-        choice_ids = {q.id for q in questions if q.kind == "choice"}
-        choice_probs: dict[int, list[float]] = {}
-        if choice_ids:
-            query = select(s.forecasts.c.id, s.forecasts.c.probs).where(
-                s.forecasts.c.question_id.in_(choice_ids), s.forecasts.c.made_at < as_of
-            )
-            choice_probs = {r.id: json.loads(r.probs) for r in conn.execute(query)}
+
+def load_in(view: Any, is_postgres: bool, *, as_of: int, scenario: str | None = None, tag: str | None = None,
+            known_from: int | None = None, known_to: int | None = None) -> ScoredLedger:
+    """`load` inside a snapshot the caller holds (a `View`), so a report scores what it shows."""
+    conn = view.conn
+    if scenario is not None and conn.execute(
+        select(s.scenarios.c.id).where(s.scenarios.c.slug == scenario)
+    ).first() is None:
+        from ledger.core.errors import NotFound
+
+        raise NotFound(f"no scenario {scenario!r}")
+    questions = [
+        q for q in _resolved_questions(conn, with_tags=True)
+        if q.outcome != ANNULLED
+        and q.known_at <= as_of
+        and (known_from is None or q.known_at >= known_from)
+        and (known_to is None or q.known_at < known_to)
+        and (scenario is None or q.scenario == scenario)
+        and (tag is None or tag in q.tags)
+    ]
+    handles = {r.id: r.handle for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
+    source_ids = np.fromiter((r[0] for r in conn.execute(
+        select(s.analysts.c.id).where(s.analysts.c.kind == "source"))), dtype="i8")
+    withdrawn = np.fromiter((r[0] for r in conn.execute(select(s.withdrawals.c.forecast_id))), dtype="i8")
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(
+            "SELECT id, question_id, analyst_id, made_at, COALESCE(p, -1.0) FROM forecasts WHERE made_at < "
+            + ("%s" if is_postgres else "?"),
+            (as_of,),
+        )
+        rows = np.fromiter(cursor, dtype=_FORECAST_DTYPE)
+    finally:
+        cursor.close()
+    choice_ids = {q.id for q in questions if q.kind == "choice"}
+    choice_probs: dict[int, list[float]] = {}
+    if choice_ids:
+        query = select(s.forecasts.c.id, s.forecasts.c.probs).where(
+            s.forecasts.c.question_id.in_(choice_ids), s.forecasts.c.made_at < as_of
+        )
+        choice_probs = {r.id: json.loads(r.probs) for r in conn.execute(query)}
 
     n_q = len(questions)
     max_qid = max((q.id for q in questions), default=0)
