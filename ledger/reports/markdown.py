@@ -13,7 +13,7 @@ from ledger.reports import text
 from ledger.reports.figures import figures, timeline_name
 from ledger.reports.report import Due, EvidenceItem, QuestionRef, Report
 
-_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~^$-])")
+_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 
 
 def md(value: object) -> str:
@@ -21,7 +21,8 @@ def md(value: object) -> str:
     s = " ".join(str(value).split())  # line breaks (and any run of spaces) fold into one space
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _SPECIAL.sub(r"\\\1", s)
-    return re.sub(r"^(\d+)\.", r"\1\\.", s)  # "1." would start a list
+    s = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", s)  # "1." would start a list
+    return "\\" + s if s[:1] in ("-", "+", "#", "=", ":") else s  # nor a list, heading or rule
 
 
 def _url(href: str) -> str:
@@ -79,8 +80,9 @@ def render_markdown(report: Report) -> dict[str, bytes]:
     c = report.counts
     out += [f"- {c.statuses['open']} open questions; {c.questions} in all: "
             + ", ".join(f"{n} {s}" for s, n in c.statuses.items()),
-            f"- {c.forecasts} forecasts in the period by {c.forecasters} analysts ({c.withdrawn} withdrawn)",
-            f"- {len(report.new_questions)} new questions, {c.evidence} new evidence, {c.resolutions} resolved", ""]
+            f"- {text.plural(c.forecasts, 'forecast')} in the period by {text.plural(c.forecasters, 'analyst')} "
+            f"({c.withdrawn} withdrawn)",
+            f"- {text.plural(len(report.new_questions), 'new question')}, {c.evidence} new evidence, {c.resolutions} resolved", ""]
 
     out += ["## Biggest moves of the team forecast", ""]
     for m in report.moves:
@@ -89,11 +91,10 @@ def render_markdown(report: Report) -> dict[str, bytes]:
                 f"{text.signed(m.change)} · {option}{md(text.chance(m.before))} → {md(text.chance(m.after))} "
                 f"· {_slug(m.question.slug)}", ""]
         for f in m.reasons:
-            out.append(f"- **{md(f.analyst)}**, {text.when(f.made_at)}: {_p(m.question, f.probs)}")
+            cites = "; cites " + "; ".join(_evidence(e) for e in f.evidence) if f.evidence else ""
+            out.append(f"- **{md(f.analyst)}**, {text.when(f.made_at)}: {_p(m.question, f.probs)}{cites}")
             if f.rationale:
                 out.append(f"  > {md(f.rationale)}")
-            if f.evidence:
-                out.append("  Cites: " + "; ".join(_evidence(e) for e in f.evidence))
         out.append("")
     if not report.moves:
         out += ["The team forecast did not move in this period.", ""]
@@ -132,7 +133,8 @@ def render_markdown(report: Report) -> dict[str, bytes]:
     out += ["## Amendments", ""]
     out += _table(["Question", "When, by", "Changed", "Reason"],
                   [[_q(a.question), f"{text.when(a.amended_at)}, {md(a.by)}",
-                    "; ".join(f"{ch.field}: " + (f"~~{md(ch.old)}~~ → " if ch.old is not None else "") + md(ch.new)
+                    "; ".join(f"{ch.field}: " + (f"~~{md(text.change(ch.field, ch.old))}~~ → " if ch.old is not None else "")
+                              + md(text.change(ch.field, ch.new))
                               for ch in a.changes), md(a.reason)] for a in report.amendments]) \
         if report.amendments else ["None.", ""]
 
@@ -145,7 +147,8 @@ def render_markdown(report: Report) -> dict[str, bytes]:
     cal = report.calibration
     out += ["## Calibration", ""]
     if cal.points:
-        out += [f"{cal.points} final forecasts by analysts on {cal.questions} resolved questions.", ""]
+        out += [f"{text.plural(cal.points, 'final forecast')} by analysts on "
+                f"{text.plural(cal.questions, 'resolved question')}.", ""]
         if "calibration" in drawn:
             out += ["![Calibration diagram](calibration.svg)", ""]
         out += _table(["Forecast", "Happened", "Mean forecast", "Observed", "95% interval"],
@@ -182,7 +185,7 @@ def render_markdown(report: Report) -> dict[str, bytes]:
         for src in sc.sources:
             out += [f"### What {md(src.handle)} predicted, beside the team", ""]
             if src.questions:
-                out += [f"On the {src.questions} resolved questions both were scored on: {md(src.handle)} Brier "
+                out += [f"On the {text.plural(src.questions, 'resolved question')} both were scored on: {md(src.handle)} Brier "
                         f"{text.number(src.brier)}, @team {text.number(src.team_brier)}.", ""]
             out += _table(["Question", "Source said", "Team at the as-of", "Outcome", "Brier source / team"],
                           [[_q(p.question) + (f" — “{md(p.rationale)}”" if p.rationale else ""), _p(p.question, p.probs),

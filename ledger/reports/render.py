@@ -4,6 +4,7 @@ is bad input (exit 2)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -44,6 +45,7 @@ def default_path(report: Report, fmt: str, folder: Path = Path("reports")) -> Pa
     label = report.period.label.replace("..", "--").lstrip("-")
     if report.scenario:
         label += f"-{report.scenario}"
+    label = re.sub(r"[^A-Za-z0-9._-]", "_", label)
     name = f"report-{label}"
     return folder / name if fmt == "md" else folder / f"{name}.{fmt}"
 

@@ -76,3 +76,19 @@ def period_title(period) -> str:
     if period.is_cut:
         name += f" (to {when(period.end)})"
     return name
+
+
+def plural(n: int, word: str) -> str:
+    """`1 question`, `2 questions`."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def change(field: str, value: str | None) -> str:
+    """An amendment's value as shown: dates as `when`, text as it is."""
+    if value is None:
+        return "–"
+    if field in ("opens", "closes", "resolves by"):
+        from ledger.core.timeutil import parse_instant
+
+        return when(parse_instant(value))
+    return value
