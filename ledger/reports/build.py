@@ -58,6 +58,7 @@ class _Series:
 
     times: list[int]
     probs: list[tuple[float, ...]]
+    binary: bool = True
 
     def at(self, t: int) -> tuple[float, ...] | None:
         """The team standing just before `t`, or None before any forecast."""
@@ -72,7 +73,8 @@ class _Series:
         before = self.at(period.start)
         if before is None:  # first forecast in the period: moves from the first team value
             before = self.probs[next(i for i, t in enumerate(self.times) if t >= period.start)]
-        deltas = [abs(a - b) for a, b in zip(after, before)]
+        # a yes/no question moves by its p_yes (p_no's change is the same, up to rounding)
+        deltas = [abs(a - b) for a, b in zip(after[:1] if self.binary else after, before)]
         k = deltas.index(max(deltas))
         return k, before[k], after[k]
 
@@ -109,11 +111,11 @@ class _Builder:
         if self.status[q.id] in ("resolved", "annulled"):
             until = min(until, q.closes_at, q.resolution.known_at)
         if not mine:
-            return _Series([], [])
+            return _Series([], [], q.kind == "binary")
         probs = [f.probabilities[0] for f in mine] if q.kind == "binary" else [f.probabilities for f in mine]
         s = team_series([f.made_at for f in mine], [self.number[f.analyst] for f in mine], probs, until=until,
                         order=[f.id for f in mine])
-        return _Series(s.times.tolist(), [tuple(row) for row in s.probs.tolist()])
+        return _Series(s.times.tolist(), [tuple(row) for row in s.probs.tolist()], q.kind == "binary")
 
     def team_now(self, q: Question) -> tuple[float, ...] | None:
         s = self.series[q.id]
@@ -280,7 +282,7 @@ class _Builder:
             for f in sorted(self.by_question[q.id], key=lambda f: (f.made_at, f.id)):
                 if f.withdrawn is None and self.kind.get(f.analyst) == SOURCE:
                     priors[f.analyst].append(r.SourcePrior(
-                        ref(q), f.made_at, f.probabilities, f.rationale, self.team_now(q),
+                        ref(q), f.made_at, f.probabilities, f.rationale, self.team_now(q), self.status[q.id],
                         q.resolution.outcome if resolved else None, scores.get(f.analyst), scores.get(TEAM)))
         out = []
         for handle in sorted(priors):

@@ -91,10 +91,16 @@ def render_markdown(report: Report) -> dict[str, bytes]:
                 f"{text.signed(m.change)} · {option}{md(text.chance(m.before))} → {md(text.chance(m.after))} "
                 f"· {_slug(m.question.slug)}", ""]
         for f in m.reasons:
+            if not (f.rationale or f.evidence):
+                continue
             cites = "; cites " + "; ".join(_evidence(e) for e in f.evidence) if f.evidence else ""
             out.append(f"- **{md(f.analyst)}**, {text.when(f.made_at)}: {_p(m.question, f.probs)}{cites}")
             if f.rationale:
                 out.append(f"  > {md(f.rationale)}")
+        silent = [f for f in m.reasons if not (f.rationale or f.evidence)]
+        if silent:
+            out += ["", "Without a rationale: " + "; ".join(
+                f"{md(f.analyst)} {_p(m.question, f.probs)} ({text.day(f.made_at)})" for f in silent)]
         out.append("")
     if not report.moves:
         out += ["The team forecast did not move in this period.", ""]
@@ -189,7 +195,7 @@ def render_markdown(report: Report) -> dict[str, bytes]:
                         f"{text.number(src.brier)}, @team {text.number(src.team_brier)}.", ""]
             out += _table(["Question", "Source said", "Team at the as-of", "Outcome", "Brier source / team"],
                           [[_q(p.question) + (f" — “{md(p.rationale)}”" if p.rationale else ""), _p(p.question, p.probs),
-                            _p(p.question, p.team), md(p.outcome) if p.outcome else "open",
+                            _p(p.question, p.team), md(p.outcome) if p.outcome else p.status,
                             f"{text.number(p.source_brier)} / {text.number(p.team_brier)}"] for p in src.priors])
         if sc.timelines:
             out += ["### Most-moved open questions", ""]

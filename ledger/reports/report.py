@@ -327,6 +327,7 @@ class SourcePrior:
         probs: the source's probabilities.
         rationale: its quote, or None.
         team: the team at the as-of (at the cutoff once resolved), or None.
+        status: the question's status at the as-of.
         outcome: the outcome where resolved by the as-of, else None.
         source_brier, team_brier: their scores on the question, where scored.
     """
@@ -336,6 +337,7 @@ class SourcePrior:
     probs: tuple[float, ...]
     rationale: str | None
     team: tuple[float, ...] | None
+    status: str
     outcome: str | None
     source_brier: float | None
     team_brier: float | None

@@ -165,3 +165,12 @@ def test_default_paths_and_an_unknown_format(small: LedgerCli, tmp_path, monkeyp
     bad = small("report", "--format", "pdf", code=2)
     assert "unknown report format 'pdf'" in bad.stderr
     assert "no scenario 'nope'" in small("report", "--scenario", "nope", code=1).stderr
+
+
+def test_a_yes_no_move_is_the_move_of_yes_even_where_rounding_favours_no():
+    from ledger.core.period import Period
+    from ledger.reports.build import _Series
+
+    # 0.235 -> 0.18: yes moves 0.05499999999999999, no 0.05500000000000005 in floating point
+    series = _Series([10, 20], [(0.235, 0.765), (0.18, 0.82)], binary=True)
+    assert series.move(Period.between(15, 30)) == (0, 0.235, 0.18)
