@@ -35,6 +35,7 @@ def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, 
     from ledger.store.report_data import read_report_input
 
     renderer(fmt)  # an unknown format is bad input before the ledger is read
-    data = read_report_input(env.ledger(), as_of=period_flags.as_of, scenario=scenario)
-    built = build_report(data, to_period(period_flags, data.now), scenario=scenario)
+    data = read_report_input(env.ledger(), as_of=period_flags.as_of, scenario=scenario,
+                             period_of=lambda now: to_period(period_flags, now))
+    built = build_report(data, scenario=scenario)
     click.echo(f"wrote {write(built, fmt, out)}")

@@ -97,7 +97,7 @@ class _Builder:
         self.pairs = score_pairs(scored.input, "time")
         self.source_pairs = score_pairs(scored.sources, "time") if scored.sources is not None else None
         self.scored_index = {slug: i for i, slug in enumerate(scored.slugs)}
-        self.pair_scores = self._pair_scores()
+        self.index, self.source_index = self._pair_index(self.pairs), self._pair_index(self.source_pairs)
 
     # -- shared pieces ------------------------------------------------------------------------
 
@@ -124,29 +124,32 @@ class _Builder:
     def forecasters(self, q: Question) -> int:
         return len({f.analyst for f in self.persons(q)})
 
-    def _pair_scores(self) -> dict[int, list[r.PairScore]]:
-        """Per scored question index: persons' and sources' pair scores, then `@team`."""
-        keys = self.data.scored.analyst_keys
-        out: dict[int, list[r.PairScore]] = defaultdict(list)
-        team: dict[int, r.PairScore] = {}
-        for pairs, kind in ((self.pairs, PERSON), (self.source_pairs, SOURCE)):
-            if pairs is None:
-                continue
-            for qi, ai, b in zip(pairs.question.tolist(), pairs.analyst.tolist(), pairs.brier.tolist()):
-                if ai == TEAM_ANALYST:
-                    if kind == PERSON:
-                        team[qi] = r.PairScore(TEAM, "team", b)
-                else:
-                    out[qi].append(r.PairScore(keys[ai], kind, b))
-        for qi in out:
-            out[qi].sort(key=lambda p: (p.kind == SOURCE, p.analyst))
-        for qi, p in team.items():
-            out[qi].append(p)
-        return out
+    def _pair_index(self, pairs) -> tuple[np.ndarray, np.ndarray] | None:
+        """Pair rows grouped by question: (order, start of each question's rows)."""
+        if pairs is None:
+            return None
+        order = np.argsort(pairs.question, kind="stable")
+        starts = np.searchsorted(pairs.question[order], np.arange(len(self.data.scored.slugs) + 1))
+        return order, starts
 
     def scores_of(self, q: Question) -> list[r.PairScore]:
-        i = self.scored_index.get(q.slug)
-        return list(self.pair_scores.get(i, ())) if i is not None else []
+        """Persons' and sources' time-averaged Brier on q (by handle, sources after), then `@team`'s."""
+        qi = self.scored_index.get(q.slug)
+        if qi is None:
+            return []
+        keys = self.data.scored.analyst_keys
+        found: list[r.PairScore] = []
+        team: list[r.PairScore] = []
+        for pairs, index, kind in ((self.pairs, self.index, PERSON), (self.source_pairs, self.source_index, SOURCE)):
+            if index is None:
+                continue
+            rows = index[0][index[1][qi]:index[1][qi + 1]]
+            for ai, b in zip(pairs.analyst[rows].tolist(), pairs.brier[rows].tolist()):
+                if ai != TEAM_ANALYST:
+                    found.append(r.PairScore(keys[ai], kind, b))
+                elif kind == PERSON:
+                    team.append(r.PairScore(TEAM, "team", b))
+        return sorted(found, key=lambda p: (p.kind == SOURCE, p.analyst)) + team
 
     def item(self, e: Evidence) -> r.EvidenceItem:
         return r.EvidenceItem(e.id, e.summary, e.source, e.observed_on, e.logged_at, e.analyst,
@@ -246,11 +249,10 @@ class _Builder:
         return r.CalibrationSummary(bins, sum(b.n for b in bins), questions, cal.ece, cal.murphy)
 
     def discrimination(self) -> r.Discrimination:
-        binary = self.data.scored.input.binary
-        p, pts = self.pairs, []
-        for pair, pp, oo in zip(p.point_pair.tolist(), p.point_p.tolist(), p.point_o.tolist()):
-            if p.analyst[pair] != TEAM_ANALYST and binary[p.question[pair]]:
-                pts.append(FinalForecast(pp, bool(oo)))
+        p = self.pairs
+        binary = np.asarray(self.data.scored.input.binary, dtype=bool)
+        keep = (p.analyst[p.point_pair] != TEAM_ANALYST) & binary[p.question[p.point_pair]]
+        pts = [FinalForecast(pp, bool(oo)) for pp, oo in zip(p.point_p[keep].tolist(), p.point_o[keep].tolist())]
         yes = [f.p_yes for f in pts if f.happened]
         no = [f.p_yes for f in pts if not f.happened]
         return r.Discrimination(tuple(pts), len(yes), sum(yes) / len(yes) if yes else None, len(no),
@@ -322,8 +324,7 @@ class _Builder:
 
     def not_counted(self) -> r.NotCounted:
         annulled = sorted((q for q in self.questions if self.status[q.id] == "annulled"), key=lambda q: q.slug)
-        return r.NotCounted(self.with_status("closed", "overdue"), tuple(ref(q) for q in annulled),
-                            sum(1 for f in self.data.forecasts if f.withdrawn is not None))
+        return r.NotCounted(self.with_status("closed", "overdue"), tuple(ref(q) for q in annulled), self.data.withdrawn)
 
     @property
     def closing_by(self) -> int:
@@ -363,6 +364,6 @@ def _shown(value: object) -> str | None:
     return str(value)
 
 
-def build_report(data: ReportInput, period: Period, *, scenario: str | None = None) -> r.Report:
-    """The report for `period` from one snapshot's `data` (see the module docstring)."""
-    return _Builder(data, period, scenario).report()
+def build_report(data: ReportInput, *, scenario: str | None = None) -> r.Report:
+    """The report for `data.period` from one snapshot's `data` (see the module docstring)."""
+    return _Builder(data, data.period, scenario).report()

@@ -39,7 +39,7 @@ def small_report(small: LedgerCli):
     ledger = open_ledger(small.url)
     try:
         as_of = parse_instant(AS_OF)
-        data = read_report_input(ledger, as_of=as_of)
-        return build_report(data, Period.containing("month", as_of))
+        data = read_report_input(ledger, as_of=as_of, period_of=lambda now: Period.containing("month", as_of))
+        return build_report(data)
     finally:
         ledger.close()
