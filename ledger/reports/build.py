@@ -92,7 +92,8 @@ class _Builder:
         for f in data.forecasts:
             self.by_question[f.question_id].append(f)
         self.evidence = {e.id: e for e in data.evidence}
-        self.series = {q.id: self._series(q) for q in self.questions}
+        self._series_cache: dict[int, _Series] = {}
+        self.active = {f.question_id for f in data.forecasts if period.contains(f.made_at)}
         scored = data.scored
         self.pairs = score_pairs(scored.input, "time")
         self.source_pairs = score_pairs(scored.sources, "time") if scored.sources is not None else None
@@ -104,6 +105,12 @@ class _Builder:
     def persons(self, q: Question) -> list[Forecast]:
         """Persons' counted (not withdrawn) forecasts on q, in recording order."""
         return [f for f in self.by_question[q.id] if f.withdrawn is None and self.kind.get(f.analyst) == PERSON]
+
+    def series(self, q: Question) -> _Series:
+        """q's `@team` series up to the as-of (to the cutoff once resolved), computed once."""
+        if q.id not in self._series_cache:
+            self._series_cache[q.id] = self._series(q)
+        return self._series_cache[q.id]
 
     def _series(self, q: Question) -> _Series:
         mine = self.persons(q)
@@ -118,7 +125,7 @@ class _Builder:
         return _Series(s.times.tolist(), [tuple(row) for row in s.probs.tolist()], q.kind == "binary")
 
     def team_now(self, q: Question) -> tuple[float, ...] | None:
-        s = self.series[q.id]
+        s = self.series(q)
         return s.probs[-1] if s.probs else None
 
     def forecasters(self, q: Question) -> int:
@@ -180,7 +187,9 @@ class _Builder:
     def moves(self) -> tuple[r.Move, ...]:
         found = []
         for q in self.questions:
-            moved = self.series[q.id].move(self.period)
+            if q.id not in self.active:  # no forecast in the period: no move
+                continue
+            moved = self.series(q).move(self.period)
             if moved is not None and moved[2] != moved[1]:
                 found.append((q, *moved))
         found.sort(key=lambda m: (-abs(m[3] - m[2]), m[0].slug))
@@ -273,7 +282,7 @@ class _Builder:
             tuple(r.OpenRow(ref(q), self.team_now(q), self.forecasters(q), q.closes_at, moved[q.id]) for q in rest))
 
     def _moved(self, q: Question) -> float:
-        m = self.series[q.id].move(self.period)
+        m = self.series(q).move(self.period) if q.id in self.active else None
         return 0.0 if m is None else abs(m[2] - m[1])
 
     def sources(self, qs: list[Question]) -> tuple[r.SourceSummary, ...]:
@@ -308,7 +317,7 @@ class _Builder:
 
         lines = [ForecastLine(h, SOURCE if self.kind.get(h) == SOURCE else PERSON, steps(by[h]))
                  for h in sorted(by, key=lambda h: (self.kind.get(h) != SOURCE, h))]
-        s = self.series[q.id]
+        s = self.series(q)
         if s.times:
             lines.append(ForecastLine(TEAM, "team", tuple(
                 ForecastStep(t, p[:1] if q.kind == "binary" else p) for t, p in zip(s.times, s.probs))))
