@@ -174,7 +174,7 @@ class _Builder:
         in_period = [f for f in self.data.forecasts if self.period.contains(f.made_at)
                      and self.kind.get(f.analyst) == PERSON]
         counted = [f for f in in_period if f.withdrawn is None]
-        resolved = [q for q in self.questions if q.resolution is not None and self.status[q.id] in ("resolved", "annulled")
+        resolved = [q for q in self.questions if self.status[q.id] in ("resolved", "annulled")
                     and self.period.contains(q.resolution.known_at)]
         return r.Counts(len(self.questions), statuses, len(counted), len({f.analyst for f in counted}),
                         len(in_period) - len(counted),

@@ -11,7 +11,7 @@ import re
 from ledger.core.timeutil import MIN_US, format_instant
 from ledger.reports import text
 from ledger.reports.figures import figures, timeline_name
-from ledger.reports.report import Due, EvidenceItem, QuestionRef, Report
+from ledger.reports.report import Due, EvidenceItem, QuestionRef, Report, ScenarioSection
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 
@@ -68,23 +68,28 @@ def _due(rows: tuple[Due, ...]) -> list[str]:
                    for d in rows])
 
 
-def render_markdown(report: Report) -> dict[str, bytes]:
-    """File name -> bytes: `report.md` and one SVG per figure it shows."""
-    drawn = figures(report)
-    out = [f"# Forecast report: {md(text.period_title(report.period))}", ""]
+def _forecaster(name: str, kind: str) -> str:
+    return "**@team**" if kind == "team" else md(name) + (" (source)" if kind == "source" else "")
+
+
+def _heading(report: Report) -> list[str]:
     start = "the beginning" if report.period.start == MIN_US else text.when(report.period.start)
-    out += [f"From {start} to {text.when(report.period.end)}, as of {format_instant(report.as_of)}"
-            + (f", scenario {md(report.scenario)}" if report.scenario else "") + ".", "",
-            f"Journal head **{report.head.seq}**: `{report.head.hash}` "
-            f"(check with `ledger verify --head {report.head.seq}:{report.head.hash}`)", ""]
+    scope = f", scenario {md(report.scenario)}" if report.scenario else ""
     c = report.counts
-    out += [f"- {c.statuses['open']} open questions; {c.questions} in all: "
+    return [f"# Forecast report: {md(text.period_title(report.period))}", "",
+            f"From {start} to {text.when(report.period.end)}, as of {format_instant(report.as_of)}{scope}.", "",
+            f"Journal head **{report.head.seq}**: `{report.head.hash}` "
+            f"(check with `ledger verify --head {report.head.seq}:{report.head.hash}`)", "",
+            f"- {c.statuses['open']} open questions; {c.questions} in all: "
             + ", ".join(f"{n} {s}" for s, n in c.statuses.items()),
             f"- {text.plural(c.forecasts, 'forecast')} in the period by {text.plural(c.forecasters, 'analyst')} "
             f"({c.withdrawn} withdrawn)",
-            f"- {text.plural(len(report.new_questions), 'new question')}, {c.evidence} new evidence, {c.resolutions} resolved", ""]
+            f"- {text.plural(len(report.new_questions), 'new question')}, {c.evidence} new evidence, "
+            f"{c.resolutions} resolved", ""]
 
-    out += ["## Biggest moves of the team forecast", ""]
+
+def _moves(report: Report) -> list[str]:
+    out = ["## Biggest moves of the team forecast", ""]
     for m in report.moves:
         option = f"{md(m.option)}: " if not m.question.binary else ""
         out += [f"### {md(m.question.title)}", "",
@@ -102,54 +107,60 @@ def render_markdown(report: Report) -> dict[str, bytes]:
             out += ["", "Without a rationale: " + "; ".join(
                 f"{md(f.analyst)} {_p(m.question, f.probs)} ({text.day(f.made_at)})" for f in silent)]
         out.append("")
-    if not report.moves:
-        out += ["The team forecast did not move in this period.", ""]
+    return out + ([] if report.moves else ["The team forecast did not move in this period.", ""])
 
-    out += ["## New questions", ""]
+
+def _news(report: Report) -> list[str]:
+    out = ["## New questions", ""]
     out += _table(["Question", "Opens", "Closes", "Team now", "Analysts"],
                   [[_q(n.question), text.when(n.opens_at), text.when(n.closes_at), _p(n.question, n.team),
                     str(n.forecasters)] for n in report.new_questions]) if report.new_questions else ["None.", ""]
-
     out += ["## New evidence", ""]
     out += _table(["#", "Evidence", "Source", "Observed", "Bears on"],
                   [[str(e.id), f"{md(e.summary)} (logged by {md(e.analyst)})", source(e.source), e.observed_on or "–",
                     ", ".join(f"{md(slug)} ({md(stance)})" for slug, stance in e.links)]
                    for e in report.new_evidence]) if report.new_evidence else ["None.", ""]
+    return out
 
-    out += ["## Resolved in the period", ""]
+
+def _resolved(report: Report) -> list[str]:
+    out = ["## Resolved in the period", ""]
     for x in report.resolutions:
         flag = " · **surprise**" if x in report.surprises else ""
         out += [f"### {md(x.question.title)}", "",
                 f"Outcome **{md(x.outcome)}**, known {text.when(x.known_at)}; the team's last forecast of it: "
                 f"{md(text.chance(x.team_final))}{flag}", ""]
-        out += _table(["Forecaster", "Brier"], [[("**@team**" if s.kind == "team" else md(s.analyst))
-                                                 + (" (source)" if s.kind == "source" else ""), text.number(s.brier)]
-                                                for s in x.scores]) if x.scores else []
+        if x.scores:
+            out += _table(["Forecaster", "Brier"], [[_forecaster(s.analyst, s.kind), text.number(s.brier)]
+                                                    for s in x.scores])
     if not report.resolutions:
         out += ["None.", ""]
-
     out += ["## Surprises", ""]
     out += [f"- {md(x.question.title)}: resolved **{md(x.outcome)}**; the team gave it {md(text.chance(x.team_final))}"
             for x in report.surprises] or ["None: no outcome the team gave less than 30%."]
     out += ["", f"## Closing before {text.when(report.closing_by)}", ""]
     out += _due(report.closing) if report.closing else ["None.", ""]
     out += ["## Overdue", ""]
-    out += _due(report.overdue) if report.overdue else ["None.", ""]
+    return out + (_due(report.overdue) if report.overdue else ["None.", ""])
 
-    out += ["## Amendments", ""]
-    out += _table(["Question", "When, by", "Changed", "Reason"],
-                  [[_q(a.question), f"{text.when(a.amended_at)}, {md(a.by)}",
-                    "; ".join(f"{ch.field}: " + (f"~~{md(text.change(ch.field, ch.old))}~~ → " if ch.old is not None else "")
-                              + md(text.change(ch.field, ch.new))
-                              for ch in a.changes), md(a.reason)] for a in report.amendments]) \
-        if report.amendments else ["None.", ""]
 
-    out += ["## Leaderboard", "", "Every question resolved by the as-of; Brier time-averaged, lower is better.", ""]
+def _amendments(report: Report) -> list[str]:
+    def changed(a) -> str:
+        return "; ".join(f"{ch.field}: " + (f"~~{md(text.change(ch.field, ch.old))}~~ → " if ch.old is not None else "")
+                         + md(text.change(ch.field, ch.new)) for ch in a.changes)
+
+    out = ["## Amendments", ""]
+    return out + (_table(["Question", "When, by", "Changed", "Reason"],
+                         [[_q(a.question), f"{text.when(a.amended_at)}, {md(a.by)}", changed(a), md(a.reason)]
+                          for a in report.amendments]) if report.amendments else ["None.", ""])
+
+
+def _scores(report: Report, drawn: dict[str, bytes]) -> list[str]:
+    out = ["## Leaderboard", "", "Every question resolved by the as-of; Brier time-averaged, lower is better.", ""]
     out += _table(["Forecaster", "Brier", "Relative", "Coverage", "n"],
-                  [[("**@team**" if row.kind == "team" else md(row.analyst)) + (" (source)" if row.kind == "source" else ""),
-                    text.number(row.brier), text.number(row.relative_brier), _percent(row.coverage), str(row.questions)]
+                  [[_forecaster(row.analyst, row.kind), text.number(row.brier), text.number(row.relative_brier),
+                    _percent(row.coverage), str(row.questions)]
                    for row in report.leaderboard]) if report.leaderboard else ["No scored questions yet.", ""]
-
     cal = report.calibration
     out += ["## Calibration", ""]
     if cal.points:
@@ -167,52 +178,63 @@ def render_markdown(report: Report) -> dict[str, bytes]:
                 f"ECE {cal.ece:.4f}.", ""]
     else:
         out += ["No resolved questions with analysts' forecasts yet.", ""]
-
     d = report.discrimination
     out += ["## Discrimination", ""]
-    if d.pairs:
-        out += [f"Right side of maybe: **{_percent(d.right_side_of_maybe)}** of {len(d.pairs)} final yes/no forecasts "
-                f"(exactly 50% counts one half). Mean forecast of yes where it happened {_percent(d.yes_mean)} "
-                f"({d.yes_n}), where it did not {_percent(d.no_mean)} ({d.no_n}).", ""]
-        if "discrimination" in drawn:
-            out += ["![Discrimination](discrimination.svg)", ""]
-    else:
-        out += ["No resolved yes/no questions with analysts' forecasts yet.", ""]
+    if not d.pairs:
+        return out + ["No resolved yes/no questions with analysts' forecasts yet.", ""]
+    out += [f"Right side of maybe: **{_percent(d.right_side_of_maybe)}** of {len(d.pairs)} final yes/no forecasts "
+            f"(exactly 50% counts one half). Mean forecast of yes where it happened {_percent(d.yes_mean)} "
+            f"({d.yes_n}), where it did not {_percent(d.no_mean)} ({d.no_n}).", ""]
+    return out + (["![Discrimination](discrimination.svg)", ""] if "discrimination" in drawn else [])
 
-    for si, sc in enumerate(report.scenarios):
-        out += [f"## Scenario: {md(sc.title)}", ""]
-        if sc.source_title:
-            href = text.safe_href(sc.source_url)
-            title = f"[{md(sc.source_title)}]({_url(href)})" if href else md(sc.source_title)
-            out += [f"From “{title}”" + (f", {md(sc.source_publisher)}" if sc.source_publisher else "")
-                    + (f", {md(sc.source_published)}" if sc.source_published else ""), ""]
-        if sc.summary:
-            out += [md(sc.summary), ""]
-        for src in sc.sources:
-            out += [f"### What {md(src.handle)} predicted, beside the team", ""]
-            if src.questions:
-                out += [f"On the {text.plural(src.questions, 'resolved question')} both were scored on: {md(src.handle)} Brier "
-                        f"{text.number(src.brier)}, @team {text.number(src.team_brier)}.", ""]
-            out += _table(["Question", "Source said", "Team at the as-of", "Outcome", "Brier source / team"],
-                          [[_q(p.question) + (f" — “{md(p.rationale)}”" if p.rationale else ""), _p(p.question, p.probs),
-                            _p(p.question, p.team), md(p.outcome) if p.outcome else p.status,
-                            f"{text.number(p.source_brier)} / {text.number(p.team_brier)}"] for p in src.priors])
-        if sc.timelines:
-            out += ["### Most-moved open questions", ""]
-            for k, t in enumerate(sc.timelines):
-                name = timeline_name(si, k)
-                out += [f"![Timeline: {md(t.title)}]({name}.svg)", ""]
-        if sc.rest:
-            out += ["### Other open questions", ""]
-            out += _table(["Question", "Team at the as-of", "Analysts", "Closes", "Moved"],
-                          [[_q(o.question), _p(o.question, o.team), str(o.forecasters), text.when(o.closes_at),
-                            text.signed(o.moved)] for o in sc.rest])
 
+def _scenario(si: int, sc: ScenarioSection) -> list[str]:
+    out = [f"## Scenario: {md(sc.title)}", ""]
+    if sc.source_title:
+        href = text.safe_href(sc.source_url)
+        title = f"[{md(sc.source_title)}]({_url(href)})" if href else md(sc.source_title)
+        out += [f"From “{title}”" + (f", {md(sc.source_publisher)}" if sc.source_publisher else "")
+                + (f", {md(sc.source_published)}" if sc.source_published else ""), ""]
+    if sc.summary:
+        out += [md(sc.summary), ""]
+    for src in sc.sources:
+        out += [f"### What {md(src.handle)} predicted, beside the team", ""]
+        if src.questions:
+            out += [f"On the {text.plural(src.questions, 'resolved question')} both were scored on: "
+                    f"{md(src.handle)} Brier {text.number(src.brier)}, @team {text.number(src.team_brier)}.", ""]
+        out += _table(["Question", "Source said", "Team at the as-of", "Outcome", "Brier source / team"],
+                      [[_q(p.question) + (f" — “{md(p.rationale)}”" if p.rationale else ""), _p(p.question, p.probs),
+                        _p(p.question, p.team), md(p.outcome) if p.outcome else p.status,
+                        f"{text.number(p.source_brier)} / {text.number(p.team_brier)}"] for p in src.priors])
+    if sc.timelines:
+        out += ["### Most-moved open questions", ""]
+        for k, t in enumerate(sc.timelines):
+            out += [f"![Timeline: {md(t.title)}]({timeline_name(si, k)}.svg)", ""]
+    if sc.rest:
+        out += ["### Other open questions", ""]
+        out += _table(["Question", "Team at the as-of", "Analysts", "Closes", "Moved"],
+                      [[_q(o.question), _p(o.question, o.team), str(o.forecasters), text.when(o.closes_at),
+                        text.signed(o.moved)] for o in sc.rest])
+    return out
+
+
+def _not_counted(report: Report) -> list[str]:
     nc = report.not_counted
-    out += ["## What this report does not count", "",
-            "- Closed but unresolved: " + ("; ".join(f"{_q(d.question)} ({d.status})" for d in nc.unresolved) or "none"),
+    return ["## What this report does not count", "",
+            "- Closed but unresolved: "
+            + ("; ".join(f"{_q(d.question)} ({d.status})" for d in nc.unresolved) or "none"),
             "- Annulled: " + ("; ".join(_q(q) for q in nc.annulled) or "none"),
             f"- Withdrawn forecasts: {nc.withdrawn}", ""]
+
+
+def render_markdown(report: Report) -> dict[str, bytes]:
+    """File name -> bytes: `report.md` and one SVG per figure it shows."""
+    drawn = figures(report)
+    out = _heading(report) + _moves(report) + _news(report) + _resolved(report) + _amendments(report)
+    out += _scores(report, drawn)
+    for si, sc in enumerate(report.scenarios):
+        out += _scenario(si, sc)
+    out += _not_counted(report)
     files = {"report.md": "\n".join(out).encode("utf-8")}
     for name, svg in sorted(drawn.items()):
         files[f"{name}.svg"] = svg
