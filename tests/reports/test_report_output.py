@@ -79,6 +79,13 @@ HOSTILE = [
     {"type": "forecast", "question": "h2", "analyst": "Src <b>Daily</b>", "made_at": "2026-10-01T00:00:00Z", "p": 0.3},
     {"type": "amendment", "question": "h1", "by": "ed", "at": "2026-11-07T00:00:00Z", "reason": f"Reason {SCRIPT}",
      "clarify": f"Clarified {IMG}"},
+    {"type": "question", "slug": "h3", "scenario": "hostile", "title": "How many | which *options*?", "kind": "choice",
+     "options": ["<b>none</b>", "one | two", "[all](javascript:alert(5))"], "criteria": "Count them.",
+     "opens_at": "2026-10-01T00:00:00Z", "closes_at": "2027-06-30T00:00:00Z"},
+    {"type": "forecast", "question": "h3", "analyst": "amina", "made_at": "2026-10-03T00:00:00Z",
+     "probabilities": {"<b>none</b>": 0.2, "one | two": 0.5, "[all](javascript:alert(5))": 0.3}},
+    {"type": "forecast", "question": "h3", "analyst": "amina", "made_at": "2026-11-08T00:00:00Z",
+     "probabilities": {"<b>none</b>": 0.1, "one | two": 0.3, "[all](javascript:alert(5))": 0.6}},
     {"type": "resolution", "question": "h2", "outcome": "no", "known_at": "2026-11-19T00:00:00Z"},
 ]
 
@@ -140,3 +147,5 @@ def test_hostile_text_is_inert_in_markdown(hostile: LedgerCli, tmp_path):
     assert ("https://news.example/b?x=1&y=2" in [url for _, url in links])
     assert "Will &lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; \"quotes\" 'work'?" in text
     assert "Src &lt;b&gt;Daily&lt;/b&gt;" in text
+    # a choice question's option names: no cell break-out, no link
+    assert "\\[all\\](javascript:alert(5)) 60% (likely)" in text and "one \\| two 30% (unlikely)" in text
