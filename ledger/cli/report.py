@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -16,7 +17,7 @@ from ledger.cli.options import PeriodFlags, period_options, scenario_option, to_
 @click.option("--format", "fmt", default="html", show_default=True, metavar="html|md|json",
               help="html: one self-contained file; md: a folder with report.md and its figures; json: the data.")
 @click.option("--out", type=click.Path(path_type=Path), metavar="PATH",
-              help="Where to write (md: a folder) [default: reports/report-PERIOD.html, …].")
+              help="Where to write (md: a folder; - for stdout) [default: reports/report-PERIOD.html, …].")
 @pass_env
 def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, out: Path | None) -> None:
     """Write the periodic report: moves, evidence, resolutions, scores, calibration, scenarios.
@@ -38,4 +39,6 @@ def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, 
     data = read_report_input(env.ledger(), as_of=period_flags.as_of, scenario=scenario,
                              period_of=lambda now: to_period(period_flags, now))
     built = build_report(data, scenario=scenario)
-    click.echo(f"wrote {write(built, fmt, out)}")
+    written = write(built, fmt, out, sys.stdout.buffer)
+    if written is not None:
+        click.echo(f"wrote {written}")

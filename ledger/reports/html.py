@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 
-from ledger.core.timeutil import MIN_US, format_instant
+from ledger.core.timeutil import MIN_US
 from ledger.reports import text
 from ledger.reports.figures import figures, timeline_name
 from ledger.reports.report import EvidenceItem, Report
@@ -50,7 +50,7 @@ def render_html(report: Report) -> bytes:
     page = template.render(
         r=report, figures=drawn, title=text.period_title(report.period),
         period_from="the beginning" if report.period.start == MIN_US else text.when(report.period.start),
-        when=text.when, day=text.day, instant=format_instant, probs=text.probs, chance=text.chance, number=text.number,
+        when=text.when, day=text.day, instant=text.as_of, probs=text.probs, chance=text.chance, number=text.number,
         signed=text.signed, percent=_percent, href=text.safe_href, source=_source, evidence_inline=_inline,
         stance_word=text.STANCE_WORDS.get, plural=text.plural, change=text.change, timeline_name=timeline_name,
     )

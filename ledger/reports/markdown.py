@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ledger.core.timeutil import MIN_US, format_instant
+from ledger.core.timeutil import MIN_US
 from ledger.reports import text
 from ledger.reports.figures import figures, timeline_name
 from ledger.reports.report import Due, EvidenceItem, QuestionRef, Report, ScenarioSection
@@ -77,7 +77,7 @@ def _heading(report: Report) -> list[str]:
     scope = f", scenario {md(report.scenario)}" if report.scenario else ""
     c = report.counts
     return [f"# Forecast report: {md(text.period_title(report.period))}", "",
-            f"From {start} to {text.when(report.period.end)}, as of {format_instant(report.as_of)}{scope}.", "",
+            f"From {start} to {text.when(report.period.end)}, as of {text.as_of(report.as_of)}{scope}.", "",
             f"Journal head **{report.head.seq}**: `{report.head.hash}` "
             f"(check with `ledger verify --head {report.head.seq}:{report.head.hash}`)", "",
             f"- {c.statuses['open']} open questions; {c.questions} in all: "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 
 from ledger.core.errors import BadInput
 from ledger.reports.report import Report
@@ -50,10 +50,16 @@ def default_path(report: Report, fmt: str, folder: Path = Path("reports")) -> Pa
     return folder / name if fmt == "md" else folder / f"{name}.{fmt}"
 
 
-def write(report: Report, fmt: str, out: Path | None) -> Path:
-    """Render and write the report; returns the file written (md: its `report.md`)."""
+def write(report: Report, fmt: str, out: Path | None, stdout: BinaryIO | None = None) -> Path | None:
+    """Render and write the report; returns the file written (md: its `report.md`), or None
+    when `out` is `-` and a one-file format went to `stdout`."""
     rendered = renderer(fmt)(report)
     target = out if out is not None else default_path(report, fmt)
+    if str(target) == "-":
+        if isinstance(rendered, dict):
+            raise BadInput("--out -: the md format writes a folder (report.md and its figures); give a folder")
+        stdout.write(rendered)
+        return None
     if isinstance(rendered, dict):
         target.mkdir(parents=True, exist_ok=True)
         for name, data in rendered.items():

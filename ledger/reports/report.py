@@ -15,7 +15,7 @@ from typing import Any
 from ledger.core.model import Head
 from ledger.core.period import Period
 from ledger.core.scoring.types import Murphy
-from ledger.core.timeutil import format_instant
+from ledger.core.timeutil import MICROS, format_instant
 from ledger.reports.data import FinalForecast, Timeline
 
 #: The team's probability of what happened below which a resolution is a surprise (SPEC 8).
@@ -454,8 +454,11 @@ class Report:
     not_counted: NotCounted
 
     def to_json(self) -> dict[str, Any]:
-        """The report as JSON values: instants as UTC `Z` strings, tuples as lists."""
-        return _json(self, "")
+        """The report as JSON values: instants as UTC `Z` strings (the as-of in whole seconds, as
+        `score --json` gives it), tuples as lists."""
+        out = _json(self, "")
+        out["as_of"] = format_instant(self.as_of - self.as_of % MICROS)
+        return out
 
 
 _INSTANTS = {"as_of", "at", "until", "closing_by", "resolves_by"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ledger.core.probability import describe
-from ledger.core.timeutil import DAY, format_short, from_us
+from ledger.core.timeutil import DAY, MICROS, MIN_US, format_instant, format_short, from_us
 from ledger.reports.report import QuestionRef
 
 
@@ -72,7 +72,12 @@ STANCE_WORDS = {"+": "raises", "-": "lowers", "~": "context"}
 def period_title(period) -> str:
     """`November 2026`, `2026-W48`, `2026-Q4`, `2026`, or the range; `(to 15 Nov)` when cut short."""
     start = from_us(period.start)
-    name = f"{start:%B} {start.year}" if period.kind == "month" else period.label
+    if period.kind == "month":
+        name = f"{start:%B} {start.year}"
+    elif period.kind == "range":
+        name = f"to {when(period.end)}" if period.start == MIN_US else f"{when(period.start)} to {when(period.end)}"
+    else:
+        name = period.label
     if period.is_cut:
         name += f" (to {when(period.end)})"
     return name
@@ -92,3 +97,8 @@ def change(field: str, value: str | None) -> str:
 
         return when(parse_instant(value))
     return value
+
+
+def as_of(us: int) -> str:
+    """The as-of in whole seconds, as `score --json` shows it: `2026-12-01T00:00:00Z`."""
+    return format_instant(us - us % MICROS)

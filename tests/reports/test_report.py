@@ -174,3 +174,10 @@ def test_a_yes_no_move_is_the_move_of_yes_even_where_rounding_favours_no():
     # 0.235 -> 0.18: yes moves 0.05499999999999999, no 0.05500000000000005 in floating point
     series = _Series([10, 20], [(0.235, 0.765), (0.18, 0.82)], binary=True)
     assert series.move(Period.between(15, 30)) == (0, 0.235, 0.18)
+
+
+def test_out_dash_prints_one_file_formats(small: LedgerCli):
+    data = json.loads(small("report", "--as-of", AS_OF, "--format", "json", "--out", "-").stdout)
+    assert data["period"]["label"] == "2026-11"
+    assert small("report", "--as-of", AS_OF, "--out", "-").stdout.startswith("<!DOCTYPE html>")
+    assert "writes a folder" in small("report", "--format", "md", "--out", "-", code=2).stderr
