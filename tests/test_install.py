@@ -126,3 +126,15 @@ def test_init_and_info_from_the_installed_copy(unpacked: Path, tmp_path: Path) -
     assert again.returncode == 0, again.stderr
     assert "up to date" in again.stdout
     assert sorted(p.name for p in elsewhere.iterdir()) == []  # nothing written where it ran
+
+
+def test_the_installed_copy_writes_an_html_report(wheel: Path, unpacked: Path, tmp_path: Path) -> None:
+    """The report's Jinja2 templates ship inside the package and load from the installed copy."""
+    with zipfile.ZipFile(wheel) as zf:
+        assert "ledger/reports/templates/report.html.j2" in zf.namelist()
+    db = str(tmp_path / "x.db")
+    assert run_installed(unpacked, tmp_path, "-m", "ledger", "--db", db, "init").returncode == 0
+    done = run_installed(unpacked, tmp_path, "-m", "ledger", "--db", db, "report", "--as-of", "2026-12-01")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "wrote reports/report-2026-11.html\n"
+    assert (tmp_path / "reports" / "report-2026-11.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "evidence": ("ledger.cli.entries", "evidence_group", "Evidence: what was observed, linked to questions with a stance."),
     "resolve": ("ledger.cli.entries", "resolve", "Resolve question Q: yes, no, an option name, or annulled (editors only)."),
     "score": ("ledger.cli.scores", "score", "Brier, log loss, relative Brier, coverage and calibration of resolved questions."),
+    "report": ("ledger.cli.report", "report",
+               "Write the periodic report: moves, evidence, resolutions, scores, calibration, scenarios."),
     "import": ("ledger.cli.transfer", "import_", "Import history from FILE, all or nothing (editors only)."),
     "export": ("ledger.cli.transfer", "export", "Export the whole ledger (jsonl: everything; csv: one row per yes/no forecast)."),
     "plot": ("ledger.cli.plot", "plot", "Draw one figure (calibration, discrimination, timeline, scores) as PNG or SVG."),

@@ -141,7 +141,8 @@ def calibration_figure(bins: Sequence["Bin"], questions: int, *, subject: str = 
         if filled:
             x = [b.mean_p for b in filled]
             y = [b.freq for b in filled]
-            err = [[b.freq - b.ci_low for b in filled], [b.ci_high - b.freq for b in filled]]
+            # max(0, …): at freq 0 or 1 the Wilson bound can sit a rounding error beyond freq
+            err = [[max(0.0, b.freq - b.ci_low) for b in filled], [max(0.0, b.ci_high - b.freq) for b in filled]]
             top.errorbar(x, y, yerr=err, fmt="o", color=BLUE, ecolor=BLUE, elinewidth=1.2, capsize=3,
                          markersize=5, label="observed frequency\n(95% Wilson interval)")
         for b, above in zip(filled, _label_sides(filled)):

@@ -1,0 +1,44 @@
+"""`ledger report`: the periodic report (SPEC 8)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ledger.cli.context import Env, pass_env
+from ledger.cli.options import PeriodFlags, period_options, scenario_option, to_period
+
+
+@click.command()
+@period_options(default="month")
+@scenario_option
+@click.option("--format", "fmt", default="html", show_default=True, metavar="html|md|json",
+              help="html: one self-contained file; md: a folder with report.md and its figures; json: the data.")
+@click.option("--out", type=click.Path(path_type=Path), metavar="PATH",
+              help="Where to write (md: a folder; - for stdout) [default: reports/report-PERIOD.html, …].")
+@pass_env
+def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, out: Path | None) -> None:
+    """Write the periodic report: moves, evidence, resolutions, scores, calibration, scenarios.
+
+    The period holds the moment just before --as-of (default now): `--period month --as-of
+    2026-12-01` is November 2026. Same ledger, options and --as-of give the same bytes.
+
+    \b
+    Examples:
+      ledger report
+      ledger report --period quarter --as-of 2027-01-01 --format md
+      ledger report --scenario sahel-2026 --format json --out sahel.json
+    """
+    from ledger.reports.build import build_report
+    from ledger.reports.render import renderer, write
+    from ledger.store.report_data import read_report_input
+
+    renderer(fmt)  # an unknown format is bad input before the ledger is read
+    data = read_report_input(env.ledger(), as_of=period_flags.as_of, scenario=scenario,
+                             period_of=lambda now: to_period(period_flags, now))
+    built = build_report(data, scenario=scenario)
+    written = write(built, fmt, out, sys.stdout.buffer)
+    if written is not None:
+        click.echo(f"wrote {written}")
