@@ -93,6 +93,7 @@ class _Builder:
             self.by_question[f.question_id].append(f)
         self.evidence = {e.id: e for e in data.evidence}
         self._series_cache: dict[int, _Series] = {}
+        self._finals: dict[int, float] | None = None
         self.active = {f.question_id for f in data.forecasts if period.contains(f.made_at)}
         scored = data.scored
         self.pairs = score_pairs(scored.input, "time")
@@ -123,6 +124,24 @@ class _Builder:
         s = team_series([f.made_at for f in mine], [self.number[f.analyst] for f in mine], probs, until=until,
                         order=[f.id for f in mine])
         return _Series(s.times.tolist(), [tuple(row) for row in s.probs.tolist()], q.kind == "binary")
+
+    def team_final(self, q: Question) -> float | None:
+        """The team's final counted forecast of q's outcome, from the scoring pass (the same
+        median rule as `team_series`, without a series per question)."""
+        if self._finals is None:
+            pairs, finals = self.pairs, {}
+            team = pairs.analyst[pairs.point_pair] == TEAM_ANALYST
+            binary = self.data.scored.input.binary
+            for pair, p, o in zip(pairs.point_pair[team].tolist(), pairs.point_p[team].tolist(),
+                                  pairs.point_o[team].tolist()):
+                qi = int(pairs.question[pair])
+                if binary[qi]:
+                    finals[qi] = p if o else 1.0 - p
+                elif o:
+                    finals[qi] = p
+            self._finals = finals
+        qi = self.scored_index.get(q.slug)
+        return None if qi is None else self._finals.get(qi)
 
     def team_now(self, q: Question) -> tuple[float, ...] | None:
         s = self.series(q)
@@ -180,9 +199,11 @@ class _Builder:
                         len(in_period) - len(counted),
                         sum(1 for e in self.data.evidence if self.period.contains(e.logged_at)), len(resolved))
 
-    def new_questions(self) -> tuple[r.NewQuestion, ...]:
+    def new_questions(self) -> tuple[int, tuple[r.NewQuestion, ...]]:
+        """How many questions opened in the period, and the first `LISTED` of them."""
         new = sorted((q for q in self.questions if self.period.contains(q.opens_at)), key=lambda q: (q.opens_at, q.id))
-        return tuple(r.NewQuestion(ref(q), q.opens_at, q.closes_at, self.team_now(q), self.forecasters(q)) for q in new)
+        return len(new), tuple(r.NewQuestion(ref(q), q.opens_at, q.closes_at, self.team_now(q), self.forecasters(q))
+                               for q in new[:r.LISTED])
 
     def moves(self) -> tuple[r.Move, ...]:
         found = []
@@ -211,8 +232,7 @@ class _Builder:
         for q in self.questions:
             if self.status[q.id] != "resolved" or not self.period.contains(q.resolution.known_at):
                 continue
-            team = self.team_now(q)
-            final = team[q.options.index(q.resolution.outcome)] if team is not None else None
+            final = self.team_final(q)
             out.append(r.Resolved(ref(q), q.resolution.outcome, q.resolution.known_at, final, tuple(self.scores_of(q))))
         return tuple(sorted(out, key=lambda x: (x.known_at, x.question.slug)))
 
@@ -345,14 +365,17 @@ class _Builder:
 
     def report(self) -> r.Report:
         resolved = self.resolutions()
+        surprises = tuple(x for x in resolved if x.team_final is not None and x.team_final < r.SURPRISE_BELOW)
+        n_new, new = self.new_questions()
+        lists = {"new_evidence": self.new_evidence(), "resolutions": resolved, "surprises": surprises,
+                 "closing": self.closing(), "overdue": self.with_status("overdue"), "amendments": self.amendments()}
+        totals = {"new_questions": n_new, **{name: len(rows) for name, rows in lists.items()}}
         return r.Report(
             head=self.data.head, as_of=self.as_of, period=self.period, closing_by=self.closing_by,
-            scenario=self.scenario, counts=self.counts(), new_questions=self.new_questions(), moves=self.moves(),
-            new_evidence=self.new_evidence(), resolutions=resolved,
-            surprises=tuple(x for x in resolved if x.team_final is not None and x.team_final < r.SURPRISE_BELOW),
-            closing=self.closing(), overdue=self.with_status("overdue"), amendments=self.amendments(),
+            scenario=self.scenario, counts=self.counts(), new_questions=new, moves=self.moves(),
+            **{name: rows[:r.LISTED] for name, rows in lists.items()},
             leaderboard=self.leaderboard(), calibration=self.calibration(), discrimination=self.discrimination(),
-            scenarios=self.scenarios(), not_counted=self.not_counted(),
+            scenarios=self.scenarios(), not_counted=self.not_counted(), totals=totals,
         )
 
 

@@ -84,8 +84,16 @@ def _heading(report: Report) -> list[str]:
             + ", ".join(f"{n} {s}" for s, n in c.statuses.items()),
             f"- {text.plural(c.forecasts, 'forecast')} in the period by {text.plural(c.forecasters, 'analyst')} "
             f"({c.withdrawn} withdrawn)",
-            f"- {text.plural(len(report.new_questions), 'new question')}, {c.evidence} new evidence, "
+            f"- {text.plural(report.totals.get('new_questions', len(report.new_questions)), 'new question')}, "
+            f"{c.evidence} new evidence, "
             f"{c.resolutions} resolved", ""]
+
+
+def _more(report: Report, section: str) -> list[str]:
+    """The line saying a list section was cut, if it was."""
+    if not report.more(section):
+        return []
+    return [f"The first {len(getattr(report, section))} of {report.totals[section]} are listed.", ""]
 
 
 def _moves(report: Report) -> list[str]:
@@ -115,12 +123,13 @@ def _news(report: Report) -> list[str]:
     out += _table(["Question", "Opens", "Closes", "Team now", "Analysts"],
                   [[_q(n.question), text.when(n.opens_at), text.when(n.closes_at), _p(n.question, n.team),
                     str(n.forecasters)] for n in report.new_questions]) if report.new_questions else ["None.", ""]
+    out += _more(report, "new_questions")
     out += ["## New evidence", ""]
     out += _table(["#", "Evidence", "Source", "Observed", "Bears on"],
                   [[str(e.id), f"{md(e.summary)} (logged by {md(e.analyst)})", source(e.source), e.observed_on or "–",
                     ", ".join(f"{md(slug)} ({md(stance)})" for slug, stance in e.links)]
                    for e in report.new_evidence]) if report.new_evidence else ["None.", ""]
-    return out
+    return out + _more(report, "new_evidence")
 
 
 def _resolved(report: Report) -> list[str]:
@@ -135,13 +144,16 @@ def _resolved(report: Report) -> list[str]:
                                                     for s in x.scores])
     if not report.resolutions:
         out += ["None.", ""]
+    out += _more(report, "resolutions")
     out += ["## Surprises", ""]
     out += [f"- {md(x.question.title)}: resolved **{md(x.outcome)}**; the team gave it {md(text.chance(x.team_final))}"
             for x in report.surprises] or ["None: no outcome the team gave less than 30%."]
+    out += [""] + _more(report, "surprises")[:-1] if report.more("surprises") else []
     out += ["", f"## Closing before {text.when(report.closing_by)}", ""]
     out += _due(report.closing) if report.closing else ["None.", ""]
+    out += _more(report, "closing")
     out += ["## Overdue", ""]
-    return out + (_due(report.overdue) if report.overdue else ["None.", ""])
+    return out + (_due(report.overdue) if report.overdue else ["None.", ""]) + _more(report, "overdue")
 
 
 def _amendments(report: Report) -> list[str]:
@@ -152,7 +164,8 @@ def _amendments(report: Report) -> list[str]:
     out = ["## Amendments", ""]
     return out + (_table(["Question", "When, by", "Changed", "Reason"],
                          [[_q(a.question), f"{text.when(a.amended_at)}, {md(a.by)}", changed(a), md(a.reason)]
-                          for a in report.amendments]) if report.amendments else ["None.", ""])
+                          for a in report.amendments]) if report.amendments else ["None.", ""]) \
+        + _more(report, "amendments")
 
 
 def _scores(report: Report, drawn: dict[str, bytes]) -> list[str]:

@@ -9,7 +9,7 @@ Instants are integer microseconds UTC; probabilities are tuples in the question'
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ledger.core.model import Head
@@ -22,6 +22,10 @@ from ledger.reports.data import FinalForecast, Timeline
 SURPRISE_BELOW = 0.30
 #: The most team moves listed, and the most timelines drawn per scenario (SPEC 8).
 MOST_MOVES, MOST_TIMELINES = 10, 12
+#: Rows a list section (new questions, evidence, resolutions, surprises, closing, overdue,
+#: amendments) shows; `Report.totals` says how many there were. A report is read, not searched:
+#: `ledger question list`, `review` and `export` have the rest.
+LISTED = 100
 
 
 @dataclass(frozen=True)
@@ -431,6 +435,7 @@ class Report:
         scenario: the `--scenario` it is limited to, or None.
         counts, new_questions, moves, new_evidence, resolutions, surprises, closing, overdue,
         amendments, leaderboard, calibration, discrimination, scenarios, not_counted: its sections.
+        totals: for each list section, how many it had before being cut to `LISTED`.
     """
 
     head: Head
@@ -452,6 +457,11 @@ class Report:
     discrimination: Discrimination
     scenarios: tuple[ScenarioSection, ...]
     not_counted: NotCounted
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def more(self, section: str) -> int:
+        """How many rows of a list section are not shown."""
+        return self.totals.get(section, 0) - len(getattr(self, section))
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON values: instants as UTC `Z` strings (the as-of in whole seconds, as

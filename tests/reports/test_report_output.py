@@ -149,3 +149,20 @@ def test_hostile_text_is_inert_in_markdown(hostile: LedgerCli, tmp_path):
     assert "Src &lt;b&gt;Daily&lt;/b&gt;" in text
     # a choice question's option names: no cell break-out, no link
     assert "\\[all\\](javascript:alert(5)) 60% (likely)" in text and "one \\| two 30% (unlikely)" in text
+
+
+def test_long_sections_are_cut_and_say_how_many_there_were(small: LedgerCli, tmp_path, monkeypatch):
+    import json
+
+    import ledger.reports.report as report_module
+
+    full = json.loads(small("report", "--as-of", AS_OF, "--format", "json", "--out", "-").stdout)
+    assert full["totals"]["resolutions"] == len(full["resolutions"]) >= 2
+    monkeypatch.setattr(report_module, "LISTED", 1)
+    cut = json.loads(small("report", "--as-of", AS_OF, "--format", "json", "--out", "-").stdout)
+    assert len(cut["resolutions"]) == 1 and cut["totals"] == full["totals"]
+    assert cut["counts"] == full["counts"]
+    html = small("report", "--as-of", AS_OF, "--format", "html", "--out", "-").stdout
+    assert f"The first 1 of {full['totals']['resolutions']} are listed." in html
+    small("report", "--as-of", AS_OF, "--format", "md", "--out", str(tmp_path / "md"))
+    assert f"The first 1 of {full['totals']['resolutions']} are listed." in (tmp_path / "md" / "report.md").read_text()
