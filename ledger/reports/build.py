@@ -236,13 +236,15 @@ class _Builder:
             out.append(r.Resolved(ref(q), q.resolution.outcome, q.resolution.known_at, final, tuple(self.scores_of(q))))
         return tuple(sorted(out, key=lambda x: (x.known_at, x.question.slug)))
 
-    def closing(self) -> tuple[r.Due, ...]:
+    def closing(self) -> tuple[int, tuple[r.Due, ...]]:
+        """How many open questions close before the end of the next period, and the first listed."""
         qs = [q for q in self.questions if self.status[q.id] == "open" and q.closes_at < self.closing_by]
-        return tuple(self.due(q) for q in sorted(qs, key=lambda q: (q.closes_at, q.slug)))
+        return len(qs), tuple(self.due(q) for q in sorted(qs, key=lambda q: (q.closes_at, q.slug))[:r.LISTED])
 
-    def with_status(self, *statuses: str) -> tuple[r.Due, ...]:
+    def with_status(self, *statuses: str) -> tuple[int, tuple[r.Due, ...]]:
+        """How many questions have one of these statuses, and the first listed."""
         qs = [q for q in self.questions if self.status[q.id] in statuses]
-        return tuple(self.due(q) for q in sorted(qs, key=lambda q: (q.resolves_by, q.slug)))
+        return len(qs), tuple(self.due(q) for q in sorted(qs, key=lambda q: (q.resolves_by, q.slug))[:r.LISTED])
 
     def amendments(self) -> tuple[r.AmendmentItem, ...]:
         out = []
@@ -353,7 +355,7 @@ class _Builder:
 
     def not_counted(self) -> r.NotCounted:
         annulled = sorted((q for q in self.questions if self.status[q.id] == "annulled"), key=lambda q: q.slug)
-        return r.NotCounted(self.with_status("closed", "overdue"), tuple(ref(q) for q in annulled), self.data.withdrawn)
+        return r.NotCounted(self.with_status("closed", "overdue")[1], tuple(ref(q) for q in annulled), self.data.withdrawn)
 
     @property
     def closing_by(self) -> int:
@@ -366,14 +368,15 @@ class _Builder:
     def report(self) -> r.Report:
         resolved = self.resolutions()
         surprises = tuple(x for x in resolved if x.team_final is not None and x.team_final < r.SURPRISE_BELOW)
-        n_new, new = self.new_questions()
+        cut = {"new_questions": self.new_questions(), "closing": self.closing(),
+               "overdue": self.with_status("overdue")}  # (total, the rows listed): rows built only for those
         lists = {"new_evidence": self.new_evidence(), "resolutions": resolved, "surprises": surprises,
-                 "closing": self.closing(), "overdue": self.with_status("overdue"), "amendments": self.amendments()}
-        totals = {"new_questions": n_new, **{name: len(rows) for name, rows in lists.items()}}
+                 "amendments": self.amendments()}
+        totals = {**{name: n for name, (n, _) in cut.items()}, **{name: len(rows) for name, rows in lists.items()}}
         return r.Report(
             head=self.data.head, as_of=self.as_of, period=self.period, closing_by=self.closing_by,
-            scenario=self.scenario, counts=self.counts(), new_questions=new, moves=self.moves(),
-            **{name: rows[:r.LISTED] for name, rows in lists.items()},
+            scenario=self.scenario, counts=self.counts(), moves=self.moves(),
+            **{name: rows for name, (_, rows) in cut.items()}, **{name: rows[:r.LISTED] for name, rows in lists.items()},
             leaderboard=self.leaderboard(), calibration=self.calibration(), discrimination=self.discrimination(),
             scenarios=self.scenarios(), not_counted=self.not_counted(), totals=totals,
         )
