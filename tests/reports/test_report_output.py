@@ -166,3 +166,14 @@ def test_long_sections_are_cut_and_say_how_many_there_were(small: LedgerCli, tmp
     assert f"The first 1 of {full['totals']['resolutions']} are listed." in html
     small("report", "--as-of", AS_OF, "--format", "md", "--out", str(tmp_path / "md"))
     assert f"The first 1 of {full['totals']['resolutions']} are listed." in (tmp_path / "md" / "report.md").read_text()
+
+
+def test_the_json_report_carries_the_discrimination_histogram_not_every_pair(small: LedgerCli):
+    import json
+
+    data = json.loads(small("report", "--as-of", AS_OF, "--format", "json", "--out", "-").stdout)
+    d = data["discrimination"]
+    assert "pairs" not in d and len(d["histogram"]) == 20
+    assert sum(b["yes"] for b in d["histogram"]) == d["yes_n"]
+    assert sum(b["no"] for b in d["histogram"]) == d["no_n"]
+    assert d["histogram"][0]["lo"] == 0.0 and d["histogram"][-1]["hi"] == 1.0
