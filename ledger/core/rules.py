@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Protocol
 
+from ledger.core.errors import BadInput, LedgerError, NotAllowed, Refused
 from ledger.core.model import ANNULLED, STANCES, Amendment, Analyst, Forecast, Question, match_outcome
 from ledger.core.timeutil import format_instant
 
@@ -45,6 +46,18 @@ class Violation:
     message: str
     bad_input: bool = False
     not_allowed: bool = False
+
+    def error(self) -> LedgerError:
+        """The exception the command line reports it with: bad input (exit 2), not allowed or
+        refused (exit 1)."""
+        return (BadInput if self.bad_input else NotAllowed if self.not_allowed else Refused)(self.message)
+
+
+def raise_first(problems: Iterable[Violation | None]) -> None:
+    """Raise the first violation found, if any."""
+    for problem in problems:
+        if problem is not None:
+            raise problem.error()
 
 
 def forecast_window(question: Question, at: int) -> Violation | None:

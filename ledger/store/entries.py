@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ledger.core import rules, validate
-from ledger.core.errors import BadInput, NotAllowed, NotFound, Refused
+from ledger.core.errors import BadInput, NotFound, Refused
 from ledger.core.model import Evidence, EvidenceLink, Forecast, Head, Question, Resolution
 from ledger.core.probability import ForecastInput
 from ledger.core.timeutil import format_instant
@@ -49,11 +49,6 @@ class QuestionView:
     resolutions: list[Resolution]
     head: Head
     now: int
-
-
-def _raise(problem: rules.Violation | None) -> None:
-    if problem is not None:
-        raise (BadInput if problem.bad_input else NotAllowed if problem.not_allowed else Refused)(problem.message)
 
 
 def check_evidence(conn: Connection, ids: Iterable[int]) -> None:
@@ -127,7 +122,7 @@ class EntriesMixin:
         with self.writing(actor) as tx:
             question = load_question(tx.conn, ref)
             probabilities = given.probabilities(question.kind, question.options, f"#{question.id}")
-            _raise(rules.forecast_window(question, tx.now))
+            rules.raise_first([rules.forecast_window(question, tx.now)])
             check_evidence(tx.conn, evidence_ids)
             row = tx.journal.insert(
                 forecasts, question_id=question.id, analyst_id=tx.actor.id, made_at=tx.now,
@@ -160,7 +155,7 @@ class EntriesMixin:
         validate.text(summary, what="summary", required=True)
         validate.text(source, what="--source")
         for _, stance in links:
-            _raise(rules.stance(stance))
+            rules.raise_first([rules.stance(stance)])
         with self.writing(actor) as tx:
             observed = observed_on or format_instant(tx.now)[:10]
             row = tx.journal.insert(evidence, analyst_id=tx.actor.id, logged_at=tx.now, observed_on=observed,
@@ -180,7 +175,7 @@ class EntriesMixin:
 
     def link_evidence(self, actor: str, evidence_id: int, ref: str, stance: str) -> EvidenceLink:
         """Link existing evidence to a question with a stance."""
-        _raise(rules.stance(stance))
+        rules.raise_first([rules.stance(stance)])
         with self.writing(actor) as tx:
             check_evidence(tx.conn, [evidence_id])
             qid = resolve_ref(tx.conn, ref)
@@ -207,10 +202,9 @@ class EntriesMixin:
             tx.require_editor("resolve questions")
             question = load_question(tx.conn, ref)
             chosen, problem = rules.outcome(question, outcome)
-            _raise(problem)
+            rules.raise_first([problem])
             when, problems = rules.resolution(question, known_at=known_at, now=tx.now, correction=correction)
-            for p in problems:
-                _raise(p)
+            rules.raise_first(problems)
             check_evidence(tx.conn, evidence_ids)
             row = tx.journal.insert(resolutions, question_id=question.id, outcome=chosen, known_at=when,
                                     recorded_at=tx.now, recorded_by=tx.actor.id, note=note, correction=correction,
@@ -231,7 +225,7 @@ class EntriesMixin:
                 raise NotFound(f"no forecast {forecast_id}")
             found = next(f for f in read_forecasts(tx.conn, row.question_id) if f.id == forecast_id)
             author = next(a for a in self.analysts_in(tx.conn) if a.id == row.analyst_id)
-            _raise(rules.withdrawal(found, author, tx.actor, tx.now))
+            rules.raise_first([rules.withdrawal(found, author, tx.actor, tx.now)])
             tx.journal.insert(withdrawals, forecast_id=forecast_id, withdrawn_at=tx.now, reason=reason,
                               withdrawn_by=tx.actor.id)
             tx.journal.append("forecast.withdraw", forecast=forecast_id)

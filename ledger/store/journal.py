@@ -213,9 +213,7 @@ class BlockDigester:
             self.pending = self.pending[whole:]
 
     def _digest(self, rows: list[tuple]) -> None:
-        from operator import itemgetter
-
-        self._digest_columns([list(map(itemgetter(k), rows)) for k in range(len(self.kinds))])
+        self._digest_columns(fmt.columns_of(rows, len(self.kinds)))
 
     def _digest_columns(self, columns: list) -> None:
         start = self.first_id + self.count

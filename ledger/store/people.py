@@ -136,9 +136,7 @@ class PeopleMixin:
                 raise Refused(f"analyst {handle!r} is active")
             new_role = role or target.role
             now_active = target.active if active is None else active
-            problem = rules.keeps_an_editor(target, new_role, now_active, self.analysts_in(tx.conn))
-            if problem is not None:
-                raise Refused(problem.message)
+            rules.raise_first([rules.keeps_an_editor(target, new_role, now_active, self.analysts_in(tx.conn))])
             tx.journal.insert(analyst_roles, analyst_id=target.id, role=new_role, active=now_active,
                               changed_at=tx.now, changed_by=tx.actor.id)
             tx.journal.append(f"analyst.{kind}", analyst=handle, role=new_role)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from ledger.core import rules, validate
-from ledger.core.errors import BadInput, NotFound, Refused
+from ledger.core.errors import NotFound, Refused
 from ledger.core.model import Amendment, Question, Resolution, Scenario
 from ledger.store.schema import (
     analysts,
@@ -114,11 +114,6 @@ def load_question(conn: Connection, ref: str) -> Question:
     return load_questions(conn, [resolve_ref(conn, ref)])[0]
 
 
-def _raise_first(problems: list[rules.Violation]) -> None:
-    for p in problems:
-        raise (BadInput if p.bad_input else Refused)(p.message)
-
-
 class QuestionsMixin:
     """Scenario and question commands of `Ledger`."""
 
@@ -166,17 +161,17 @@ class QuestionsMixin:
         """Record a question; two or more options make it a choice question."""
         validate.text(title, what="title", required=True, single_line=True)
         validate.text(criteria, what="criteria", required=True)
-        _raise_first(rules.criteria(criteria))
+        rules.raise_first(rules.criteria(criteria))
         validate.text(quote, what="quote")
         if slug is not None:
             validate.slug(slug, what="question slug", need_letter=True)
         names = validate.options(options)
         tag_list = sorted({validate.tag(t) for t in tags})
-        _raise_first(rules.question_dates(opens_at, closes_at, closes_at if resolves_by is None else resolves_by))
+        rules.raise_first(rules.question_dates(opens_at, closes_at, closes_at if resolves_by is None else resolves_by))
         with self.writing(actor) as tx:
             opens = tx.now if opens_at is None else opens_at
             due = closes_at if resolves_by is None else resolves_by
-            _raise_first(rules.question_dates(opens, closes_at, due))
+            rules.raise_first(rules.question_dates(opens, closes_at, due))
             sid = None if scenario is None else scenario_id(tx.conn, scenario)
             final_slug = self._free_slug(tx.conn, slug, title)
             row = tx.journal.insert(
@@ -245,7 +240,7 @@ class QuestionsMixin:
             tx.require_editor("amend questions")
             before = load_question(tx.conn, ref)
             due = rules.follows_close(before, closes_at, resolves_by)
-            _raise_first(rules.amendment(before, tx.now, title=title, opens_at=opens_at, closes_at=closes_at,
+            rules.raise_first(rules.amendment(before, tx.now, title=title, opens_at=opens_at, closes_at=closes_at,
                                          resolves_by=due, clarification=clarification))
             tx.journal.insert(question_amendments, question_id=before.id, amended_at=tx.now, amended_by=tx.actor.id,
                               reason=reason, clarification=clarification, closes_at=closes_at, resolves_by=due,
