@@ -25,10 +25,10 @@ import click
 from ledger.cli.context import json_option
 from ledger.cli.params import BadValue, Instant
 from ledger.core.errors import BadInput
-from ledger.core.period import KINDS, Period
+from ledger.core.period import KINDS, Period, Window
 from ledger.core.timeutil import MIN_US, format_instant
 
-__all__ = ["PeriodFlags", "json_option", "period_options", "scenario_option", "to_period"]
+__all__ = ["PeriodFlags", "json_option", "period_options", "scenario_option", "to_period", "window_of"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,20 @@ def to_period(flags: PeriodFlags, now: int) -> Period | None:
         return None
     return Period.containing(flags.kind, as_of)
 
+
+
+def window_of(flags: PeriodFlags) -> Callable[[int], Window]:
+    """What `score`, `plot` and `review --analyst` cover, once the read's `now` is known: scored
+    as of `--as-of` (default now), outcomes known in the period the flags name (all time without one).
+
+    `--from` alone runs on to the as-of, inclusive, as the as-of already bounds what is known;
+    `--period` and `--to` end the range where they say.
+    """
+    def at(now: int) -> Window:
+        bounded = flags.kind is not None or flags.end is not None
+        return Window.of(to_period(flags, now), flags.as_of_or(now), bounded=bounded)
+
+    return at
 
 def period_options(func: Callable | None = None, *, default: str | None = None) -> Callable:
     """`--period`, `--as-of`, `--from`, `--to`, handed to the command as `period_flags`.

@@ -8,7 +8,7 @@ from typing import Any, Callable
 import click
 
 from ledger.cli.context import Env, pass_env
-from ledger.cli.options import scenario_option
+from ledger.cli.options import PeriodFlags, period_options, scenario_option, window_of
 from ledger.cli.output import shown
 from ledger.cli.params import BadValue, QuestionRef
 from ledger.core.errors import Refused
@@ -56,28 +56,34 @@ def plot() -> None:
 @plot.command()
 @analyst_option
 @scenario_option
+@period_options
 @out_option
 @pass_env
-def calibration(env: Env, analyst: str | None, scenario: str | None, out: str) -> None:
+def calibration(env: Env, analyst: str | None, scenario: str | None, period_flags: PeriodFlags, out: str) -> None:
     """Reliability diagram: how often forecasts at each level came true, with "k of n happened".
 
+    The period flags keep the questions resolved in that period, scored as of --as-of.
+
     \b
-    Example:
+    Examples:
       ledger plot calibration --analyst amina --scenario sahel-2026 --out amina.png
+      ledger plot calibration --period quarter --as-of 2027-01-01 --out q4.svg
     """
     from ledger.reports.plots import calibration_figure
     from ledger.store.dossiers import calibration_facts
 
-    facts = calibration_facts(env.ledger(), analyst=analyst, scenario=scenario)
+    facts = calibration_facts(env.ledger(), analyst=analyst, scenario=scenario,
+                              window_of=window_of(period_flags))
     _write(calibration_figure(facts.bins, facts.questions, subject=facts.subject), out)
 
 
 @plot.command()
 @analyst_option
 @scenario_option
+@period_options
 @out_option
 @pass_env
-def discrimination(env: Env, analyst: str | None, scenario: str | None, out: str) -> None:
+def discrimination(env: Env, analyst: str | None, scenario: str | None, period_flags: PeriodFlags, out: str) -> None:
     """Final forecasts on yes/no questions that resolved yes against those that resolved no.
 
     \b
@@ -88,7 +94,8 @@ def discrimination(env: Env, analyst: str | None, scenario: str | None, out: str
     from ledger.reports.plots import discrimination_figure
     from ledger.store.dossiers import discrimination_facts
 
-    facts = discrimination_facts(env.ledger(), analyst=analyst, scenario=scenario)
+    facts = discrimination_facts(env.ledger(), analyst=analyst, scenario=scenario,
+                                 window_of=window_of(period_flags))
     _write(discrimination_figure(final_forecasts(facts), subject=facts.subject), out)
 
 
@@ -115,9 +122,11 @@ def timeline(env: Env, q: str, out: str) -> None:
 @scenario_option
 @click.option("--window", type=click.IntRange(min=1), default=10, show_default=True,
               help="Resolved questions in each rolling mean.")
+@period_options
 @out_option
 @pass_env
-def scores(env: Env, analyst: str | None, scenario: str | None, window: int, out: str) -> None:
+def scores(env: Env, analyst: str | None, scenario: str | None, window: int, period_flags: PeriodFlags,
+           out: str) -> None:
     """Each forecaster's rolling Brier score by when the outcomes became known.
 
     With --analyst, that analyst and @team beside it.
@@ -130,7 +139,7 @@ def scores(env: Env, analyst: str | None, scenario: str | None, window: int, out
     from ledger.reports.plots import scores_figure
     from ledger.store.dossiers import score_facts
 
-    facts = score_facts(env.ledger(), analyst=analyst, scenario=scenario)
+    facts = score_facts(env.ledger(), analyst=analyst, scenario=scenario, window_of=window_of(period_flags))
     if not facts.pairs:  # an empty time axis would start in 1970
         raise Refused("nothing to plot: no scored questions (resolved, not annulled, with counted forecasts)")
     _write(scores_figure(histories(facts), window=window), out)

@@ -21,6 +21,7 @@ from ledger.cli.output import (
     shown,
     table,
 )
+from ledger.cli.options import PeriodFlags, period_options, window_of
 from ledger.cli.params import BadValue, QuestionRef
 from ledger.core.probability import describe, icd_term
 from ledger.core.timeutil import format_instant
@@ -34,33 +35,40 @@ if TYPE_CHECKING:  # pragma: no cover
 @click.option("--within", type=click.IntRange(min=0), default=None, metavar="DAYS",
               help="With --due: closing within DAYS days [default: 14].")
 @click.option("--analyst", metavar="HANDLE", help="That analyst's resolved questions, scores and calibration.")
+@period_options
 @json_option
 @pass_env
-def review(env: Env, q: str | None, due: bool, within: int | None, analyst: str | None, as_json: bool) -> None:
+def review(env: Env, q: str | None, due: bool, within: int | None, analyst: str | None, period_flags: PeriodFlags,
+           as_json: bool) -> None:
     """Editors' views: a question's dossier, the due list, an analyst's record.
 
     `review Q` is the dossier of question Q in time order: criteria and clarifications,
     amended dates with their old values, every forecast with its ICD 203 term, rationale and
     cited evidence (withdrawn ones marked), linked evidence with its stance, resolutions and
-    corrections, and each forecaster's scores once resolved.
+    corrections, and each forecaster's scores once resolved. With --analyst, the period flags
+    keep the questions resolved in that period, scored as of --as-of.
 
     \b
     Examples:
       ledger review us-mali-minerals-deal
       ledger review --due --within 30
       ledger review --analyst amina --json
+      ledger review --analyst amina --period quarter --as-of 2027-01-01
     """
     if sum((q is not None, due, analyst is not None)) != 1:
         raise click.UsageError("give one of: Q, --due, --analyst HANDLE")
     if within is not None and not due:
         raise BadValue("--within goes with --due")
+    if analyst is None and period_flags != PeriodFlags():
+        raise BadValue("--period, --as-of, --from and --to go with --analyst (a dossier and the due list are "
+                       "as the ledger stands now)")
     from ledger.store import dossiers
 
     if due:
         found = dossiers.due(env.ledger(), 14 if within is None else within)
         emit_json(due_json(found)) if as_json else click.echo(due_text(found))
     elif analyst is not None:
-        record = dossiers.analyst_record(env.ledger(), analyst)
+        record = dossiers.analyst_record(env.ledger(), analyst, window_of(period_flags))
         emit_json(record_json(record)) if as_json else click.echo(record_text(record))
     else:
         found_q = dossiers.dossier(env.ledger(), q)
@@ -265,6 +273,7 @@ def record_json(r: "AnalystRecord") -> dict[str, Any]:
     """The record as JSON; `score` is the analyst's `ledger score --json` group."""
     return {
         "as_of": format_instant(r.now),
+        **({} if r.period is None else {"period": r.period.to_json()}),
         "analyst": {**analyst_json(r.analyst), "kind": r.analyst.kind},
         "questions": [{"question": q.slug, "title": q.title, "outcome": q.resolution.outcome,
                        "known_at": format_instant(p.known_at), "brier": p.brier, "log_loss": p.log_loss,
@@ -277,7 +286,8 @@ def record_text(r: "AnalystRecord") -> str:
     """The record for people: scored questions by resolution, the means, the calibration bins."""
     a = r.analyst
     name = f" ({shown(a.name)})" if a.name else ""
-    lines = [f"{shown(a.handle)}{name} · {a.kind if a.kind == 'source' else a.role} · as of {local_when(r.now)}"]
+    resolved = "" if r.period is None else f" · resolved in {r.period.label}"
+    lines = [f"{shown(a.handle)}{name} · {a.kind if a.kind == 'source' else a.role}{resolved} · as of {local_when(r.now)}"]
     if not r.questions:
         return "\n".join(lines + ["no scored questions yet (resolved, not annulled, with a counted forecast)"])
     rows = [(local_when(p.known_at), q.slug, q.resolution.outcome, _number(p.brier), _number(p.log_loss),

@@ -114,6 +114,41 @@ class Period:
                 "to": format_instant(self.end)}
 
 
+
+@dataclass(frozen=True)
+class Window:
+    """What a score, figure or record covers: scored as of `as_of`, only outcomes that became
+    known in [known_from, known_to) (each bound None when open).
+
+    Attributes:
+        as_of: the instant scored at: forecasts before it, outcomes known by then.
+        known_from: the first instant an outcome may have become known, or None.
+        known_to: the first instant after the range, or None (then the as-of bounds it).
+        period: the period the flags named, or None for all time (shown in titles and JSON).
+    """
+
+    as_of: int
+    known_from: int | None = None
+    known_to: int | None = None
+    period: Period | None = None
+
+    @classmethod
+    def of(cls, period: Period | None, as_of: int, *, bounded: bool) -> "Window":
+        """The window of `period` scored at `as_of`. `bounded` False leaves the end open (a
+        `--from` alone runs on to the as-of, which already bounds what is known)."""
+        if period is None:
+            return cls(as_of)
+        start = None if period.start == MIN_US else period.start
+        return cls(as_of, start, period.end if bounded else None, period)
+
+    def caption(self, now: int) -> str:
+        """What a figure's title adds: `resolved 2026-11`, `as of 2026-06-01`, both, or nothing
+        for all time as of `now`."""
+        parts = [] if self.period is None else [f"resolved {self.period.label}"]
+        if self.as_of != now:
+            parts.append(f"as of {_short(self.as_of)}")
+        return ", ".join(parts)
+
 def _first_day(kind: str, day: date) -> date:
     """The first day of the calendar period of `kind` containing `day`."""
     if kind == "week":

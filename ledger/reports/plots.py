@@ -101,26 +101,32 @@ def _plural(n: int, word: str) -> str:
 _LABEL_W, _LABEL_H = 0.11, 0.075
 
 
-def _label_sides(bins: Sequence["Bin"]) -> list[bool]:
-    """For each bin, whether its label goes above its Wilson bar (else below): above when that fits
-    inside the axes and clear of the labels placed so far, else below, else whichever side has
-    more room."""
-    placed: list[tuple[float, float, float]] = []  # (x, y_low, y_high)
-    sides = []
+def _label_places(bins: Sequence["Bin"]) -> list[tuple[bool, float, float]]:
+    """For each bin, where its "k of n" label goes: (above its Wilson bar, the label's x, the y of
+    its edge nearest the bar). Tried in turn: just above, just below, a label's height further
+    up or down, then a label's width to the right or left; the first place inside the axes and
+    clear of the labels placed so far wins. If none is free: just above or below, on the side
+    with more room."""
+    placed: list[tuple[float, float, float]] = []  # (x, y_low, y_high) of each label's box
+    out = []
     for b in bins:
-        boxes = {True: (b.ci_high + 0.01, b.ci_high + 0.01 + _LABEL_H),
-                 False: (b.ci_low - 0.01 - _LABEL_H, b.ci_low - 0.01)}
+        def box(above: bool, level: int) -> tuple[float, float]:
+            lift = 0.01 + level * (_LABEL_H + 0.01)
+            return ((b.ci_high + lift, b.ci_high + lift + _LABEL_H) if above
+                    else (b.ci_low - lift - _LABEL_H, b.ci_low - lift))
 
-        def free(side: bool) -> bool:
-            low, high = boxes[side]
-            inside = low >= -0.02 and high <= 1.02
-            return inside and not any(abs(x - b.mean_p) < _LABEL_W and low < y1 and y0 < high
-                                      for x, y0, y1 in placed)
+        def free(x: float, low: float, high: float) -> bool:
+            return (_LABEL_W / 2 <= x <= 1 - _LABEL_W / 2 or x == b.mean_p) and low >= -0.02 and high <= 1.02 \
+                and not any(abs(x2 - x) < _LABEL_W and low < y1 and y0 < high for x2, y0, y1 in placed)
 
-        side = True if free(True) else False if free(False) else (1.0 - b.ci_high >= b.ci_low)
-        placed.append((b.mean_p, *boxes[side]))
-        sides.append(side)
-    return sides
+        tries = [(above, level, 0.0) for level in range(3) for above in (True, False)]
+        tries += [(above, 0, dx) for dx in (_LABEL_W, -_LABEL_W) for above in (True, False)]
+        fallback = ((1.0 - b.ci_high >= b.ci_low), 0, 0.0)
+        above, level, dx = next((c for c in tries if free(b.mean_p + c[2], *box(c[0], c[1]))), fallback)
+        low, high = box(above, level)
+        placed.append((b.mean_p + dx, low, high))
+        out.append((above, b.mean_p + dx, low if above else high))
+    return out
 
 
 def calibration_figure(bins: Sequence["Bin"], questions: int, *, subject: str = "all analysts") -> "Figure":
@@ -145,11 +151,13 @@ def calibration_figure(bins: Sequence["Bin"], questions: int, *, subject: str = 
             err = [[max(0.0, b.freq - b.ci_low) for b in filled], [max(0.0, b.ci_high - b.freq) for b in filled]]
             top.errorbar(x, y, yerr=err, fmt="o", color=BLUE, ecolor=BLUE, elinewidth=1.2, capsize=3,
                          markersize=5, label="observed frequency\n(95% Wilson interval)")
-        for b, above in zip(filled, _label_sides(filled)):
-            happened = round(b.freq * b.n)
-            top.annotate(f"{happened} of {b.n}\nhappened", (b.mean_p, b.ci_high if above else b.ci_low),
-                         xytext=(0, 3 if above else -3), textcoords="offset points", ha="center",
-                         va="bottom" if above else "top", fontsize=7, color="#333333", linespacing=0.95)
+        for b, (above, x, edge) in zip(filled, _label_places(filled)):
+            bar_end = b.ci_high if above else b.ci_low
+            lifted = x != b.mean_p or abs(edge - bar_end) > 0.011  # moved clear of a neighbour: a leader line
+            top.annotate(f"{round(b.freq * b.n)} of {b.n}\nhappened", (b.mean_p, bar_end), xytext=(x, edge),
+                         textcoords="data", ha="center", va="bottom" if above else "top", fontsize=7,
+                         color="#333333", linespacing=0.95,
+                         arrowprops=dict(arrowstyle="-", color=GREY, linewidth=0.6) if lifted else None)
         top.set_xlim(0, 1)
         top.set_ylim(-0.02, 1.02)
         _percent_axis(top.yaxis)

@@ -9,21 +9,51 @@ numpy is imported here (through the scoring engine): import this module lazily.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import select
 
 from ledger.core.errors import NotFound
 from ledger.core.model import ANNULLED, Analyst, Evidence, Forecast, Question, Resolution
+from ledger.core.period import Window
 from ledger.store.entries import read_evidence, read_forecasts, read_resolutions
-from ledger.store.ledger import Ledger
+from ledger.store.ledger import Ledger, View
 from ledger.store.people import find_analyst
 from ledger.store.questions import load_question, load_questions
 from ledger.store.schema import analysts, evidence, evidence_links, forecasts, withdrawals
-from ledger.store.scores import PairScore, group_scores, load_in, pair_scores
+from ledger.store.scores import PairScore, ScoredLedger, group_scores, load_in, pair_scores
 
 DAY_US = 86_400_000_000
 TEAM = "@team"
+
+#: Given the read's `now`, what a score covers (`ledger.cli.options.window_of` builds one from the
+#: period flags); None is everything known as of now.
+WindowOf = Callable[[int], Window] | None
+
+
+def window_in(view: View, window_of: WindowOf) -> Window:
+    """The window for this read: `window_of(view.now)`, or all time as of now."""
+    return Window(view.now) if window_of is None else window_of(view.now)
+
+
+def _subject(who: str, view: View, window: Window) -> str:
+    """A figure's subject with what the window adds: `amina (resolved 2026-11)`."""
+    caption = window.caption(view.now)
+    return f"{who} ({caption})" if caption else who
+
+
+def scored_in(view: View, window: Window, *, scenario: str | None = None, tag: str | None = None) -> ScoredLedger:
+    """The scored questions of `window` (SPEC 6), inside the caller's read."""
+    return load_in(view, as_of=window.as_of, scenario=scenario, tag=tag,
+                   known_from=window.known_from, known_to=window.known_to)
+
+
+def scored(ledger: Ledger, window_of: WindowOf = None, *, scenario: str | None = None,
+           tag: str | None = None) -> tuple[ScoredLedger, Window]:
+    """`scored_in` in a read of its own, with the window it used (for `ledger score`)."""
+    with ledger.read() as view:
+        window = window_in(view, window_of)
+        return scored_in(view, window, scenario=scenario, tag=tag), window
 
 
 @dataclass(frozen=True)
@@ -152,27 +182,32 @@ class AnalystRecord:
         questions: (question, the analyst's scores on it), in order of resolution.
         summary: the analyst's `ledger score --by analyst` group (means, calibration with its
             bins, ECE and Murphy decomposition), or None without a scored question.
-        now: the instant of the read.
+        now: the instant scored at (the as-of; the read's now without one).
+        period: the period whose resolutions it covers, or None for all time.
     """
 
     analyst: Analyst
     questions: tuple[tuple[Question, PairScore], ...]
     summary: Any
     now: int
+    period: Any = None
 
 
-def analyst_record(ledger: Ledger, handle: str) -> AnalystRecord:
-    """Analyst `handle`'s record, scored as of now with method time."""
+def analyst_record(ledger: Ledger, handle: str, window_of: WindowOf = None) -> AnalystRecord:
+    """Analyst `handle`'s record, scored with method time as of the window's as-of (default now),
+    on the questions whose outcome became known in the window."""
     with ledger.read() as view:
         who = find_analyst(view.conn, handle)
         if who is None:
             raise NotFound(f"no analyst {handle!r}")
-        data = load_in(view, as_of=None)
+        window = window_in(view, window_of)
+        data = scored_in(view, window)
         mine = [p for p in pair_scores(data) if p.analyst == handle]
         by_slug = {q.slug: q for q in load_questions(view.conn, None)} if mine else {}
         summary = next((g for g in group_scores(data, by="analyst", method="time") if g.key == handle), None)
         ordered = sorted(mine, key=lambda p: (p.known_at, p.question))
-        return AnalystRecord(who, tuple((by_slug[p.question], p) for p in ordered), summary, view.now)
+        return AnalystRecord(who, tuple((by_slug[p.question], p) for p in ordered), summary, window.as_of,
+                             window.period)
 
 
 @dataclass(frozen=True)
@@ -275,13 +310,15 @@ def _check_analyst(conn: Any, handle: str | None) -> None:
         raise NotFound(f"no analyst {handle!r}")
 
 
-def calibration_facts(ledger: Ledger, *, analyst: str | None = None, scenario: str | None = None) -> CalibrationFacts:
+def calibration_facts(ledger: Ledger, *, analyst: str | None = None, scenario: str | None = None,
+                      window_of: WindowOf = None) -> CalibrationFacts:
     """Calibration of every person pooled (SPEC 6 `all`), or of one analyst (`@team` or a source)."""
     from ledger.core.scoring import calibration
 
     with ledger.read() as view:
         _check_analyst(view.conn, analyst)
-        data = load_in(view, as_of=None, scenario=scenario)
+        window = window_in(view, window_of)
+        data = scored_in(view, window, scenario=scenario)
         pairs = pair_scores(data)
         if analyst is None:
             groups = group_scores(data, by="all", method="time")
@@ -290,25 +327,29 @@ def calibration_facts(ledger: Ledger, *, analyst: str | None = None, scenario: s
             groups = [g for g in group_scores(data, by="analyst", method="time") if g.key == analyst]
             behind = {p.question for p in pairs if p.analyst == analyst}
         bins = groups[0].calibration.bins if groups else calibration([], []).bins
-        return CalibrationFacts(analyst or "all analysts", tuple(bins), len(behind))
+        return CalibrationFacts(_subject(analyst or "all analysts", view, window), tuple(bins), len(behind))
 
 
-def discrimination_facts(ledger: Ledger, *, analyst: str | None = None, scenario: str | None = None) -> PairFacts:
+def discrimination_facts(ledger: Ledger, *, analyst: str | None = None, scenario: str | None = None,
+                         window_of: WindowOf = None) -> PairFacts:
     """The yes/no pairs with their final p_yes and outcome: every person's, or one analyst's."""
     with ledger.read() as view:
         _check_analyst(view.conn, analyst)
-        pairs = [p for p in pair_scores(load_in(view, as_of=None, scenario=scenario)) if p.final_p is not None
+        window = window_in(view, window_of)
+        pairs = [p for p in pair_scores(scored_in(view, window, scenario=scenario)) if p.final_p is not None
                  and (p.analyst == analyst if analyst is not None else not p.source and p.analyst != TEAM)]
-        return PairFacts(analyst or "all analysts", tuple(pairs))
+        return PairFacts(_subject(analyst or "all analysts", view, window), tuple(pairs))
 
 
-def score_facts(ledger: Ledger, *, analyst: str | None = None, scenario: str | None = None) -> PairFacts:
+def score_facts(ledger: Ledger, *, analyst: str | None = None, scenario: str | None = None,
+                window_of: WindowOf = None) -> PairFacts:
     """Every forecaster's pairs (method time), or one analyst's and `@team`'s beside it."""
     with ledger.read() as view:
         _check_analyst(view.conn, analyst)
-        pairs = [p for p in pair_scores(load_in(view, as_of=None, scenario=scenario))
+        window = window_in(view, window_of)
+        pairs = [p for p in pair_scores(scored_in(view, window, scenario=scenario))
                  if analyst is None or p.analyst in (analyst, TEAM)]
-        return PairFacts(analyst or "all analysts", tuple(pairs))
+        return PairFacts(_subject(analyst or "all analysts", view, window), tuple(pairs))
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,21 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
             yield View(conn, self.clock.now(conn, self.is_postgres))
 
     @contextmanager
+    def _appending(self, handle: str) -> Iterator[tuple[Connection, jr.JournalWriter, jr.LastEntry]]:
+        """The append lock held inside one transaction, and a journal writer for `handle` at the
+        write's instant: what every write, the demo mark included, starts from."""
+        with translated(self.url), self.engine.connect() as conn:
+            conn.execution_options(ledger_write=True, ledger_wait=self.wait)
+            with conn.begin():
+                if self.is_postgres:
+                    self._advisory_lock(conn)
+                last = jr.read_last(conn)
+                writer = jr.JournalWriter(conn, handle, self._write_time(conn, last), head=last)
+                yield conn, writer, last
+                if writer.pending:  # pragma: no cover - a programming error, never user input
+                    raise RuntimeError("rows were written without a journal entry")
+
+    @contextmanager
     def writing(self, handle: str, *, register_as: tuple[str | None, str] | None = None) -> Iterator[Tx]:
         """One write transaction for `handle`: all of it lands, journaled, or none of it.
 
@@ -156,20 +171,11 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
                 of a fresh ledger becomes its editor).
             register_as: (name, role) to use if the actor has to be registered now.
         """
-        with translated(self.url), self.engine.connect() as conn:
-            conn.execution_options(ledger_write=True, ledger_wait=self.wait)
-            with conn.begin():
-                if self.is_postgres:
-                    self._advisory_lock(conn)
-                last = jr.read_last(conn)
-                now = self._write_time(conn, last)
-                writer = jr.JournalWriter(conn, handle, now, head=last)
-                tx = Tx(conn, now, writer, None)  # type: ignore[arg-type] - the actor comes next
-                tx.actor = register(conn, writer, handle, register_as, tx.notices)
-                yield tx
-                if writer.pending:  # pragma: no cover - a programming error, never user input
-                    raise RuntimeError("rows were written without a journal entry")
-        for message in tx.notices:
+        notices: list[str] = []
+        with self._appending(handle) as (conn, writer, _):
+            actor = register(conn, writer, handle, register_as, notices)
+            yield Tx(conn, writer.at, writer, actor, notices)
+        for message in notices:
             self._say(message)
 
     def _advisory_lock(self, conn: Connection) -> None:
@@ -215,14 +221,10 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         """Mark an empty ledger as a demo (the first journal entry); needs a simulated clock."""
         if not self.clock.simulated:
             raise Refused("only a ledger built on a simulated clock is a demo")
-        with translated(self.url), self.engine.connect() as conn:
-            conn.execution_options(ledger_write=True, ledger_wait=self.wait)
-            with conn.begin():
-                last = jr.read_last(conn)
-                if last.seq:
-                    raise Refused(f"{self.display_url} is not empty: a demo is built from an empty ledger")
-                writer = jr.JournalWriter(conn, handle, self.clock.now(), head=last)
-                return writer.append(DEMO_MARK, note="built on a simulated clock by ledger demo")
+        with self._appending(handle) as (_, writer, last):
+            if last.seq:
+                raise Refused(f"{self.display_url} is not empty: a demo is built from an empty ledger")
+            return writer.append(DEMO_MARK, note="built on a simulated clock by ledger demo")
 
     # -- overview -------------------------------------------------------------------------
 

@@ -124,3 +124,19 @@ def test_an_explicit_range():
 def test_impossible_periods_are_bad_input(build):
     with pytest.raises(BadInput):
         build()
+
+
+def test_a_window_scores_a_period_at_its_as_of():
+    from ledger.core.period import Window
+
+    november = Period.containing("month", DEC_1)
+    w = Window.of(november, DEC_1, bounded=True)
+    assert (w.as_of, w.known_from, w.known_to, w.period) == (DEC_1, NOV_1, DEC_1, november)
+    # --from alone: open at the end (the as-of bounds what is known, inclusive)
+    assert Window.of(Period.between(NOV_1, DEC_1), DEC_1, bounded=False).known_to is None
+    # --to alone: from the beginning of time, so no lower bound
+    assert Window.of(Period.between(MIN_US, DEC_1), DEC_1, bounded=True).known_from is None
+    assert Window.of(None, DEC_1, bounded=True) == Window(DEC_1)
+    assert w.caption(now=DEC_1) == "resolved 2026-11"
+    assert w.caption(now=DEC_1 + DAY) == "resolved 2026-11, as of 2026-12-01"
+    assert Window(DEC_1).caption(now=DEC_1) == ""

@@ -70,8 +70,33 @@ def test_calibration_without_points_draws_an_empty_diagram():
 def test_neighbouring_bin_labels_go_to_different_sides():
     # Two bins 0.1 apart with bars at the same height: the second label cannot also go above.
     bins = calibration([0.34, 0.34, 0.44, 0.44], [1, 0, 1, 0]).bins
-    sides = plots._label_sides([b for b in bins if b.n])
-    assert sides == [True, False]
+    places = plots._label_places([b for b in bins if b.n])
+    assert [above for above, _, _ in places] == [True, False]
+
+
+def _boxes(places):
+    return [(x, edge if above else edge - plots._LABEL_H, edge + plots._LABEL_H if above else edge)
+            for above, x, edge in places]
+
+
+def test_crowded_bin_labels_stack_instead_of_overlapping():
+    # Three bins within a label's width, bars at the same height (1 of 2 each, freq 0.5, Wilson
+    # 0.095–0.905): just above and just below are taken by the first two, and a label further up
+    # or down would leave the axes, so the third goes a label's width to the right, above its bar.
+    bins = [b for b in calibration([0.395, 0.395, 0.4, 0.4, 0.5, 0.5], [1, 0, 1, 0, 1, 0]).bins if b.n]
+    assert [round(b.mean_p, 3) for b in bins] == [0.395, 0.4, 0.5]
+    places = plots._label_places(bins)
+    assert [above for above, _, _ in places] == [True, False, True]
+    assert places[2][1] == pytest.approx(0.5 + plots._LABEL_W)
+    boxes = _boxes(places)
+    for i, (x, low, high) in enumerate(boxes):
+        assert -0.02 <= low and high <= 1.02
+        for x2, low2, high2 in boxes[:i]:
+            assert abs(x - x2) >= plots._LABEL_W or high <= low2 or high2 <= low
+    # The figure draws a leader line from the lifted label to its bar, and none for the others.
+    figure = plots.calibration_figure(calibration([0.395, 0.395, 0.4, 0.4, 0.5, 0.5], [1, 0, 1, 0, 1, 0]).bins, 3)
+    leaders = [a for a in figure.axes[0].texts if a.arrow_patch is not None]
+    assert [a.get_text() for a in leaders] == ["1 of 2\nhappened"] and leaders[0].xy[0] == pytest.approx(0.5)
 
 
 # -- discrimination -------------------------------------------------------------------------------
