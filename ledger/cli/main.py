@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "plot": ("ledger.cli.plot", "plot", "Draw one figure (calibration, discrimination, timeline, scores) as PNG or SVG."),
     "review": ("ledger.cli.review", "review", "Editors' views: a question's dossier, the due list, an analyst's record."),
     "todo": ("ledger.cli.todo", "todo", "Your queue: open questions to forecast or update, and those closing soon."),
+    "demo": ("ledger.cli.demo", "demo", "Build a demo ledger from the bundled Sahel scenario and write its report."),
 }
 
 

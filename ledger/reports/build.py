@@ -233,7 +233,8 @@ class _Builder:
             if self.status[q.id] != "resolved" or not self.period.contains(q.resolution.known_at):
                 continue
             final = self.team_final(q)
-            out.append(r.Resolved(ref(q), q.resolution.outcome, q.resolution.known_at, final, tuple(self.scores_of(q))))
+            out.append(r.Resolved(ref(q), q.resolution.outcome, q.resolution.known_at, final, tuple(self.scores_of(q)),
+                                  q.resolution.note))
         return tuple(sorted(out, key=lambda x: (x.known_at, x.question.slug)))
 
     def closing(self) -> tuple[int, tuple[r.Due, ...]]:
@@ -378,7 +379,7 @@ class _Builder:
             scenario=self.scenario, counts=self.counts(), moves=self.moves(),
             **{name: rows for name, (_, rows) in cut.items()}, **{name: rows[:r.LISTED] for name, rows in lists.items()},
             leaderboard=self.leaderboard(), calibration=self.calibration(), discrimination=self.discrimination(),
-            scenarios=self.scenarios(), not_counted=self.not_counted(), totals=totals,
+            scenarios=self.scenarios(), not_counted=self.not_counted(), totals=totals, demo=self.data.demo,
         )
 
 

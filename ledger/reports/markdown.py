@@ -72,6 +72,10 @@ def _forecaster(name: str, kind: str) -> str:
     return "**@team**" if kind == "team" else md(name) + (" (source)" if kind == "source" else "")
 
 
+DEMO_NOTE = ("> **A demo ledger.** Built by `ledger demo` on a simulated clock: its analysts, forecasts, evidence and "
+             "outcomes are illustrations, not real events.")
+
+
 def _heading(report: Report) -> list[str]:
     start = "the beginning" if report.period.start == MIN_US else text.when(report.period.start)
     scope = f", scenario {md(report.scenario)}" if report.scenario else ""
@@ -80,6 +84,7 @@ def _heading(report: Report) -> list[str]:
             f"From {start} to {text.when(report.period.end)}, as of {text.as_of(report.as_of)}{scope}.", "",
             f"Journal head **{report.head.seq}**: `{report.head.hash}` "
             f"(check with `ledger verify --head {report.head.seq}:{report.head.hash}`)", "",
+            *([DEMO_NOTE, ""] if report.demo else []),
             f"- {c.statuses['open']} open questions; {c.questions} in all: "
             + ", ".join(f"{n} {s}" for s, n in c.statuses.items()),
             f"- {text.plural(c.forecasts, 'forecast')} in the period by {text.plural(c.forecasters, 'analyst')} "
@@ -139,6 +144,8 @@ def _resolved(report: Report) -> list[str]:
         out += [f"### {md(x.question.title)}", "",
                 f"Outcome **{md(x.outcome)}**, known {text.when(x.known_at)}; the team's last forecast of it: "
                 f"{md(text.chance(x.team_final))}{flag}", ""]
+        if x.note:
+            out += [f"_{md(x.note)}_", ""]
         if x.scores:
             out += _table(["Forecaster", "Brier"], [[_forecaster(s.analyst, s.kind), text.number(s.brier)]
                                                     for s in x.scores])

@@ -182,6 +182,7 @@ class Resolved:
         known_at: when it became known.
         team_final: the team's last counted probability of the outcome, or None.
         scores: persons by handle, then sources, then `@team`.
+        note: the resolution's note, or None.
     """
 
     question: QuestionRef
@@ -189,6 +190,7 @@ class Resolved:
     known_at: int
     team_final: float | None
     scores: tuple[PairScore, ...]
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -438,6 +440,7 @@ class Report:
         counts, new_questions, moves, new_evidence, resolutions, surprises, closing, overdue,
         amendments, leaderboard, calibration, discrimination, scenarios, not_counted: its sections.
         totals: for each list section, how many it had before being cut to `LISTED`.
+        demo: True when the ledger is a demo built on a simulated clock (said at the top).
     """
 
     head: Head
@@ -460,6 +463,7 @@ class Report:
     scenarios: tuple[ScenarioSection, ...]
     not_counted: NotCounted
     totals: dict[str, int] = field(default_factory=dict)
+    demo: bool = False
 
     def more(self, section: str) -> int:
         """How many rows of a list section are not shown."""

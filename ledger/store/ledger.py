@@ -143,9 +143,13 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
 
     @contextmanager
     def read(self) -> Iterator[View]:
-        """A read snapshot with the command's one `now`."""
+        """A read snapshot with the command's one `now`: the clock's, never before the journal's
+        last entry (as for a write). A ledger written on this clock is unchanged by that; a demo
+        ledger, whose simulated history runs past today, reads as of its last simulated write."""
         with self.reading() as conn:
-            yield View(conn, self.clock.now(conn, self.is_postgres))
+            now = self.clock.now(conn, self.is_postgres)
+            last = jr.read_last(conn).at
+            yield View(conn, now if last is None else max(now, last))
 
     @contextmanager
     def _appending(self, handle: str) -> Iterator[tuple[Connection, jr.JournalWriter, jr.LastEntry]]:
@@ -202,7 +206,7 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
     def _write_time(self, conn: Connection, last: jr.LastEntry) -> int:
         """The write's instant: the clock read now, under the lock, never before the head's."""
         now = self.clock.now(conn, self.is_postgres)
-        demo = last.seq > 0 and self._is_demo(conn)
+        demo = last.seq > 0 and self.is_demo(conn)
         if demo and not self.clock.simulated:
             raise Refused(f"{self.display_url} is a demo ledger, built on a simulated clock: it takes no real "
                           "writes (make a ledger of your own with `ledger init`)")
@@ -214,7 +218,8 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         return now if last.at is None else max(now, last.at)
 
     @staticmethod
-    def _is_demo(conn: Connection) -> bool:
+    def is_demo(conn: Connection) -> bool:
+        """Whether the ledger is a demo: its first journal entry is the demo mark."""
         return conn.execute(select(journal.c.kind).where(journal.c.seq == 1)).scalar() == DEMO_MARK
 
     def mark_demo(self, handle: str) -> Head:
@@ -245,7 +250,7 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         with self.reading() as conn:
             counts = {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
                       for name, table in COUNTED_TABLES.items()}
-            return Overview(read_revision(conn), counts, jr.read_head(conn), self._is_demo(conn))
+            return Overview(read_revision(conn), counts, jr.read_head(conn), self.is_demo(conn))
 
     def verify(self, quoted: Head | None = None, progress=None, on_start=None):
         """Check the chain, the quoted head and every row (raises `Tampered`).

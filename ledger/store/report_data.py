@@ -43,6 +43,7 @@ class ReportInput:
         withdrawn: how many of the questions' forecasts made before `as_of` are withdrawn.
         evidence: evidence logged before `as_of`, oldest first.
         scored: the scoring input of the same snapshot, as of `as_of`.
+        demo: True for a demo ledger (built on a simulated clock by `ledger demo`).
     """
 
     head: Head
@@ -56,6 +57,7 @@ class ReportInput:
     withdrawn: int
     evidence: tuple[Evidence, ...]
     scored: ScoredLedger
+    demo: bool = False
 
 
 def read_report_input(ledger: Ledger, *, period_of: Callable[[int], Period], as_of: int | None = None,
@@ -92,7 +94,7 @@ def read_report_input(ledger: Ledger, *, period_of: Callable[[int], Period], as_
         return ReportInput(
             head=read_head(conn), now=view.now, as_of=moment, period=period, analysts=tuple(ledger.analysts_in(conn)),
             scenarios=scenarios, questions=questions, forecasts=forecasts, withdrawn=withdrawn, evidence=evidence,
-            scored=load_in(view, as_of=moment, scenario=scenario),
+            scored=load_in(view, as_of=moment, scenario=scenario), demo=ledger.is_demo(conn),
         )
 
 

@@ -86,7 +86,8 @@ HOSTILE = [
      "probabilities": {"<b>none</b>": 0.2, "one | two": 0.5, "[all](javascript:alert(5))": 0.3}},
     {"type": "forecast", "question": "h3", "analyst": "amina", "made_at": "2026-11-08T00:00:00Z",
      "probabilities": {"<b>none</b>": 0.1, "one | two": 0.3, "[all](javascript:alert(5))": 0.6}},
-    {"type": "resolution", "question": "h2", "outcome": "no", "known_at": "2026-11-19T00:00:00Z"},
+    {"type": "resolution", "question": "h2", "outcome": "no", "known_at": "2026-11-19T00:00:00Z",
+     "note": f"Settled {SCRIPT} & {JS_LINK}"},
 ]
 
 
@@ -133,6 +134,7 @@ def test_hostile_text_is_inert_in_html(hostile: LedgerCli, tmp_path):
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "Src &lt;b&gt;Daily&lt;/b&gt;" in page
     assert "javascript:alert(3)" in page  # shown as text, not a link
+    assert "Settled &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; [click me](javascript:alert(1))" in page
     assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; ' \
            'img-src data:">' in page
 
@@ -147,6 +149,7 @@ def test_hostile_text_is_inert_in_markdown(hostile: LedgerCli, tmp_path):
     assert ("https://news.example/b?x=1&y=2" in [url for _, url in links])
     assert "Will &lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; \"quotes\" 'work'?" in text
     assert "Src &lt;b&gt;Daily&lt;/b&gt;" in text
+    assert "_Settled &lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; \\[click me\\](javascript:alert(1))_" in text
     # a choice question's option names: no cell break-out, no link
     assert "\\[all\\](javascript:alert(5)) 60% (likely)" in text and "one \\| two 30% (unlikely)" in text
 
