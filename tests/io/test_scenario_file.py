@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from ledger.core.bulk import ImportRefused
 from ledger.core.scenario_doc import DocQuestion, ScenarioDoc
 from ledger.core.timeutil import parse_instant
-from ledger.io.scenario_file import percent, quote, read_scenario, write_scenario
+from ledger.io.scenario_file import read_scenario
+from ledger.io.scenario_writer import percent, quote, write_scenario
 
 HEAD = "scenario:\n  slug: sahel-2026\n  title: Sahel\nquestions:\n"
 
