@@ -138,3 +138,15 @@ def test_the_installed_copy_writes_an_html_report(wheel: Path, unpacked: Path, t
     assert done.returncode == 0, done.stderr
     assert done.stdout == "wrote reports/report-2026-11.html\n"
     assert (tmp_path / "reports" / "report-2026-11.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_the_installed_copy_ships_the_bundled_scenario(wheel: Path, unpacked: Path, tmp_path: Path) -> None:
+    """`ledger demo` reads the bundled scenario through importlib.resources: it is in the wheel."""
+    with zipfile.ZipFile(wheel) as zf:
+        assert "ledger/scenarios/sahel-2026.yaml" in zf.namelist()
+    done = run_installed(unpacked, tmp_path, "-c", "import hashlib; from ledger.io.scenarios import bundled_scenario; "
+                                                   "print(hashlib.sha256(bundled_scenario()).hexdigest())")
+    assert done.returncode == 0, done.stderr
+    import hashlib
+
+    assert done.stdout.strip() == hashlib.sha256((REPO / "ledger/scenarios/sahel-2026.yaml").read_bytes()).hexdigest()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
-from ledger.cli.context import Env, emit_json, json_option, pass_env
+from ledger.cli.context import Env, emit_json, json_option, pass_env, note
 from ledger.cli.output import (
     amendment_text,
     forecast_json,
@@ -17,8 +20,12 @@ from ledger.cli.output import (
     when,
 )
 from ledger.cli.params import Day, Instant, QuestionRef
+from ledger.core.errors import LedgerError
 from ledger.core.model import STATUSES
 from ledger.core.timeutil import format_instant
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ledger.io.scenarios import ScenarioImported
 
 
 @click.group()
@@ -27,6 +34,7 @@ def scenario() -> None:
 
     \b
     Example:
+      ledger scenario import sahel-2026.yaml
       ledger scenario add sahel-2026 --title "US re-engagement with Mali and the Sahel"
       ledger scenario show sahel-2026
     """
@@ -95,6 +103,72 @@ def scenario_show(env: Env, slug: str, as_json: bool) -> None:
     if found.summary:
         click.echo(f"\n{shown(found.summary, block=True)}\n")
     click.echo(_question_table(qs, now))
+
+
+@scenario.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--check", is_flag=True, help="Validate only: list every problem and what would be added; write nothing.")
+@pass_env
+def scenario_import(env: Env, file: Path, check: bool) -> None:
+    """Create a scenario, its questions and its source's priors from FILE.yaml, all or nothing.
+
+    Open to any active analyst. Every problem is listed with its line number and nothing is
+    written; a file imported before (same SHA-256) adds nothing. Each `prior` is recorded as a
+    forecast by the scenario's source (`source.forecaster`, default `source:<slug>`) when its
+    question opens, with the `quote` as its rationale.
+
+    \b
+    Examples:
+      ledger scenario import sahel-2026.yaml --check
+      ledger scenario import sahel-2026.yaml
+    """
+    from ledger.io.scenarios import import_scenario
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise LedgerError(f"cannot read {file}: {exc.strerror or exc}") from None
+    click.echo(_imported_text(import_scenario(env.ledger(), env.actor, data, source=file.name, check=check)))
+
+
+def _imported_text(done: "ScenarioImported") -> str:
+    """What a scenario import says on stdout."""
+    if done.already:
+        return (f"already imported: {shown(done.source)} (sha256 {done.sha256[:12]}…); "
+                f"nothing {'would be ' if done.checked else ''}added")
+    by = f"by the source {shown(done.forecaster)}" + (" (new)" if done.new_forecaster else "")
+    what = f"scenario {shown(done.scenario)} with {done.questions} questions, {done.priors} priors {by}"
+    if done.checked:
+        return f"checked {shown(done.source)}: would add {what}; nothing written"
+    return f"imported {shown(done.source)}: {what}; head {done.head}"
+
+
+@scenario.command("export")
+@click.argument("slug")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@pass_env
+def scenario_export(env: Env, slug: str, out: Path | None) -> None:
+    """Write scenario SLUG back as a scenario file: its questions and its source's priors.
+
+    The values in force, each quoted so that it reads back as the same text; priors as exact
+    percentages. `scenario import` of the file into another ledger recreates the scenario.
+
+    \b
+    Examples:
+      ledger scenario export sahel-2026 --out sahel-2026.yaml
+      ledger scenario export sahel-2026
+    """
+    from ledger.cli.transfer import write_target
+    from ledger.io.scenarios import export_scenario
+
+    text = export_scenario(env.ledger(), slug)
+    try:
+        with write_target(out) as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise LedgerError(f"cannot write {out or 'the scenario'}: {exc.strerror or exc}") from None
+    if out:
+        note(f"wrote scenario {slug} to {out}")
 
 
 def _question_table(qs, now: int) -> str:

@@ -124,7 +124,7 @@ def export(env: Env, fmt: str, out: Path | None) -> None:
 
 
 @contextmanager
-def _target(out: Path | None) -> Iterator[TextIO]:
+def write_target(out: Path | None) -> Iterator[TextIO]:
     """Where an export goes. A regular file (or a new one) is written as a temporary file beside
     it and renamed into place only when complete, so a failure never leaves half a file; stdout
     and targets that are not regular files (a pipe, /dev/stdout, /dev/null) are written directly."""
@@ -156,7 +156,7 @@ def _target(out: Path | None) -> Iterator[TextIO]:
 def _export(ledger, fmt: str, out: Path | None) -> None:  # noqa: ANN001 - a Ledger
     from ledger.store.export import Snapshot
 
-    with _target(out) as stream, ledger.reading() as conn:
+    with write_target(out) as stream, ledger.reading() as conn:
         snapshot = Snapshot(ledger, conn)
         if fmt == "jsonl":
             from ledger.io.jsonl import export_lines, write_jsonl

@@ -8,8 +8,9 @@ lists rather than a million objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from ledger.core import rules
 from ledger.core.errors import BadInput
 from ledger.core.probability import normalise_choice
 
@@ -46,7 +47,11 @@ class ImportRefused(BadInput):
 
 @dataclass
 class PlanAnalyst:
-    """An analyst declared by the file, or named by a row and not declared."""
+    """An analyst declared by the file, or named by a row and not declared.
+
+    `must_be_source` marks a scenario's forecaster (SPEC 9): a handle the ledger already holds
+    must be a source's, never a person's.
+    """
 
     line: int
     handle: str
@@ -54,6 +59,7 @@ class PlanAnalyst:
     role: str = "analyst"
     kind: str = "person"
     active: bool = True
+    must_be_source: bool = False
 
 
 @dataclass
@@ -72,7 +78,11 @@ class PlanScenario:
 
 @dataclass
 class PlanQuestion:
-    """A question line (or the question columns of a CSV row)."""
+    """A question line (or the question columns of a CSV row).
+
+    `opens_at` is None when the file leaves it to the import (a scenario file without `opens`):
+    the store gives it the write's own time (`at_import_time`).
+    """
 
     line: int
     slug: str
@@ -80,7 +90,7 @@ class PlanQuestion:
     kind: str
     options: tuple[str, ...]
     criteria: str
-    opens_at: int
+    opens_at: int | None
     closes_at: int
     resolves_by: int
     scenario: str | None = None
@@ -157,7 +167,7 @@ class PlanForecasts:
         line: file line of each forecast.
         question: question slug of each.
         analyst: handle of each.
-        made_at: instant of each.
+        made_at: instant of each; None for a prior made when its question opens at the import.
         p: P(yes) for binary forecasts, None for choice.
         probs: option -> probability for choice forecasts (ordered and normalised when written),
             None for binary.
@@ -169,7 +179,7 @@ class PlanForecasts:
     line: list[int] = field(default_factory=list)
     question: list[str] = field(default_factory=list)
     analyst: list[str] = field(default_factory=list)
-    made_at: list[int] = field(default_factory=list)
+    made_at: list[int | None] = field(default_factory=list)
     p: list[float | None] = field(default_factory=list)
     probs: list[dict[str, float] | None] = field(default_factory=list)
     rationale: list[str | None] = field(default_factory=list)
@@ -179,7 +189,7 @@ class PlanForecasts:
     def __len__(self) -> int:
         return len(self.line)
 
-    def add(self, line: int, question: str, analyst: str, made_at: int, p: float | None,
+    def add(self, line: int, question: str, analyst: str, made_at: int | None, p: float | None,
             probs: dict[str, float] | None, rationale: str | None = None, evidence: tuple[int, ...] = ()) -> None:
         """Append one forecast."""
         self.line.append(line)
@@ -214,6 +224,27 @@ class ImportPlan:
     resolutions: list[PlanResolution] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     forecasts_checked: bool = True
+
+
+def at_import_time(plan: ImportPlan, now: int) -> tuple[ImportPlan, list[Problem]]:
+    """The plan with the instants its file left to the import filled in: a question without an
+    opening opens `now` (the write's time, from the ledger's clock) and a forecast left undated
+    (a scenario's prior, made when its question opens) is made then.
+
+    Returns:
+        The plan (the very same object when the file left nothing open) and the problems this
+        makes: a question that would close before it opens.
+    """
+    if all(q.opens_at is not None for q in plan.questions):
+        return plan, []
+    problems = []
+    for q in plan.questions:
+        if q.opens_at is None:
+            problems += [Problem(q.line, f"{v.message}; it gives no opens, so it would open at the import")
+                         for v in rules.question_dates(now, q.closes_at, q.closes_at)]
+    questions = [replace(q, opens_at=now) if q.opens_at is None else q for q in plan.questions]
+    forecasts = replace(plan.forecasts, made_at=[now if m is None else m for m in plan.forecasts.made_at])
+    return replace(plan, questions=questions, forecasts=forecasts), problems
 
 
 def check_choice(options: tuple[str, ...], values: dict[str, float], slug: str) -> tuple[float, ...]:

@@ -13,7 +13,7 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from ledger.core.bulk import ImportPlan
+from ledger.core.bulk import ImportPlan, at_import_time
 from ledger.core.errors import BadInput
 from ledger.store import schema as s
 from ledger.store.ledger import Ledger
@@ -64,6 +64,7 @@ def apply_plan(
     fmt: str,
     progress: Callable[[int], None] | None = None,
     check: bool = False,
+    editors_only: bool = True,
 ) -> ImportResult:
     """Check `plan` against the ledger and write all of it in one journaled transaction.
 
@@ -71,10 +72,17 @@ def apply_plan(
     and the transaction is then rolled back: what a check reports is exactly what the import
     would do or refuse. It holds the write lock for as long as the import would.
 
+    Instants the file left to the import (a scenario question without `opens`, and its prior)
+    take the write's own time (`at_import_time`).
+
+    Args:
+        editors_only: False for a scenario file (SPEC 9), which any active analyst may import:
+            it carries no resolutions.
+
     Raises:
         ImportRefused: problems that need the ledger to see (a question that disagrees with the
             ledger, an unknown scenario or question, a forecast before its question opens), by line.
-        NotAllowed: the actor is not an editor.
+        NotAllowed: the actor is not an editor (with `editors_only`), or may not write at all.
     """
     if not (plan.analysts or plan.scenarios or plan.questions or plan.evidence or len(plan.forecasts)
             or plan.resolutions or plan.amendments):
@@ -84,12 +92,15 @@ def apply_plan(
     register_as = (declared.name, declared.role) if declared is not None else None
     try:
         with ledger.writing(actor, register_as=register_as) as tx:
-            tx.require_editor("import (imports carry resolutions)")
+            if editors_only:
+                tx.require_editor("import (imports carry resolutions)")
             if tx.conn.execute(select(s.imports.c.id).where(s.imports.c.sha256 == sha256)).first() is not None:
                 return ImportResult(True, {}, (), str(ledger.head(tx.conn)), checked=check)
             if not ledger.is_postgres:  # room for the indexes being built, instead of the default 2 MB
                 tx.conn.exec_driver_sql("PRAGMA cache_size = -262144")
+            plan, late = at_import_time(plan, tx.now)
             writer = PlanWriter(tx, plan, source, ledger.is_postgres, progress, check)
+            writer.problems.extend(late)
             counts, batches, digesters = writer.write()
             imported = tx.journal.insert(
                 s.imports, sha256=sha256, filename=source, format=fmt, imported_at=tx.now,

@@ -49,15 +49,23 @@ def lookalikes(conn: Connection, handle: str) -> list[str]:
                   if h != handle and h.strip().casefold() == folded)
 
 
+def cannot_write(found: Analyst) -> NotAllowed | None:
+    """Why a registered analyst may not write, if they may not: deactivated, or a source."""
+    if not found.active:
+        return NotAllowed(f"analyst {found.handle!r} is deactivated; an editor can `ledger analyst reactivate` them")
+    if found.kind != "person":
+        return NotAllowed(f"{found.handle!r} is a source (an article's forecaster): it writes nothing itself")
+    return None
+
+
 def register(conn: Connection, writer: "JournalWriter", handle: str, register_as: tuple[str | None, str] | None,
              notices: list[str]) -> Analyst:
     """The acting analyst, registered now if unknown (the first of a fresh ledger is its editor)."""
     found = find_analyst(conn, handle)
     if found is not None:
-        if not found.active:
-            raise NotAllowed(f"analyst {handle!r} is deactivated; an editor can `ledger analyst reactivate` them")
-        if found.kind != "person":
-            raise NotAllowed(f"{handle!r} is a source (an article's forecaster): it writes nothing itself")
+        refusal = cannot_write(found)
+        if refusal is not None:
+            raise refusal
         return found
     validate.handle(handle)
     name, wanted = register_as or (None, "analyst")
@@ -99,6 +107,15 @@ class PeopleMixin:
             return
         if found is None or found.role != "editor" or not found.active:
             raise NotAllowed(f"only editors may {what}; {handle!r} is not an active editor")
+
+    def check_writer(self, handle: str) -> None:
+        """Refuse early (exit 1) when `handle` may not write: a deactivated analyst or a source.
+        An unknown handle may: it is registered on its first write."""
+        with self.reading() as conn:
+            found = find_analyst(conn, handle)
+        refusal = None if found is None else cannot_write(found)
+        if refusal is not None:
+            raise refusal
 
     def add_analyst(self, actor: str, handle: str, name: str | None, role: str) -> Analyst:
         """Register an analyst; only an editor may add an editor."""

@@ -215,12 +215,17 @@ class PlanWriter:
         problems = self.problems
 
         # Analysts: reuse existing handles, create the rest (sources and deactivated ones as the file says).
-        known = {r.handle: r.id for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
+        known, kinds = {}, {}
+        for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle, s.analysts.c.kind)):
+            known[r.handle], kinds[r.handle] = r.id, r.kind
         analysts = self.batch(s.analysts)
         roles = self.batch(s.analyst_roles, analysts)
         new_analysts = 0
         for a in plan.analysts:
             if a.handle in known:
+                if a.must_be_source and kinds[a.handle] != "source":
+                    problems.append(Problem(a.line, f"forecaster {a.handle!r} is a person in this ledger: a "
+                                                    "scenario's forecaster must be a new handle or a source's"))
                 continue
             known[a.handle] = analysts.add(a.handle, a.name, tx.now, a.kind)
             roles.add(known[a.handle], a.role, a.active, tx.now, tx.actor.id)
