@@ -1,21 +1,15 @@
-"""Scenario files (SPEC 9): YAML text read into an `ImportPlan`, and a `ScenarioDoc` written back.
+"""Reading scenario files (SPEC 9): YAML text into an `ImportPlan`, or every problem by line.
 
 Every value keeps its text. PyYAML's plain `safe_load` would lose the line numbers, stop at the
 first bad date, read `7:3` as 423 and `no` as False; instead the file is composed into PyYAML's
 node graph by a loader that resolves only strings, lists and mappings, and each value is
 converted, with its line, by the parsers and rules the command line uses (dates with deadline
 semantics for `closes` and `resolves_by`, SPEC 4 probabilities for `prior`). Every problem is
-collected; a file with any is refused whole.
-
-The writer quotes every value (double quotes, escapes for anything a reader could fold or drop),
-so each reads back as the very same string, and writes priors as percentages with the shortest
-digits that read back as the stored probability exactly.
+collected; a file with any is refused whole. Writing one back is `ledger.io.scenario_writer`.
 """
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable, TypeVar
 
@@ -23,8 +17,7 @@ from ledger.core import rules, validate
 from ledger.core.bulk import ImportPlan, ImportRefused, PlanAnalyst, PlanQuestion, PlanScenario, Problem
 from ledger.core.errors import BadInput
 from ledger.core.probability import choose, parse_probability, read_forecast
-from ledger.core.scenario_doc import DocQuestion, ScenarioDoc
-from ledger.core.timeutil import DAY, MIN_US, format_instant, parse_day, parse_instant
+from ledger.core.timeutil import parse_day, parse_instant
 
 TOP_KEYS = ("scenario", "questions")
 SCENARIO_KEYS = ("slug", "title", "summary", "source")
@@ -392,86 +385,3 @@ def read_scenario(text: str, source: str) -> ImportPlan:
     if reader.problems:
         raise ImportRefused(source, reader.problems)
     return plan
-
-
-# -- writing ------------------------------------------------------------------------------
-
-#: Characters written as they are: printable for a YAML reader, and neither a line break it would
-#: fold (U+0085, U+2028, U+2029) nor a byte-order mark.
-_BARE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
-
-
-def quote(text: str) -> str:
-    """`text` as a YAML double-quoted scalar on one line that reads back as exactly `text`:
-    quotes, backslashes, line breaks (YAML would fold them), the byte-order mark and every
-    character a YAML reader refuses are escaped."""
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif _BARE.fullmatch(ch):
-            out.append(ch)
-        elif ord(ch) <= 0xFF:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    return '"' + "".join(out) + '"'
-
-
-def percent(p: float) -> str:
-    """A probability as a percentage that reads back as the very same float: the shortest
-    decimal of `p` (its repr) times 100, exactly (`0.675` -> `67.5%`, `1/3` -> `33.33333333333333%`)."""
-    text = format(Decimal(repr(float(p))).scaleb(2), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text + "%"
-
-
-def _moment(us: int) -> str:
-    """A moment: the bare date when it is a day's start, else the full instant."""
-    return format_instant(us)[:10] if us % DAY == 0 else format_instant(us)
-
-
-def _deadline(us: int) -> str:
-    """A deadline: the bare date when it is a day's end (next day 00:00Z), else the full instant."""
-    return format_instant(us - DAY)[:10] if us % DAY == 0 and us - DAY >= MIN_US else format_instant(us)
-
-
-def _key(name: str) -> str:
-    """A mapping key: quoted, in the explicit `? key` form past YAML's 1024-character limit on keys."""
-    quoted = quote(name)
-    return quoted if len(quoted) < 1000 else f"? {quoted}\n      "
-
-
-def write_scenario(doc: ScenarioDoc) -> str:
-    """A scenario file for `doc` (SPEC 9) that `read_scenario` reads back to the same values."""
-    out = ["scenario:", f"  slug: {quote(doc.slug)}", f"  title: {quote(doc.title)}"]
-    if doc.summary is not None:
-        out.append(f"  summary: {quote(doc.summary)}")
-    source = [(k, v) for k, v in (("title", doc.source_title), ("publisher", doc.source_publisher),
-                                  ("url", doc.source_url), ("published", doc.source_published),
-                                  ("forecaster", doc.forecaster)) if v is not None]
-    if source:
-        out.append("  source:")
-        out += [f"    {k}: {quote(v)}" for k, v in source]
-    out.append("questions:" if doc.questions else "questions: []")
-    for q in doc.questions:
-        out += [f"  - slug: {quote(q.slug)}", f"    title: {quote(q.title)}", f"    kind: {quote(q.kind)}"]
-        if q.kind == "choice":
-            out.append(f"    options: [{', '.join(quote(o) for o in q.options)}]")
-        out += [f"    criteria: {quote(q.criteria)}", f"    opens: {quote(_moment(q.opens_at))}",
-                f"    closes: {quote(_deadline(q.closes_at))}", f"    resolves_by: {quote(_deadline(q.resolves_by))}"]
-        if q.tags:
-            out.append(f"    tags: [{', '.join(quote(t) for t in q.tags)}]")
-        if q.prior is not None:
-            if q.kind == "choice":
-                out.append("    prior:")
-                out += [f"      {_key(o)}: {quote(percent(p))}" for o, p in zip(q.options, q.prior)]
-            else:
-                out.append(f"    prior: {quote(percent(q.prior[0]))}")
-        if q.quote is not None:
-            out.append(f"    quote: {quote(q.quote)}")
-    return "\n".join(out) + "\n"

@@ -106,7 +106,7 @@ def export_scenario(ledger: Ledger, slug: str) -> str:
     Raises:
         NotFound: no such scenario.
     """
-    from ledger.io.scenario_file import write_scenario
+    from ledger.io.scenario_writer import write_scenario
     from ledger.store.scenario_doc import scenario_document
 
     return write_scenario(scenario_document(ledger, slug))

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from ledger.core.bulk import ImportRefused
 from ledger.core.scenario_doc import DocQuestion, ScenarioDoc
 from ledger.core.timeutil import parse_instant
-from ledger.io.scenario_file import percent, quote, read_scenario, write_scenario
+from ledger.io.scenario_file import read_scenario
+from ledger.io.scenario_writer import percent, quote, write_scenario
 
 HEAD = "scenario:\n  slug: sahel-2026\n  title: Sahel\nquestions:\n"
 
@@ -353,3 +354,42 @@ def test_a_written_file_reads_back_to_the_same_values():
     assert '  - slug: "b"\n    title: "binary"\n    kind: "binary"\n    criteria: "c"\n    opens: "2026-11-27"\n' \
            '    closes: "2027-12-31"\n    resolves_by: "2027-12-31"\n    prior: "33.33333333333333%"\n' in text
     assert write_scenario(doc) == text  # deterministic
+
+
+SPEC_EXAMPLE = """\
+scenario: {slug: sahel-2026, title: …, summary: …,
+           source: {title: …, publisher: …, url: …, published: 2026-11-20,
+                    forecaster: Sahel Monitor}}   # optional: the source's handle, default source:<slug>
+questions:
+  - slug: us-mali-minerals-deal
+    title: Will …?
+    kind: binary            # or choice, with options: [a, b, c]
+    criteria: Resolves yes if …
+    opens: 2026-11-27
+    closes: 2027-12-31
+    resolves_by: 2028-01-31
+    tags: [minerals]
+    prior: likely           # optional: the source's own likelihood, any section-4 form
+    quote: "…"              # optional: the sentence it came from
+"""
+
+
+def test_the_spec_example_reads():
+    plan = read_scenario(SPEC_EXAMPLE, "spec.yaml")
+    [q] = plan.questions
+    assert (q.slug, q.title, q.kind, q.criteria, q.tags, q.quote) == (
+        "us-mali-minerals-deal", "Will …?", "binary", "Resolves yes if …", ("minerals",), "…")
+    assert (q.opens_at, q.closes_at, q.resolves_by) == (
+        parse_instant("2026-11-27"), parse_instant("2028-01-01"), parse_instant("2028-02-01"))
+    assert plan.forecasts.p == [0.675] and plan.forecasts.analyst == ["Sahel Monitor"]
+
+
+def test_the_readme_example_reads():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    [example] = re.findall(r"^```yaml\n(.*?)^```$", readme, re.S | re.M)
+    plan = read_scenario(example, "README.md")
+    assert [(q.slug, q.tags) for q in plan.questions] == [("us-troops-return-mali", ("security",))]
+    assert plan.forecasts.p == [0.125]
