@@ -1,10 +1,9 @@
-"""The README runs: its first set-up command's session, then every shell block of the tour, in
-order, in one `bash -e` shell, each command exiting 0.
+"""The README runs: its first set-up command's `ledger demo`, then every shell block of the tour,
+in order, in one `bash -e` shell, each command exiting 0.
 
-The set-up command's install part (venv, pip, PATH) is skipped: the `ledger` console script of
-the package installed for this interpreter stands in for it. Its other exported variables are kept
-as written, with `TMPDIR` pointing into the test's folder so `mktemp -d` makes the temporary
-`LEDGER_DB` there.
+The set-up command's install part (venv, pip) is skipped: the `ledger` console script of the
+package installed for this interpreter stands in for it (it is first on `PATH`). `TMPDIR` points
+into the test's folder so the tour's `mktemp -d` makes its temporary `LEDGER_DB` there.
 """
 
 from __future__ import annotations
@@ -40,24 +39,23 @@ def commands(block: str) -> list[str]:
     return [line.strip() for line in joined.splitlines() if line.strip()]
 
 
-def session_part(first: str) -> tuple[str, str]:
-    """(the `export` assignments without PATH, the command from `ledger init` on) of the first
-    set-up command."""
-    assignments = re.search(r"&& export (.*?) && ledger init ", first).group(1)
-    kept = [m.group() for m in re.finditer(r"""\w+=("(?:[^"\\]|\\.)*"|'[^']*'|\S+)""", assignments)
-            if not m.group().startswith("PATH=")]
-    return " ".join(kept), first[first.index("ledger init "):]
+INSTALL = "python3 -m venv .venv && .venv/bin/pip install -q . && "
+
+
+def session_part(first: str) -> str:
+    """The first set-up command without its install: `ledger demo`, run from the console script."""
+    assert first.startswith(INSTALL), first
+    return first[len(INSTALL):].replace(".venv/bin/ledger", "ledger", 1)
 
 
 def script() -> tuple[str, list[str]]:
     """The bash script and the README commands it runs, in order."""
     [first, _tests] = shell_blocks(section("Two commands"))
-    exports, session = session_part(first.strip())
+    session = session_part(first.strip())
     tour = [c for block in shell_blocks(section("A tour")) for c in commands(block)]
     lines = [
         "set -o pipefail; shopt -s inherit_errexit",
         "trap 'echo \"README command failed: $BASH_COMMAND\" >&2' ERR",
-        f"export {exports}",
     ]
     for command in [session, *tour]:
         # `bash -e` does not stop inside `a && b` when `a` fails: check each command's status too.
@@ -70,12 +68,12 @@ def test_readme_holds_two_setup_commands_and_a_tour() -> None:
     blocks = shell_blocks(section("Two commands"))
     assert len(blocks) == 2
     assert all(len(commands(b)) == 1 for b in blocks)
-    assert blocks[0].startswith("python3 -m venv .venv && .venv/bin/pip install -q . && export PATH=")
+    assert blocks[0].strip() == INSTALL + ".venv/bin/ledger demo"
     assert blocks[1].strip() == "python3 -m venv .venv && .venv/bin/pip install -q -e '.[dev]' && .venv/bin/pytest -q"
-    exports, session = session_part(blocks[0].strip())
-    assert "LEDGER_ANALYST=ed" in exports and "LEDGER_DB=" in exports
-    assert session.startswith("ledger init && ledger scenario add sahel-2026 ")
-    assert len(shell_blocks(section("A tour"))) >= 3
+    assert "reports/demo/report.html" in section("Two commands")  # which file to open
+    tour = shell_blocks(section("A tour"))
+    assert len(tour) >= 3
+    assert commands(tour[0])[0].startswith('export PATH="$PWD/.venv/bin:$PATH" LEDGER_DB="$(mktemp -d)/ledger.db"')
 
 
 def test_the_session_and_the_tour_run_top_to_bottom(tmp_path: Path) -> None:
@@ -90,8 +88,9 @@ def test_the_session_and_the_tour_run_top_to_bottom(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
 
-    assert len(ran) >= 20  # the session, then the tour's commands
+    assert len(ran) >= 20  # the demo, then the tour's commands
     out = done.stdout
+    assert "report: reports/demo/report.html" in out and (work / "reports/demo/report.html").exists()
     assert f"LEDGER=" + str(BIN / "ledger") in out.splitlines()
     [db] = [line[len("LEDGER_DB="):] for line in out.splitlines() if line.startswith("LEDGER_DB=")]
     assert Path(db).parent.parent == tmp_path  # made by `mktemp -d` under TMPDIR
