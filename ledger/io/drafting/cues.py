@@ -69,6 +69,8 @@ _PAST_ABILITY = _words("""reach reached contact contacted confirm confirmed veri
 #: Adjectives before "will"/"might" that make them nouns.
 _NOUN_MAKERS = _words("""political popular public good free ill strong military economic national collective
     general sheer own last iron economic people's growing lack weak""")
+#: After "would not": declining to speak ("would not comment").
+_DECLINED = _words("say comment confirm disclose reveal elaborate discuss specify name identify give answer")
 _UNCERTAIN_WORDS = _words("unclear uncertain undecided unknown")
 _WH = _words("whether if when how who what which where")
 _QUANTIFIERS = {"good": "likely", "strong": "likely", "decent": "likely", "fair": "roughly even chance",
@@ -121,8 +123,8 @@ def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list
         low = token.low
         cue = None
         if low in _words("will would shall should could may might 'd"):
-            cue = _modal(tokens, i, past and not future, question)
-        elif low in EXPECT_PARTICIPLES or (low == "on" and _low(tokens, i + 1) in ("track", "course")):
+            cue = _modal(tokens, i, past, question)
+        elif low in EXPECT_PARTICIPLES | LIKELIHOOD_ADJECTIVES or (low == "on" and _low(tokens, i + 1) in ("track", "course")):
             cue = _expected(tokens, i, past, future)
         elif low in EXPECT_VERBS or _stem(low) in EXPECT_VERBS or _stem(low) in INTENT_VERBS:
             cue = _active(tokens, i, past, future)
@@ -176,6 +178,8 @@ def _modal(tokens: list[Token], i: int, past_clause: bool, question: bool) -> Cu
         j, _ = skip_adverbs(tokens, k + (1 if head == "be" else 0))
         if head in _PAST_ABILITY or _low(tokens, j) in _PAST_ABILITY:
             return None  # "could not be reached for comment"
+    if low in ("would", "will") and negated and head in _DECLINED:
+        return None  # "a spokesperson would not say": a refusal reported, not a forecast
     if low in ("would", "could") and past_clause and reporting_before(tokens, i) < 0:
         return None  # "in the 1990s farmers would plant maize": a past habit
     if question and k < len(tokens) and (head in SUBJECT_PRONOUNS or head in DETERMINERS or tokens[k].capitalised):
@@ -326,13 +330,17 @@ def _dated(tokens: list[Token]) -> Cue | None:
     if any(is_past_form(t.low) and _low(tokens, n - 1) not in DETERMINERS | BE for n, t in enumerate(tokens)) \
             or any(t.low in HAVE for t in tokens):
         return None
-    for n, token in enumerate(tokens[1:], 1):
+    for n in range(1, len(tokens)):
+        token, previous = tokens[n], tokens[n - 1]
         low = token.low
-        if low in ("is", "are") or (low.endswith("s") and not low.endswith("ss") and low.isalpha() and n > 0
-                                    and _low(tokens, n - 1) not in DETERMINERS | PREPOSITIONS
-                                    and not tokens[n - 1].low.isdigit() and tokens[n - 1].is_word
-                                    and is_verb_start(tokens, n + 1) is not None and not token.capitalised
-                                    and (_low(tokens, n + 1) in PREPOSITIONS | DETERMINERS | {"place", "off", "up", "out"}
-                                         or _low(tokens, n + 1)[:1].isdigit())):
+        if token.capitalised or not low.isalpha() or low in DETERMINERS | PREPOSITIONS | CONJUNCTIONS:
+            continue
+        if not previous.is_word or previous.low in DETERMINERS | PREPOSITIONS or previous.low[:1].isdigit():
+            continue
+        third_person = low.endswith("s") and not low.endswith(("ss", "us", "is"))
+        plural_subject = previous.low.endswith("s") and not previous.low.endswith("ss")
+        if low in ("is", "are") or ((third_person or plural_subject) and (
+                _low(tokens, n + 1) in PREPOSITIONS | DETERMINERS | {"place", "off", "up", "out"}
+                or _low(tokens, n + 1)[:1].isdigit())):
             return Cue(DATED, low, n, n, False)
     return None

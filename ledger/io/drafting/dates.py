@@ -106,6 +106,9 @@ def _count(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
 
 
+#: Marks the rules whose year is guessed (a month or day with no year): the next one after `ref`.
+_GUESSED = r"\b(?#guessed)"
+_BARE_YEAR = rf"(?<![-/])\b{_YEAR}\b(?!s|-[0-9]|/)"
 _QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 #: Deadline expressions, each with the last day it allows. Years and months with no day mean
@@ -117,12 +120,12 @@ _RULES: tuple[_Rule, ...] = (
     _rule(rf"\bbefore (?:the end of )?{_MONTH} {_YEAR}\b",
           lambda m, r: date(int(m[2]), month_number(m[1]), 1) - timedelta(days=1)),
     _rule(rf"\b{_MONTH},? {_YEAR}\b", lambda m, r: month_end(int(m[2]), month_number(m[1]))),
-    _rule(rf"\b(?:in|by|until|before|from|on|since|through|early|late|mid|end of|end-) ?(?:mid-)?"
+    _rule(_GUESSED + rf"(?:in|by|until|before|from|on|since|through|early|late|mid|end of|end-) ?(?:mid-)?"
           rf"{_DAY} {_MONTH}(?![a-z])(?!,? [0-9])",
           lambda m, r: _month_after(r, month_number(m[2]), int(m[1]))),
-    _rule(rf"\b(?:in|by|until|before|on|through) {_MONTH} {_DAY}\b(?!,? [0-9])",
+    _rule(_GUESSED + rf"(?:in|by|until|before|on|through|for|from) {_MONTH} {_DAY}\b(?!,? [0-9])",
           lambda m, r: _month_after(r, month_number(m[1]), int(m[2]))),
-    _rule(r"\b(?:in|by|until|before|through|end of|end-|next|early|late|mid-?)\s?(January|February|March|April|"
+    _rule(_GUESSED + r"(?:in|by|until|before|through|end of|end-|next|early|late|mid-?)\s?(January|February|March|April|"
           r"May|June|July|August|September|October|November|December)\b(?!,? [0-9])",
           lambda m, r: _month_after(r, month_number(m[1]))),
     _rule(rf"\b(?:q([1-4])|(first|second|third|fourth) quarter(?: of)?),? {_YEAR}\b",
@@ -132,7 +135,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule(rf"\bmid-? ?{_YEAR}\b", lambda m, r: date(int(m[1]), 6, 30)),
     _rule(rf"\bearly {_YEAR}\b", lambda m, r: date(int(m[1]), 3, 31)),
     _rule(rf"\bbefore (?:the end of )?{_YEAR}\b", lambda m, r: date(int(m[1]) - 1, 12, 31)),
-    _rule(rf"(?<![-/])\b{_YEAR}\b(?!s|-[0-9]|/)", lambda m, r: date(int(m[1]), 12, 31)),
+    _rule(_BARE_YEAR, lambda m, r: date(int(m[1]), 12, 31)),
     _rule(r"\bnext year\b", lambda m, r: date(r.year + 1, 12, 31)),
     _rule(r"\b(?:this year|(?:the )?end of the year|year-end|year end|end-year)\b", lambda m, r: date(r.year, 12, 31)),
     _rule(r"\bnext month\b", lambda m, r: month_end(add_months(r, 1).year, add_months(r, 1).month)),
@@ -154,9 +157,10 @@ def _span(ref: date, n: int, unit: str) -> date:
     return ref + timedelta(weeks=n)
 
 
-def deadlines(text: str, ref: date) -> list[date]:
-    """Every deadline the text names, in no particular meaning of order (see `closes_for`)."""
-    found: list[date] = []
+def deadlines(text: str, ref: date) -> list[tuple[date, bool]]:
+    """(day, known) for every deadline the text names; `known` is False for a bare year (its
+    end is meant) and for a month or day whose year was guessed as the next one after `ref`."""
+    found: list[tuple[date, bool]] = []
     taken: list[tuple[int, int]] = []
     for rule in _RULES:
         for m in rule.pattern.finditer(text):
@@ -167,14 +171,15 @@ def deadlines(text: str, ref: date) -> list[date]:
             except ValueError:
                 continue
             if day is not None:
-                found.append(day)
+                guessed = rule.pattern.pattern.startswith(_GUESSED) or rule.pattern.pattern == _BARE_YEAR
+                found.append((day, not guessed))
                 taken.append((m.start(), m.end()))
     return found
 
 
 def closes_for(text: str, ref: date) -> date | None:
     """The latest deadline in `text` that is after `ref`, or None."""
-    later = [day for day in deadlines(text, ref) if day > ref]
+    later = [day for day, _ in deadlines(text, ref) if day > ref]
     return max(later) if later else None
 
 
@@ -189,9 +194,11 @@ _FUTURE_WORDS = re.compile(
 
 def time_refs(text: str, ref: date) -> tuple[bool, bool]:
     """(speaks of the past, speaks of the future) relative to `ref`, from time words and dates."""
-    days = deadlines(text, ref)
+    found = deadlines(text, ref)
+    days = [day for day, _ in found]
     decades = [int(m[1]) for m in _DECADE.finditer(text)]
     past = (bool(_PAST_WORDS.search(text)) or any(day.year < ref.year for day in days)
             or any(d < ref.year // 10 for d in decades))
-    future = bool(_FUTURE_WORDS.search(text)) or any(day > ref and day.year > ref.year for day in days)
+    future = bool(_FUTURE_WORDS.search(text)) or any(day > ref and (known or day.year > ref.year)
+                                                     for day, known in found)
     return past, future

@@ -13,8 +13,13 @@ from ledger.io.drafting.dates import add_years, closes_for, find_published, is_d
 from ledger.io.drafting.filters import is_boilerplate
 from ledger.io.drafting.priors import LIKELY, UNLIKELY, phrase_prior, prior_for
 from ledger.io.drafting.segment import HEADING, META, QUESTION, Unit, read_units
-from ledger.io.drafting.titles import clean, question_title, title_for
+from ledger.io.drafting.titles import FALLBACK, clean, question_title, title_for
 from ledger.io.drafting.words import tokenize
+
+
+FALLBACK_START = FALLBACK.split("{")[0]
+#: A trailing concession or aside whose dates are not the claim's ("…, although the board backed him in March").
+_ASIDE = re.compile(r",\s+(?:although|though|but|while|whereas|after|since|because|even as)\b.*$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ def draft_scenario(text: str, *, today: date, slug: str | None = None, title: st
     units = read_units(text)
     published = published or find_published(text)
     ref = published or today
-    known_lower = frozenset(re.findall(r"\b[a-z][a-z'-]+\b", text))  # words the article writes in lower case
+    known_lower = _common_words(text)
     headline = next((u.text for u in units[:2] if u.kind == HEADING and not is_date_line(u.text)), None)
     candidates = _candidates(units, ref, known_lower)
     questions = _questions(candidates, ref, published)
@@ -88,6 +93,13 @@ def draft_scenario(text: str, *, today: date, slug: str | None = None, title: st
         ("title", clean(headline) if headline else None), ("publisher", publisher), ("url", url),
         ("published", published.isoformat() if published else None)) if value)
     return ScenarioDraft(slug or slugify(scenario_title, limit=48), scenario_title, source, questions, len(units))
+
+
+def _common_words(text: str) -> frozenset[str]:
+    """Words the article writes in lower case: a title's subject starting with one of them is
+    lower-cased ("Growth is forecast to …" -> "Will growth …"); other capitalised words are
+    taken for names."""
+    return frozenset(re.findall(r"\b[a-z][a-z'-]+\b", text))
 
 
 def _candidates(units: list[Unit], ref: date, known_lower: frozenset[str]) -> list[_Candidate]:
@@ -109,7 +121,8 @@ def _candidates(units: list[Unit], ref: date, known_lower: frozenset[str]) -> li
         subject = ""
         for claim in claims:
             title, subject = title_for(claim.sentence, list(claim.tokens), list(claim.cues), known_lower, subject)
-            found.append(_Candidate(title, subject, _prior(claim), claim.quote, claim.quote))
+            prior = prior_for(list(claim.tokens), list(claim.cues), as_written=title.startswith(FALLBACK_START))
+            found.append(_Candidate(title, subject, prior, claim.quote, _ASIDE.sub("", claim.quote)))
     return found
 
 

@@ -98,9 +98,14 @@ def phrase_prior(tokens: list[Token]) -> tuple[str, int, int] | None:
     return None
 
 
-def prior_for(tokens: list[Token], cues: list[Cue]) -> str | None:
+def prior_for(tokens: list[Token], cues: list[Cue], *, as_written: bool = False) -> str | None:
     """The ICD 203 term (or a stated number) for a claim with these cues; None when neither
-    an estimative phrase nor a cue says anything."""
+    an estimative phrase nor a cue says anything.
+
+    Args:
+        as_written: the question asks about the clause as written, negation included (the
+            "Will it happen that: …?" titles), so a negation does not mirror the term.
+    """
     text = " ".join(t.text for t in tokens)
     stated = numeric_prior(text)
     if stated is not None:
@@ -112,11 +117,11 @@ def prior_for(tokens: list[Token], cues: list[Cue]) -> str | None:
         lows = [t.low for t in tokens]
         beside = lows[end:end + 1] + lows[max(start - 1, 0):start]
         negated = negated or any(word in NEGATIONS for word in beside)
-        if any(word in NEGATIONS for word in lows[start:end]):
+        if any(word in NEGATIONS for word in lows[start:end]) or as_written:
             negated = False  # "probably not" already says it
         return mirror(term) if negated else term
     if not cues:
         return None
     cue = cues[0]
     term = _WORD_TERMS.get(cue.word, _DEFAULTS[cue.kind])
-    return mirror(term) if negated else term
+    return mirror(term) if negated and not as_written else term

@@ -17,7 +17,7 @@ from ledger.io.drafting.cues import (
     ACTIVE, DATED, EVENT, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
 from ledger.io.drafting.words import (
-    CONJUNCTIONS, DETERMINERS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, _words, is_adverb,
+    CONJUNCTIONS, DETERMINERS, INDEFINITE_PRONOUNS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, _words, is_adverb,
 )
 
 FALLBACK = "Will it happen that: {}?"
@@ -51,11 +51,16 @@ def _span(sentence: str, tokens: list[Token], a: int, b: int) -> str:
 def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
     """Where a trailing attribution or aside begins in tokens[a:b] (", analysts said."), else b."""
     for c in range(a, b):
+        if tokens[c].low == ";":
+            return c
         if tokens[c].low not in (",", "—", "–", "("):
             continue
         after = [t.low for t in tokens[c + 1:b]]
-        if after[:1] and after[0] in ("which", "who", "whose", "according", "analysts", "a", "said", "says"):
+        if after[:1] and after[0] in ("which", "who", "whose", "according", "analysts", "a", "said", "says", "but",
+                                      "while", "whereas", "although", "though", "yet"):
             return c
+        if after[:1] == ["and"] and len(after) > 3:
+            return c  # ", and bookmakers make them favourites": another clause
         words = [w for w in after if w[:1].isalnum() or w.startswith("'")]
         if len(words) <= 8 and any(w in REPORTING for w in words):
             return c
@@ -65,7 +70,7 @@ def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
 def _lower_first(text: str, known_lower: frozenset[str]) -> str:
     """Lower-case a subject's first word when the article writes it in lower case elsewhere."""
     first, _, rest = text.partition(" ")
-    if first.lower() in DETERMINERS | SUBJECT_PRONOUNS | {"there"} - {"i"} or (
+    if first.lower() in DETERMINERS | SUBJECT_PRONOUNS | INDEFINITE_PRONOUNS | {"there"} - {"i"} or (
             first[:1].isupper() and first[1:].islower() and first.lower() in known_lower):
         return first[:1].lower() + first[1:] + (" " + rest if rest else "")
     return text
@@ -76,11 +81,11 @@ def _report_frame(tokens: list[Token], end: int) -> tuple[int, int]:
     for j in range(end - 1, -1, -1):
         low = tokens[j].low
         previous = tokens[j - 1].low if j > 0 else ""
-        if low in (";", ":"):
+        if low in (";", ":") or (low in ("and", "but") and previous == ","):
             return j + 1, -1
         if low == "whether" or (low == "if" and previous in _WH_TRIGGERS):
             return j + 1, -1
-        if low == "that" and (previous in REPORTING or previous in _WH_TRIGGERS or previous in (",", "so")
+        if low == "that" and (previous in REPORTING or previous in ("is", "are", "was") or previous in _WH_TRIGGERS or previous in (",", "so")
                               or previous.endswith("ly") or previous in _words("likely certain clear expected")):
             report = j - 1 if previous in REPORTING else -1
             return j + 1, report
@@ -126,6 +131,10 @@ def _subject(sentence: str, tokens: list[Token], a: int, b: int, known_lower: fr
     if head is None:
         return "", moved
     s, e = head
+    after = [seg for seg in segments if seg[0] >= e]
+    if tokens[s].low in ("its", "his", "her", "their", "our") and after and tokens[after[0][0]].capitalised \
+            and after[0][1] - after[0][0] <= 5:
+        s, e = after[0]  # "its leader, Mrs. Karin Holt," -> the name
     while s < e and (tokens[s].low in _DISCOURSE | _SUBORDINATORS or is_adverb(tokens, s)) and e - s > 1:
         s += 1
     text = _span(sentence, tokens, s, e)
@@ -151,12 +160,14 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
               inherited: str = "") -> tuple[str, str]:
     """(title, subject) for the claim tokens[...] of `sentence` with these cues; `inherited` is the
     subject of the claim before, for a clause that shares it ("… and will probably pause")."""
-    end = _attribution_cut(tokens, 0, len(tokens))
     cue = _title_cue(cues)
+    end = _attribution_cut(tokens, max(cue.verb, cue.start), len(tokens))
     fallback = FALLBACK.format(_lower_first(_span(sentence, tokens, 0, end), known_lower))
     if cue.kind == LIKELIHOOD and cue.verb > 0 and tokens[cue.verb - 1].low == "of":  # "a 70% chance of a cut"
         return _event(_lower_first(_span(sentence, tokens, cue.verb, end), known_lower), "", []), ""
-    if cue.kind in (THAT, UNCERTAIN) or (cue.kind == LIKELIHOOD and cue.verb < 0):
+    if cue.kind == LIKELIHOOD and cue.verb < 0:  # "remains a toss-up": no clean yes/no shape
+        return fallback, ""
+    if cue.kind in (THAT, UNCERTAIN):
         return _present_clause(sentence, tokens, max(cue.verb, 0), end, known_lower) or fallback, ""
     if cue.kind in (ACTIVE, IMPERATIVE):
         return _expectation_object(sentence, tokens, cue, end, known_lower) or fallback, ""
@@ -179,7 +190,8 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
         return _event(subject, predicate, moved), subject
     if cue.kind == SCHEDULED:
         predicate = re.sub(r"^for\b", "on" if re.search(r"[0-9]", predicate) else "in", predicate)
-        return _join(f"Will {subject} take place", predicate, moved), subject
+        verb = "come" if cue.word in ("expected", "due") else "take place"
+        return _join(f"Will {subject} {verb}", predicate, moved), subject
     if not predicate:
         return fallback, subject
     return _join(f"Will {subject}", predicate, moved), subject

@@ -24,6 +24,9 @@ PREPOSITIONS = _words("""of in on at by for with from to into onto over under ab
     despite amid beyond""")
 CONJUNCTIONS = _words("and or but nor yet so")
 SUBJECT_PRONOUNS = _words("i you he she it we they")
+#: Pronoun-like subjects written in lower case inside a title.
+INDEFINITE_PRONOUNS = _words("nobody everyone everybody someone somebody anyone anybody none nothing something"
+                             " everything few many most some all both each")
 #: Pronouns a title cannot stand on: the reader would not know who is meant.
 PERSONAL = _words("i you we me us our my your")
 BE = _words("be is are am was were been being 's 're 'm")
@@ -55,7 +58,9 @@ REPORTING = _words("""said says say told tells tell warned warns warn noted note
     claimed claims predicted predicts estimated estimates signalled signaled signals indicated indicates
     acknowledged acknowledges conceded concedes hinted hints promised promises vowed vows pledged pledges
     forecast forecasts projected projects expects expected expect anticipates anticipated anticipate
-    hopes hoped hope fears feared fear concluded concludes reported reports according""")
+    hopes hoped hope fears feared fear concluded concludes reported reports according say tell warn note add
+    argue reckon insist state announce explain suggest write caution stress claim predict estimate signal
+    indicate acknowledge concede hint show shows showed imply implies implied""")
 #: Irregular past participles (regular ones end in -ed).
 IRREGULAR_PARTICIPLES = _words("""been done gone seen taken given made said known shown grown thrown written
     driven risen fallen chosen spoken broken stolen frozen eaten beaten forgotten gotten got begun run won
