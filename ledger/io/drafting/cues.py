@@ -221,7 +221,7 @@ def _expected(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | No
             return None
         if copula < 0:
             previous = _low(tokens, i - 1)
-            if low in ("about", "sure", "certain", "bound", "set") or previous in HAVE or previous in SUBJECT_PRONOUNS:
+            if low in ("about", "sure", "certain", "bound") or previous in HAVE or previous in SUBJECT_PRONOUNS:
                 return None  # "they set to work", "had expected to": not a reduced passive
             if previous in DETERMINERS or previous in PREPOSITIONS or i == 0 and low not in ("likely", "unlikely"):
                 return None
@@ -259,9 +259,9 @@ def _active(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | None
         j -= 1
     k, more = skip_adverbs(tokens, i + 1)
     negated = negated or more
+    if _low(tokens, k) == "to" and is_verb_start(tokens, k + 1):
+        return Cue(INTENT, base, j, k + 1, negated)  # "plans to open", "does not expect to cut"
     if base in INTENT_VERBS or (low.endswith("ed") and base not in ("forecast",)):
-        if _low(tokens, k) == "to" and is_verb_start(tokens, k + 1):
-            return Cue(INTENT, base, j, k + 1, negated)
         if not (base in EXPECT_VERBS and low.endswith("ed") and future):
             return None
     imperative = j == 0 or _low(tokens, j - 1) in CONJUNCTIONS | {",", ";", ":"}

@@ -20,6 +20,8 @@ _ISO = re.compile(r"\b([0-9]{4})-([0-9]{2})-([0-9]{2})\b")
 _DAY_MONTH_YEAR = re.compile(rf"\b{_DAY} {_MONTH},? {_YEAR}\b", re.IGNORECASE)
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH} {_DAY},? {_YEAR}\b", re.IGNORECASE)
 _PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|updated|date|first published|last updated)\b", re.IGNORECASE)
+#: What may stand before the date in a dateline: a place in capitals ("LAGOS, ", "SAN JOSE, Calif., ").
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,(?: [A-Z][a-z]+\.,)? ?$")
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18}
 _COUNT = r"([0-9]{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)"
@@ -71,7 +73,7 @@ def find_published(text: str) -> date | None:
             return dates[0][1]
     for line in lines[:8]:
         dates = _full_dates(line)
-        if dates and (len(line.split()) <= 8 or dates[0][0] <= 40):
+        if dates and (len(line.split()) <= 8 or _DATELINE.match(line[:dates[0][0]])):
             return dates[0][1]
     return None
 

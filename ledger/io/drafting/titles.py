@@ -17,7 +17,7 @@ from ledger.io.drafting.cues import (
     ACTIVE, DATED, EVENT, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
 from ledger.io.drafting.words import (
-    CONJUNCTIONS, DETERMINERS, INDEFINITE_PRONOUNS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, _words, is_adverb,
+    BE, CONJUNCTIONS, DETERMINERS, INDEFINITE_PRONOUNS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, _words, is_adverb,
 )
 
 FALLBACK = "Will it happen that: {}?"
@@ -138,7 +138,8 @@ def _subject(sentence: str, tokens: list[Token], a: int, b: int, known_lower: fr
     while s < e and (tokens[s].low in _DISCOURSE | _SUBORDINATORS or is_adverb(tokens, s)) and e - s > 1:
         s += 1
     text = _span(sentence, tokens, s, e)
-    return (_lower_first(text, known_lower) if text else ""), [_lower_first(m, known_lower) for m in moved]
+    moved = [m[:1].lower() + m[1:] if m.split()[0].lower() in _LEADING else m for m in moved if m]
+    return (_lower_first(text, known_lower) if text else ""), moved
 
 
 def lemma(word: str) -> str:
@@ -167,6 +168,12 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
         return _event(_lower_first(_span(sentence, tokens, cue.verb, end), known_lower), "", []), ""
     if cue.kind == LIKELIHOOD and cue.verb < 0:  # "remains a toss-up": no clean yes/no shape
         return fallback, ""
+    if cue.kind == UNCERTAIN and _low_at(tokens, cue.verb) == "to" and cue.verb + 1 < end:
+        # "the board is undecided on whether to sell" -> "Will the board sell?"
+        copula = next((i for i in range(cue.start - 1, -1, -1) if tokens[i].low in BE | {"remains", "remain"}), 0)
+        subject, moved = _subject(sentence, tokens, _report_frame(tokens, copula)[0], copula, known_lower)
+        if subject and subject.split()[0].lower() not in PERSONAL:
+            return _join(f"Will {subject}", _span(sentence, tokens, cue.verb + 1, end), moved), subject
     if cue.kind in (THAT, UNCERTAIN):
         return _present_clause(sentence, tokens, max(cue.verb, 0), end, known_lower) or fallback, ""
     if cue.kind in (ACTIVE, IMPERATIVE):
@@ -174,6 +181,8 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
     if cue.verb < 0 or cue.verb >= end:
         return fallback, ""
     start, report = _report_frame(tokens, cue.start)
+    frames = [c.verb for c in cues if c is not cue and c.start < cue.start and 0 <= c.verb <= cue.start]
+    start = max([start, *frames])  # "chances are (that) the bank will", "unclear whether the truce will"
     subject, moved = _subject(sentence, tokens, start, cue.start, known_lower)
     if subject.lower() in ("it", "they", "he", "she") and report > 0:
         reporter, _ = _subject(sentence, tokens, _report_frame(tokens, report)[0], report, known_lower)
@@ -195,6 +204,10 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
     if not predicate:
         return fallback, subject
     return _join(f"Will {subject}", predicate, moved), subject
+
+
+def _low_at(tokens: list[Token], i: int) -> str:
+    return tokens[i].low if 0 <= i < len(tokens) else ""
 
 
 def _title_cue(cues: list[Cue]) -> Cue:
