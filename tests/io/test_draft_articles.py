@@ -55,7 +55,7 @@ TECH_LAUNCH = [
     ('The device is expected to reach European stores in early 2027.', 'likely', '2027-03-31'),
     ('A cheaper model is unlikely before 2028.', 'unlikely', '2027-12-31'),
     ('Will the Fold X come to India? Probably, but not until the second half of 2027.', 'likely', '2027-12-31'),
-    ('When will software updates end? Orbitel says the phone will receive updates for seven years.', 'likely', '2027-09-03'),
+    ('Orbitel says the phone will receive updates for seven years.', 'likely', '2027-09-03'),  # a wh-question's answer
     ('Chip shortages could delay shipments to Asia.', 'roughly even chance', '2027-09-03'),
     ('Rival Pomona might announce its own foldable in May, sources say.', 'roughly even chance', '2027-05-31'),
 ]

@@ -310,19 +310,26 @@ def _likelihood(tokens: list[Token], i: int) -> Cue | None:
 
 def _uncertain(tokens: list[Token], i: int, ref: date) -> Cue | None:
     low = tokens[i].low
+    if tokens[0].low == "whether" and _low(tokens, i - 1) in BE | COPULAS | {"not", "yet", "still", "to"}:
+        if _about_the_past(tokens[1:i]):
+            return None
+        return Cue(UNCERTAIN, "whether", 0, 1, False)  # "Whether the truce holds is unclear"
     k = i + 1
     while _low(tokens, k) in ("on", "about", "over", "as", "to", ","):  # "undecided on whether"
         k += 1
     if _low(tokens, k) in _WH:
-        inner = tokens[k + 1:]
-        # "unclear whether he acted alone" asks about the past: no forecast there
-        if any(t.low in ("was", "were", "had", "did") or is_past_form(t.low) for t in inner[:6]) and not any(
-                t.low in ("will", "would", "could", "might", "may", "'ll") for t in inner):
-            return None
+        if _about_the_past(tokens[k + 1:]):
+            return None  # "unclear whether he acted alone" asks about the past: no forecast there
         return Cue(UNCERTAIN, low, i, k + 1, False)
     if low in ("undecided", "seen"):
         return Cue(UNCERTAIN, low, i, k, False)
     return None
+
+
+def _about_the_past(inner: list[Token]) -> bool:
+    """A clause whose verb is past and that holds no modal: "he acted alone"."""
+    return any(t.low in ("was", "were", "had", "did") or is_past_form(t.low) for t in inner[:6]) and not any(
+        t.low in ("will", "would", "could", "might", "may", "'ll", "can", "should") for t in inner)
 
 
 def _dated(tokens: list[Token]) -> Cue | None:

@@ -127,7 +127,8 @@ _RULES: tuple[_Rule, ...] = (
           lambda m, r: _month_after(r, month_number(m[2]), int(m[1]))),
     _rule(_GUESSED + rf"(?:in|by|until|before|on|through|for|from) {_MONTH} {_DAY}\b(?!,? [0-9])",
           lambda m, r: _month_after(r, month_number(m[1]), int(m[2]))),
-    _rule(_GUESSED + r"(?:in|by|until|before|through|end of|end-|next|early|late|mid-?)\s?(January|February|March|April|"
+    _rule(_GUESSED + r"(?:in|by|until|before|through|end of|end-|next|early|late|mid-?)\s?"
+          r"(?:at least |at the latest |the end of |early |late |mid-)?(January|February|March|April|"
           r"May|June|July|August|September|October|November|December)\b(?!,? [0-9])",
           lambda m, r: _month_after(r, month_number(m[1]))),
     _rule(rf"\b(?:q([1-4])|(first|second|third|fourth) quarter(?: of)?),? {_YEAR}\b",
@@ -139,6 +140,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule(rf"\bbefore (?:the end of )?{_YEAR}\b", lambda m, r: date(int(m[1]) - 1, 12, 31)),
     _rule(_BARE_YEAR, lambda m, r: date(int(m[1]), 12, 31)),
     _rule(r"\bnext year\b", lambda m, r: date(r.year + 1, 12, 31)),
+    _rule(r"\bmid-? ?year\b", lambda m, r: date(r.year if r.month < 6 else r.year + 1, 6, 30)),
     _rule(r"\b(?:this year|(?:the )?end of the year|year-end|year end|end-year)\b", lambda m, r: date(r.year, 12, 31)),
     _rule(r"\bnext month\b", lambda m, r: month_end(add_months(r, 1).year, add_months(r, 1).month)),
     _rule(r"\b(?:this month|end of the month)\b", lambda m, r: month_end(r.year, r.month)),

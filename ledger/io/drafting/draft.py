@@ -110,6 +110,8 @@ def _candidates(units: list[Unit], ref: date, known_lower: frozenset[str]) -> li
             continue
         if unit.kind == QUESTION:
             answer = _answer(units, n)
+            if question_title(unit.text) is None:
+                continue  # "What happens next?": its answer's claims are drafted one by one
             faq = _faq(unit, [units[m] for m in answer], ref, known_lower)
             if faq is not None:
                 found.append(faq)

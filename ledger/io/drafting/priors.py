@@ -98,6 +98,17 @@ def phrase_prior(tokens: list[Token]) -> tuple[str, int, int] | None:
     return None
 
 
+def _asked_whether(tokens: list[Token], i: int) -> bool:
+    """The token at i stands in a "whether …" (or "say if …") clause."""
+    for j in range(i - 1, -1, -1):
+        low = tokens[j].low
+        if low == "whether" or (low == "if" and j > 0 and tokens[j - 1].low in ("say", "know", "asked", "unclear", "sure")):
+            return True
+        if low in (",", ";"):
+            return False
+    return False
+
+
 def prior_for(tokens: list[Token], cues: list[Cue], *, as_written: bool = False) -> str | None:
     """The ICD 203 term (or a stated number) for a claim with these cues; None when neither
     an estimative phrase nor a cue says anything.
@@ -123,5 +134,7 @@ def prior_for(tokens: list[Token], cues: list[Cue], *, as_written: bool = False)
     if not cues:
         return None
     cue = cues[0]
+    if cue.kind == MODAL and _asked_whether(tokens, cue.start):
+        return EVEN  # "declined to say whether prices would be capped": the outcome is open
     term = _WORD_TERMS.get(cue.word, _DEFAULTS[cue.kind])
     return mirror(term) if negated and not as_written else term

@@ -62,8 +62,11 @@ def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
         if after[:1] == ["and"] and len(after) > 3:
             return c  # ", and bookmakers make them favourites": another clause
         words = [w for w in after if w[:1].isalnum() or w.startswith("'")]
-        if len(words) <= 8 and any(w in REPORTING for w in words):
-            return c
+        if any(w in REPORTING for w in words[:6]):
+            return c  # ", the Meteorological Department warned on Monday, raising fears …"
+    for c in range(a + 1, b - 1):
+        if tokens[c].low == "and" and tokens[c + 1].low in ("is", "are", "was", "were", "has", "have", "remains"):
+            return c - 1 if tokens[c - 1].low == "," else c  # "… and is central to the plan": a statement now
     return b
 
 
@@ -174,12 +177,17 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
         subject, moved = _subject(sentence, tokens, _report_frame(tokens, copula)[0], copula, known_lower)
         if subject and subject.split()[0].lower() not in PERSONAL:
             return _join(f"Will {subject}", _span(sentence, tokens, cue.verb + 1, end), moved), subject
+    if cue.kind == UNCERTAIN and cue.word == "whether":
+        copula = max((i for i, t in enumerate(tokens) if t.low in BE | {"remains", "remain", "seems"}), default=0)
+        return (_whether_title(sentence, tokens, 0, copula, known_lower) if copula > 1 else None) or fallback, ""
     if cue.kind in (THAT, UNCERTAIN):
         return _present_clause(sentence, tokens, max(cue.verb, 0), end, known_lower) or fallback, ""
     if cue.kind in (ACTIVE, IMPERATIVE):
         return _expectation_object(sentence, tokens, cue, end, known_lower) or fallback, ""
     if cue.verb < 0 or cue.verb >= end:
         return fallback, ""
+    if tokens[0].low == "whether":  # "Whether the talks will succeed remains to be seen": the clause ends at its verb
+        end = min([end] + [i for i in range(cue.verb, end) if tokens[i].low in BE | {"remains", "seems"}])
     start, report = _report_frame(tokens, cue.start)
     frames = [c.verb for c in cues if c is not cue and c.start < cue.start and 0 <= c.verb <= cue.start]
     start = max([start, *frames])  # "chances are (that) the bank will", "unclear whether the truce will"
@@ -188,6 +196,14 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
         reporter, _ = _subject(sentence, tokens, _report_frame(tokens, report)[0], report, known_lower)
         if reporter and reporter.lower() not in SUBJECT_PRONOUNS and len(reporter.split()) <= 8:
             subject = reporter
+    compound = _coordinated_verb(sentence, tokens, start, cue.start, known_lower)
+    if compound is not None:
+        subject, first_predicate = compound
+        return _join(f"Will {subject}", f"{first_predicate} and {_span(sentence, tokens, cue.verb, end)}", moved), subject
+    if start > 0 and tokens[start - 1].low == "whether" and cue.kind in (EVENT, THAT):
+        inner = _whether_title(sentence, tokens, start - 1, cue.start, known_lower)
+        if inner is not None:
+            return inner, ""
     subject = subject or inherited
     if not subject or subject.split()[0].lower() in PERSONAL:
         return fallback, subject
@@ -204,6 +220,32 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
     if not predicate:
         return fallback, subject
     return _join(f"Will {subject}", predicate, moved), subject
+
+
+def _coordinated_verb(sentence: str, tokens: list[Token], a: int, b: int,
+                      known_lower: frozenset[str]) -> tuple[str, str] | None:
+    """"Construction starts next spring and will take six years": (subject, "start next spring")."""
+    if b - a < 3 or tokens[b - 1].low != "and":
+        return None
+    for v in range(a + 1, b - 1):
+        t, previous = tokens[v], tokens[v - 1]
+        if t.capitalised or not t.low.isalpha() or t.low in DETERMINERS | PREPOSITIONS | CONJUNCTIONS:
+            continue
+        if previous.is_word and previous.low not in DETERMINERS | PREPOSITIONS and t.low.endswith("s") \
+                and not t.low.endswith(("ss", "us", "is")):
+            subject = _lower_first(_span(sentence, tokens, a, v), known_lower)
+            return subject, " ".join(filter(None, (lemma(t.text), _span(sentence, tokens, v + 1, b - 1))))
+    return None
+
+
+def _whether_title(sentence: str, tokens: list[Token], a: int, b: int, known_lower: frozenset[str]) -> str | None:
+    """"Whether that target can be met … is doubtful" -> "Will that target be met …?"."""
+    start = next(i for i in range(a, b) if tokens[i].low == "whether") + 1
+    for m in range(start + 1, b):
+        if tokens[m].low in ("will", "would", "can", "could", "may", "might", "shall", "should"):
+            subject = _lower_first(_span(sentence, tokens, start, m), known_lower)
+            return _join(f"Will {subject}", _span(sentence, tokens, m + 1, b), [])
+    return _present_clause(sentence, tokens, start, b, known_lower)
 
 
 def _low_at(tokens: list[Token], i: int) -> str:
@@ -232,7 +274,7 @@ def _join(head: str, predicate: str, moved: list[str]) -> str:
 
 def _event(subject: str, rest: str, moved: list[str]) -> str:
     words = subject.split()
-    if words[0].lower() in _INDEFINITE or (words[0][:1].islower() and words[0].lower() not in DETERMINERS):
+    if words[0].lower() in _INDEFINITE or words[0][:1].isdigit() or words[0][:1] in "$€£" or (words[0][:1].islower() and words[0].lower() not in DETERMINERS):
         return _join(f"Will there be {subject}", rest, moved)
     return _join(f"Will {subject} happen", rest, moved)
 
