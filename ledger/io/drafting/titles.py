@@ -166,7 +166,10 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
     subject of the claim before, for a clause that shares it ("… and will probably pause")."""
     cue = _title_cue(cues)
     end = _attribution_cut(tokens, max(cue.verb, cue.start), len(tokens))
-    fallback = FALLBACK.format(_lower_first(_span(sentence, tokens, 0, end), known_lower))
+    whole = _lower_first(_span(sentence, tokens, 0, end), known_lower)
+    if whole.split(" ", 1)[0].lower() in _LEADING:
+        whole = whole[:1].lower() + whole[1:]
+    fallback = FALLBACK.format(whole)
     if cue.kind == LIKELIHOOD and cue.verb > 0 and tokens[cue.verb - 1].low == "of":  # "a 70% chance of a cut"
         return _event(_lower_first(_span(sentence, tokens, cue.verb, end), known_lower), "", []), ""
     if cue.kind == LIKELIHOOD and cue.verb < 0:  # "remains a toss-up": no clean yes/no shape
