@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import click
@@ -40,15 +40,17 @@ def scenario_draft(article: Path, out: Path | None, force: bool, slug: str | Non
       ledger scenario draft article.txt --slug sahel-2026 --publisher "Sahel Monitor" \\
           --published 2026-11-20 --out sahel-2026.yaml
     """
+    from ledger.core.timeutil import from_us
     from ledger.core.validate import slug as check_slug
     from ledger.io.drafting import draft_scenario, render_yaml
+    from ledger.store.clock import SystemClock
 
     if slug is not None:
         check_slug(slug, what="--slug", need_letter=True)
     if out is not None and out.exists() and not force:
         raise BadInput(f"--out {out}: the file exists; add --force to replace it")
     text = _read_text(article)
-    today = datetime.now(timezone.utc).date()
+    today = from_us(SystemClock().now()).date()  # the one clock (SPEC 3); used only without a published date
     drafted = draft_scenario(text, today=today, slug=slug, title=title, publisher=publisher, url=url,
                              published=date.fromisoformat(published) if published else None)
     body = render_yaml(drafted)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledger.io.drafting.cues import Cue, find_cues
-from ledger.io.drafting.words import Token, _words, tokenize
+from ledger.io.drafting.words import Token, word_set, tokenize
 
 _QUOTE_MARKS = re.compile(r"[\"“”«»]|(?<![A-Za-z])[‘’']|[‘’'](?![A-Za-z])")
-_JOINTS = _words("but whereas although though yet while")
-_LEADING_SUBORDINATE = _words("while although though whereas")
+_JOINTS = word_set("but whereas although though yet while")
+_LEADING_SUBORDINATE = word_set("while although though whereas")
 
 
 @dataclass(frozen=True)

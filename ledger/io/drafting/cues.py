@@ -21,7 +21,7 @@ from datetime import date
 from ledger.io.drafting.dates import time_refs
 from ledger.io.drafting.words import (
     BE, CONJUNCTIONS, DETERMINERS, DO, HAVE, NEGATIONS, PAST_BE, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS,
-    Token, _words, is_adverb, is_participle, is_past_form, is_verb_start,
+    Token, word_set, is_adverb, is_participle, is_past_form, is_verb_start,
 )
 
 MODAL, GOING, EXPECTED, SCHEDULED, EVENT, THAT, ACTIVE, INTENT, IMPERATIVE, LIKELIHOOD, UNCERTAIN, DATED = (
@@ -50,34 +50,34 @@ class Cue:
 
 
 #: Participles and adjectives that, after a copula and before "to", say what is expected.
-EXPECT_PARTICIPLES = _words("""expected forecast forecasted projected predicted anticipated set poised slated
+EXPECT_PARTICIPLES = word_set("""expected forecast forecasted projected predicted anticipated set poised slated
     scheduled due tipped bound likely unlikely certain sure destined planned primed about going""")
 #: Of those, the ones that also take a time phrase for a scheduled event ("is due in March").
-SCHEDULE_WORDS = _words("expected due set scheduled slated planned")
+SCHEDULE_WORDS = word_set("expected due set scheduled slated planned")
 #: Adjectives that, after a copula, judge an event's likelihood ("a deal is unlikely").
-LIKELIHOOD_ADJECTIVES = _words("likely unlikely probable improbable certain possible inevitable doubtful")
+LIKELIHOOD_ADJECTIVES = word_set("likely unlikely probable improbable certain possible inevitable doubtful")
 #: Verbs whose meaning is expectation; their object is what is expected.
-EXPECT_VERBS = _words("expect predict forecast project anticipate foresee envisage envision")
+EXPECT_VERBS = word_set("expect predict forecast project anticipate foresee envisage envision")
 #: Verbs of intention that take "to" + verb.
-INTENT_VERBS = _words("plan intend aim hope vow pledge promise seek")
+INTENT_VERBS = word_set("plan intend aim hope vow pledge promise seek")
 #: Copular verbs other than "be".
-COPULAS = _words("seem seems seemed appear appears look looks remain remains become becomes")
+COPULAS = word_set("seem seems seemed appear appears look looks remain remains become becomes")
 #: After "could (not) (be)": past reported ability ("could not be reached for comment").
-_PAST_ABILITY = _words("""reach reached contact contacted confirm confirmed verify verified comment say
+_PAST_ABILITY = word_set("""reach reached contact contacted confirm confirmed verify verified comment say
     determine determined establish established identify identified recall remember locate located immediately
     independently""")
 #: Adjectives before "will"/"might" that make them nouns.
-_NOUN_MAKERS = _words("""political popular public good free ill strong military economic national collective
+_NOUN_MAKERS = word_set("""political popular public good free ill strong military economic national collective
     general sheer own last iron economic people's growing lack weak""")
 #: After "would not": declining to speak ("would not comment").
-_DECLINED = _words("say comment confirm disclose reveal elaborate discuss specify name identify give answer")
-_UNCERTAIN_WORDS = _words("unclear uncertain undecided unknown")
-_WH = _words("whether if when how who what which where")
+_DECLINED = word_set("say comment confirm disclose reveal elaborate discuss specify name identify give answer")
+_UNCERTAIN_WORDS = word_set("unclear uncertain undecided unknown")
+_WH = word_set("whether if when how who what which where")
 _QUANTIFIERS = {"good": "likely", "strong": "likely", "decent": "likely", "fair": "roughly even chance",
                 "high": "likely", "real": "likely", "little": "very unlikely", "slim": "very unlikely",
                 "small": "very unlikely", "low": "very unlikely", "no": "almost no chance",
                 "even": "roughly even chance", "50-50": "roughly even chance", "fifty-fifty": "roughly even chance"}
-_CHANCE_NOUNS = _words("chance chances odds probability likelihood prospect prospects possibility")
+_CHANCE_NOUNS = word_set("chance chances odds probability likelihood prospect prospects possibility")
 
 
 def _low(tokens: list[Token], i: int) -> str:
@@ -122,13 +122,13 @@ def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list
     for i, token in enumerate(tokens):
         low = token.low
         cue = None
-        if low in _words("will would shall should could may might 'd"):
+        if low in word_set("will would shall should could may might 'd"):
             cue = _modal(tokens, i, past, question)
         elif low in EXPECT_PARTICIPLES | LIKELIHOOD_ADJECTIVES or (low == "on" and _low(tokens, i + 1) in ("track", "course")):
             cue = _expected(tokens, i, past, future)
         elif low in EXPECT_VERBS or _stem(low) in EXPECT_VERBS or _stem(low) in INTENT_VERBS:
             cue = _active(tokens, i, past, future)
-        elif low in _words("probably likely chances odds toss-up fifty-fifty remote") or low in _CHANCE_NOUNS:
+        elif low in word_set("probably likely chances odds toss-up fifty-fifty remote") or low in _CHANCE_NOUNS:
             cue = _likelihood(tokens, i)
         elif low in _UNCERTAIN_WORDS or (low == "clear" and _low(tokens, i - 1) in ("not", "yet")) \
                 or (low == "seen" and _low(tokens, i - 2) == "to" and _low(tokens, i - 1) == "be"):
@@ -231,7 +231,7 @@ def _expected(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | No
         return Cue(EXPECTED, low, copula, k + 1, negated)
     if copula < 0:
         return None
-    if low in SCHEDULE_WORDS and _low(tokens, k) in _words("in on by for next this later early before within soon shortly tomorrow"):
+    if low in SCHEDULE_WORDS and _low(tokens, k) in word_set("in on by for next this later early before within soon shortly tomorrow"):
         return Cue(SCHEDULED, low, copula, k, negated)
     if low in LIKELIHOOD_ADJECTIVES:
         if _low(tokens, k) == "that":

@@ -103,6 +103,7 @@ def _common_words(text: str) -> frozenset[str]:
 
 
 def _candidates(units: list[Unit], ref: date, known_lower: frozenset[str]) -> list[_Candidate]:
+    """Every claim of the article, in order, with its title, prior and quote."""
     found: list[_Candidate] = []
     consumed: set[int] = set()
     for n, unit in enumerate(units):
@@ -110,10 +111,8 @@ def _candidates(units: list[Unit], ref: date, known_lower: frozenset[str]) -> li
             continue
         if unit.kind == QUESTION:
             answer = _answer(units, n)
-            if question_title(unit.text) is None:
-                continue  # "What happens next?": its answer's claims are drafted one by one
-            faq = _faq(unit, [units[m] for m in answer], ref, known_lower)
-            if faq is not None:
+            faq = _faq(unit, [units[m] for m in answer], ref)
+            if faq is not None:  # else ("What happens next?") the answer's claims are drafted one by one
                 found.append(faq)
                 consumed.update(answer)
             continue
@@ -145,23 +144,17 @@ def _answer(units: list[Unit], n: int) -> list[int]:
     return []
 
 
-def _faq(question: Unit, answer: list[Unit], ref: date, known_lower: frozenset[str]) -> _Candidate | None:
-    """A question about the future with its answer, as one candidate; None for other questions."""
-    tokens = tokenize(question.text)
+def _faq(question: Unit, answer: list[Unit], ref: date) -> _Candidate | None:
+    """A yes/no question about the future with its answer, as one candidate: the question gives
+    the title, the answer the prior. None for a question about the present or the past."""
+    title = question_title(question.text)
     _, future = time_refs(question.text, ref)
-    if not find_cues(tokens, ref, question=True) and not future:
+    if title is None or (not find_cues(tokenize(question.text), ref, question=True) and not future):
         return None
     answer_text = " ".join(u.text for u in answer)
     answer_claims = [c for u in answer for c in claims_in(u.text, ref)]
-    title = question_title(question.text)
-    subject = ""
-    if title is None and answer_claims:
-        first = answer_claims[0]
-        title, subject = title_for(first.sentence, list(first.tokens), list(first.cues), known_lower)
-    if title is None:
-        return None
     quote = " ".join(filter(None, (question.text, answer_text)))
-    return _Candidate(title, subject, _answer_prior(answer_text, answer_claims), quote, quote)
+    return _Candidate(title, "", _answer_prior(answer_text, answer_claims), quote, quote)
 
 
 def _answer_prior(answer: str, claims: list[Claim]) -> str | None:

@@ -17,23 +17,23 @@ from ledger.io.drafting.cues import (
     ACTIVE, DATED, EVENT, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
 from ledger.io.drafting.words import (
-    BE, CONJUNCTIONS, DETERMINERS, INDEFINITE_PRONOUNS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, _words, is_adverb,
+    BE, CONJUNCTIONS, DETERMINERS, INDEFINITE_PRONOUNS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set, is_adverb,
 )
 
 FALLBACK = "Will it happen that: {}?"
-_DISCOURSE = _words("""but and so yet still however meanwhile also now instead then moreover furthermore indeed
+_DISCOURSE = word_set("""but and so yet still however meanwhile also now instead then moreover furthermore indeed
     nonetheless nevertheless overall separately ultimately already thus hence therefore besides plus""")
-_SUBORDINATORS = _words("while although though whereas")
-_CONDITIONS = _words("if unless provided assuming once should")
-_LEADING = PREPOSITIONS | _DISCOURSE | _CONDITIONS | _words("""when while although though as since because given
+_SUBORDINATORS = word_set("while although though whereas")
+_CONDITIONS = word_set("if unless provided assuming once should")
+_LEADING = PREPOSITIONS | _DISCOURSE | _CONDITIONS | word_set("""when while although though as since because given
     despite according after before next this later earlier soon eventually today tomorrow""")
-_TELLING = _words("told tells tell")
-_SKIPPABLE_AFTER_REPORT = _words("on in last this yesterday earlier today statement interview note report speech"
+_TELLING = word_set("told tells tell")
+_SKIPPABLE_AFTER_REPORT = word_set("on in last this yesterday earlier today statement interview note report speech"
                                  " letter a an monday tuesday wednesday thursday friday saturday sunday week month"
                                  " year recently also")
-_INDEFINITE = _words("a an more further another some any fresh new additional")
+_INDEFINITE = word_set("a an more further another some any fresh new additional")
 _QUOTES = re.compile(r"[\"“”«»‘]|(?<![A-Za-z])’|’(?![A-Za-z])|(?<![A-Za-z])'|'(?![A-Za-z])")
-_WH_TRIGGERS = _words("unclear uncertain clear know asked sure decide decided see unknown doubt wonder wondering")
+_WH_TRIGGERS = word_set("unclear uncertain clear know asked sure decide decided see unknown doubt wonder wondering")
 
 
 def clean(text: str) -> str:
@@ -89,7 +89,7 @@ def _report_frame(tokens: list[Token], end: int) -> tuple[int, int]:
         if low == "whether" or (low == "if" and previous in _WH_TRIGGERS):
             return j + 1, -1
         if low == "that" and (previous in REPORTING or previous in ("is", "are", "was") or previous in _WH_TRIGGERS or previous in (",", "so")
-                              or previous.endswith("ly") or previous in _words("likely certain clear expected")):
+                              or previous.endswith("ly") or previous in word_set("likely certain clear expected")):
             report = j - 1 if previous in REPORTING else -1
             return j + 1, report
         if low in REPORTING and j > 0 and previous not in DETERMINERS | PREPOSITIONS | {"'s"} and low != "according":

@@ -13,46 +13,46 @@ import re
 from dataclasses import dataclass
 
 
-def _words(text: str) -> frozenset[str]:
+def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-DETERMINERS = _words("""the a an this that these those his her its their our my your some any no every each all
+DETERMINERS = word_set("""the a an this that these those his her its their our my your some any no every each all
     both either neither much many more most such what which whose another other several few""")
-PREPOSITIONS = _words("""of in on at by for with from to into onto over under about after before since until
+PREPOSITIONS = word_set("""of in on at by for with from to into onto over under about after before since until
     through during against among between without within across per via than as like upon toward towards
     despite amid beyond""")
-CONJUNCTIONS = _words("and or but nor yet so")
-SUBJECT_PRONOUNS = _words("i you he she it we they")
+CONJUNCTIONS = word_set("and or but nor yet so")
+SUBJECT_PRONOUNS = word_set("i you he she it we they")
 #: Pronoun-like subjects written in lower case inside a title.
-INDEFINITE_PRONOUNS = _words("nobody everyone everybody someone somebody anyone anybody none nothing something"
+INDEFINITE_PRONOUNS = word_set("nobody everyone everybody someone somebody anyone anybody none nothing something"
                              " everything few many most some all both each")
 #: Pronouns a title cannot stand on: the reader would not know who is meant.
-PERSONAL = _words("i you we me us our my your")
-BE = _words("be is are am was were been being 's 're 'm")
-PAST_BE = _words("was were been")
-HAVE = _words("have has had having 've")
-DO = _words("do does did")
-NEGATIONS = _words("not never")
+PERSONAL = word_set("i you we me us our my your")
+BE = word_set("be is are am was were been being 's 're 'm")
+PAST_BE = word_set("was were been")
+HAVE = word_set("have has had having 've")
+DO = word_set("do does did")
+NEGATIONS = word_set("not never")
 #: Modal auxiliaries that point ahead. "can" and "must" speak of ability and duty now, not of
 #: what will happen, and are left out on purpose.
-MODALS = _words("will would shall should could may might")
+MODALS = word_set("will would shall should could may might")
 #: Words that may stand between an auxiliary and its verb.
-ADVERBS = _words("""not never also still probably likely possibly certainly definitely surely almost
+ADVERBS = word_set("""not never also still probably likely possibly certainly definitely surely almost
     nearly virtually very highly most more only just soon then now eventually finally well even further
     again no longer ever already perhaps maybe undoubtedly actually quickly slowly gradually soon
     all but initially first once likely unlikely really largely mostly partly broadly""")
 #: Words that end in -ly but are not adverbs (so "will rally" keeps its verb).
-LY_NOT_ADVERBS = _words("""rally supply apply reply rely ally comply imply multiply fly july italy family
+LY_NOT_ADVERBS = word_set("""rally supply apply reply rely ally comply imply multiply fly july italy family
     belly bully tally sully dally assembly anomaly monopoly""")
 #: Capitalised words that begin sentences: closed-class words and common sentence openers.
-SENTENCE_STARTERS = DETERMINERS | SUBJECT_PRONOUNS | CONJUNCTIONS | _words("""there here in on at for with after
+SENTENCE_STARTERS = DETERMINERS | SUBJECT_PRONOUNS | CONJUNCTIONS | word_set("""there here in on at for with after
     before if when while although though however meanwhile still but and yet so as by from to since
     until during despite because unless whether where who how why one two three four five many most
     officials analysts experts economists investors critics"""
 )
 #: Verbs that report speech or belief: what follows them may be a forecast in reported speech.
-REPORTING = _words("""said says say told tells tell warned warns warn noted notes added adds argued argues
+REPORTING = word_set("""said says say told tells tell warned warns warn noted notes added adds argued argues
     believes believe believed thinks think thought reckons reckon insisted insists stated states announced
     announces explained explains suggested suggests wrote writes cautioned cautions stressed stresses
     claimed claims predicted predicts estimated estimates signalled signaled signals indicated indicates
@@ -62,7 +62,7 @@ REPORTING = _words("""said says say told tells tell warned warns warn noted note
     argue reckon insist state announce explain suggest write caution stress claim predict estimate signal
     indicate acknowledge concede hint show shows showed imply implies implied""")
 #: Irregular past participles (regular ones end in -ed).
-IRREGULAR_PARTICIPLES = _words("""been done gone seen taken given made said known shown grown thrown written
+IRREGULAR_PARTICIPLES = word_set("""been done gone seen taken given made said known shown grown thrown written
     driven risen fallen chosen spoken broken stolen frozen eaten beaten forgotten gotten got begun run won
     lost paid sold told held kept left met led read sent spent built bought brought caught taught thought
     fought found heard hit cut put set let hurt cost shut spread struck stood understood become come drawn
@@ -70,7 +70,7 @@ IRREGULAR_PARTICIPLES = _words("""been done gone seen taken given made said know
     undertaken withdrawn dealt felt meant slept lent bent burnt learnt lit fed fled sped slid bound wound
     sat spun stuck hung swung dug laid shed passed""")
 #: Irregular simple past forms (for telling a past clause).
-IRREGULAR_PAST = _words("""was were had did went saw took gave made said knew showed grew threw wrote drove
+IRREGULAR_PAST = word_set("""was were had did went saw took gave made said knew showed grew threw wrote drove
     rose fell chose spoke broke stole froze ate beat forgot got began ran won lost paid sold told held kept
     left met led sent spent built bought brought caught taught thought fought found heard came drew flew
     wore tore swore sank shrank sprang hid rode bit shook woke forgave overtook undertook withdrew dealt
@@ -78,7 +78,7 @@ IRREGULAR_PAST = _words("""was were had did went saw took gave made said knew sh
     understood became""")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
-WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
+WEEKDAYS = word_set("monday tuesday wednesday thursday friday saturday sunday")
 
 
 @dataclass(frozen=True)
