@@ -278,3 +278,6 @@ def question_show(env: Env, q: str, as_json: bool) -> None:
                    "resolutions": [resolution_json(r) for r in history]})
         return
     click.echo(question_text(found, fcs, history, now))
+
+
+scenario.add_command(__import__("ledger.cli.draft", fromlist=["scenario_draft"]).scenario_draft)  # a light module: click only
