@@ -280,4 +280,6 @@ def question_show(env: Env, q: str, as_json: bool) -> None:
     click.echo(question_text(found, fcs, history, now))
 
 
-scenario.add_command(__import__("ledger.cli.draft", fromlist=["scenario_draft"]).scenario_draft)  # a light module: click only
+from ledger.cli.draft import scenario_draft  # noqa: E402 - a light module (click only), registered below
+
+scenario.add_command(scenario_draft)
