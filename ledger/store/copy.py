@@ -125,7 +125,10 @@ class _Quiet:
 def _destination(dest: Ledger) -> Iterator[Connection]:
     """The destination's one write transaction. SQLite: foreign keys off before it begins (the
     migrations recreate tables in batch mode, and `PRAGMA foreign_keys` is a no-op inside a
-    transaction; `_check_copy` runs `foreign_key_check` instead), then `BEGIN IMMEDIATE`."""
+    transaction; `_check_copy` runs `foreign_key_check` instead), then `BEGIN IMMEDIATE`, waiting
+    for another writer as any write does. PostgreSQL: no advisory lock (its key is shared by every
+    schema of the database, so it would hold up writers to a source in the same database); a
+    second copy racing into the same schema fails on the first one's tables and leaves nothing."""
     with translated(dest.url), dest.engine.connect() as conn:
         conn.execution_options(ledger_write=True, ledger_wait=dest.wait)
         sqlite = not dest.is_postgres
