@@ -323,3 +323,62 @@ def test_a_copy_made_while_another_process_writes_is_one_consistent_prefix(tmp_p
     last = max(r[0][1] for r in mine["forecasts"])
     assert mine["forecasts"] == [r for r in rows["forecasts"] if r[0][1] <= last]
     assert len(mine["forecasts"]) - 20 == copied["seq"] - OLD_HEADS[-1]["seq"]  # one forecast per new entry
+
+
+# -- the destination's schema ------------------------------------------------------------------------
+
+
+def schema_of(url: str) -> dict:
+    """Tables with their columns, keys, indexes and unique constraints, as the database reports them."""
+    from sqlalchemy import inspect
+
+    engine = create_engine(sa_url(url))
+    try:
+        with engine.connect() as conn:
+            found = inspect(conn)
+            return {name: {
+                "columns": [(c["name"], str(c["type"]), c["nullable"], c.get("default")) for c in found.get_columns(name)],
+                "primary key": found.get_pk_constraint(name)["constrained_columns"],
+                "foreign keys": sorted((fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"],
+                                        tuple(fk["referred_columns"])) for fk in found.get_foreign_keys(name)),
+                "indexes": sorted((ix["name"], tuple(ix["column_names"]), ix["unique"]) for ix in found.get_indexes(name)),
+                "unique": sorted((u["name"], tuple(u["column_names"])) for u in found.get_unique_constraints(name)),
+            } for name in sorted(found.get_table_names())}
+    finally:
+        engine.dispose()
+
+
+def test_the_copy_has_the_schema_a_fresh_init_makes(tmp_path, db_url, request):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from ledger.store.schema import metadata
+
+    source = v1_ledger(tmp_path)
+    source("copy", db_url)
+    if "://" in db_url:
+        with empty_pg(request.getfixturevalue("pg_server_url")) as fresh:
+            LedgerCli(fresh)("init", as_=None)
+            expected = schema_of(fresh)
+    else:
+        LedgerCli(str(tmp_path / "fresh.db"))("init", as_=None)
+        expected = schema_of(str(tmp_path / "fresh.db"))
+    assert schema_of(db_url) == expected
+    engine = create_engine(sa_url(db_url))
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []  # `alembic check`: no drift
+    engine.dispose()
+
+
+def test_a_row_that_refers_to_nothing_is_not_copied(tmp_path, db_url):
+    source = v1_ledger(tmp_path)
+    raw = sqlite3.connect(source.url)  # foreign keys are off in a plain sqlite3 connection
+    raw.execute("INSERT INTO forecasts (id, question_id, analyst_id, made_at, p, imported) VALUES (99, 999, 1, 1, 0.5, 0)")
+    raw.commit()
+    raw.close()
+    error = source("copy", db_url, "--no-verify", code=1).stderr
+    if "://" in db_url:
+        assert 'violates foreign key constraint "fk_forecasts_question_id_questions"' in error
+    else:
+        assert error == "error: the copy of forecasts row 99 refers to a missing questions row; nothing was written\n"
+    assert table_names(db_url) == []
