@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "info": ("ledger.cli.admin", "info", "Where the ledger is, its schema revision, counts and journal head."),
     "db": ("ledger.cli.admin", "db", "Schema revisions: upgrade, downgrade, current."),
     "verify": ("ledger.cli.admin", "verify", "Re-check the journal's hash chain and every row against it."),
+    "copy": ("ledger.cli.copying", "copy_", "Copy the whole ledger, journal included, into the empty database DEST_URL."),
+    "backup": ("ledger.cli.copying", "backup", "Back up a SQLite ledger into FILE, consistently, while others write."),
     "analyst": ("ledger.cli.people", "analyst", "Analysts and editors."),
     "scenario": ("ledger.cli.questions", "scenario", "Scenarios: the narratives whose predicted trends become questions."),
     "question": ("ledger.cli.questions", "question", "Questions: tracked forecast targets with resolution criteria."),

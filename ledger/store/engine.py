@@ -205,11 +205,28 @@ def describe_db_error(exc: DBAPIError, url: str) -> LedgerError:
         return Unavailable(
             f"the ledger at {where} stayed locked by other writers for {BUSY_TIMEOUT_S} s; try again"
         )
+    if "disk is full" in lowered or "no space left on device" in lowered or (
+            "disk i/o error" in lowered and _disk_nearly_full(url)):
+        return Unavailable(f"the database at {where} is full (no space left on its disk, or at its size limit): "
+                           f"{first}; nothing was written")
     if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
         return NotInitialised(f"no ledger schema at {where}; run `ledger init`")
     if isinstance(exc, OperationalError):
         return Unavailable(f"cannot use the database at {where}: {first}")
     return LedgerError(f"database error at {where}: {first}")
+
+
+def _disk_nearly_full(url: str) -> bool:
+    """True when the disk holding a SQLite ledger has (almost) no room left: SQLite reports a
+    write that found the disk full as a plain "disk I/O error" when it fails in the WAL index."""
+    path = sqlite_path(url)
+    if path is None:
+        return False
+    try:
+        room = os.statvfs(path.parent)
+    except (OSError, AttributeError):  # AttributeError: no statvfs on Windows
+        return False
+    return room.f_bavail * room.f_frsize < 1 << 20
 
 
 @contextmanager

@@ -75,6 +75,16 @@ def upgrade(ledger: Ledger, revision: str = "head") -> str | None:
     return _run(ledger, command.upgrade, revision)
 
 
+def upgrade_within(conn: Connection, revision: str) -> None:
+    """Create the schema at `revision` on a connection already inside the caller's transaction
+    (Alembic then adds no transaction of its own), so that it lands or vanishes with the rest of
+    that transaction: `ledger copy` builds its destination this way."""
+    try:
+        command.upgrade(_config(conn), revision)
+    except CommandError as exc:
+        raise LedgerError(f"cannot create the schema at revision {revision!r}: {exc}") from None
+
+
 def downgrade(ledger: Ledger, revision: str) -> str | None:
     """Step the schema back to `revision` (`base` drops every table)."""
     return _run(ledger, command.downgrade, revision)
