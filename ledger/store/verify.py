@@ -205,8 +205,11 @@ class _TableCheck:
         self.current += 1
 
     def _chunks(self):
-        """Every row as a tuple of current columns, straight from the driver, in id order."""
-        cursor = self.conn.connection.driver_connection.cursor()
+        """Every row as a tuple of current columns, straight from the driver, in id order (on
+        PostgreSQL through a server-side cursor, so a large table is never held whole)."""
+        driver = self.conn.connection.driver_connection
+        postgres = self.conn.dialect.name == "postgresql"
+        cursor = driver.cursor(name=f"ledger_verify_{self.table.name}") if postgres else driver.cursor()
         try:
             cursor.execute(f"SELECT {', '.join(self.names)} FROM {self.table.name} ORDER BY id")
             while True:
