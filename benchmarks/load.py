@@ -143,7 +143,7 @@ def backend(name: str, args, work: Path) -> dict:
     try:
         prepare(url, args.writers)
         lone = run(url, 1, args.lone, False, work)
-        many = run(url, args.writers, args.writes, True, work)
+        many = run(url, args.writers, args.writes, not args.no_report, work)
         counts = json.loads(_ledger(url, "info", "--json"))["counts"]
         expected = args.lone + args.writers * args.writes
         verified = _ledger(url, "verify").strip()
@@ -181,6 +181,8 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=60, help="forecasts per writer in the concurrent run")
     parser.add_argument("--lone", type=int, default=300, help="forecasts the lone analyst writes")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--no-report", action="store_true", help="no report during the concurrent run (to tell "
+                                                                     "contention from CPU taken by the report)")
     parser.add_argument("--postgres", default=os.environ.get("LEDGER_TEST_POSTGRES_URL",
                                                              "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--results", type=Path, default=HERE / "LOAD.md")

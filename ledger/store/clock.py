@@ -52,3 +52,10 @@ class SimulatedClock:
 
     def now(self, conn: Connection | None = None, postgres: bool = False) -> int:
         return self.at
+
+
+def stopwatch():
+    """A function giving the seconds since this call (a monotonic clock: for bounded waits, never
+    for what is recorded)."""
+    start = time.monotonic()
+    return lambda: time.monotonic() - start

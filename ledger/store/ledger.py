@@ -30,6 +30,7 @@ from ledger.store.engine import (
     read_revision,
     sqlite_path,
     translated,
+    writers_queue,
 )
 from ledger.store.entries import EntriesMixin
 from ledger.store.people import PeopleMixin, register
@@ -155,7 +156,8 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
     def _appending(self, handle: str) -> Iterator[tuple[Connection, jr.JournalWriter, jr.LastEntry]]:
         """The append lock held inside one transaction, and a journal writer for `handle` at the
         write's instant: what every write, the demo mark included, starts from."""
-        with translated(self.url), self.engine.connect() as conn:
+        with translated(self.url), writers_queue(sqlite_path(self.url), self.wait, self.display_url), \
+                self.engine.connect() as conn:
             conn.execution_options(ledger_write=True, ledger_wait=self.wait)
             with conn.begin():
                 if self.is_postgres:
