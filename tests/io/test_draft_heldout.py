@@ -13,9 +13,10 @@ starts next spring and take …", "Will 9 million passengers … happen?", "… 
 
 Still wrong or doubtful now, and left so on purpose (noted beside the expectations):
 "The Treasury is considering a temporary cut in import duties, but no decision has been made"
-is dropped (a pending decision, arguably forecastable); "The line would link two … cities"
-(a hypothetical description of the plan) is kept; a first-person quote gets the
-"Will it happen that: …?" title.
+is dropped (a pending decision, arguably forecastable); a first-person quote gets the
+"Will it happen that: …?" title. "The line would link two … cities" (a hypothetical description
+of the plan, once kept on purpose) is now dropped: a bare "would" with no condition, no reporting
+verb and no estimative word describes, it does not forecast (second held-out run).
 """
 
 from __future__ import annotations
@@ -64,8 +65,6 @@ RAIL = [  # 17 units read
      'likely', '2033-12-31', 'Will the first trains run no later than 2033?'),
     ('She declined to say whether ticket prices would be capped.',
      'roughly even chance', '2027-10-08', 'Will ticket prices be capped?'),
-    ('The line would link two of the country’s largest cities and is central to the government’s plan to halve domestic flights by 2030.',
-     'likely', '2030-12-31', 'Will the line link two of the country’s largest cities?'),
     ('Whether that target can be met without the new line is doubtful.',
      'unlikely', '2027-10-08', 'Will that target be met without the new line?'),
 ]

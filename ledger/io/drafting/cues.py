@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledger.io.drafting.dates import time_refs
+from ledger.io.drafting.modals import (
+    in_open_wh_clause, inverted_past, is_advice, is_bare_hypothetical, is_counterfactual, is_inverted_condition,
+)
 from ledger.io.drafting.words import (
     BE, CONJUNCTIONS, DETERMINERS, DO, HAVE, NEGATIONS, PAST_BE, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS,
     Token, word_set, is_adverb, is_participle, is_past_form, is_verb_start,
@@ -119,13 +122,16 @@ def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list
     text = " ".join(t.text for t in tokens)
     past, future = time_refs(text, ref)
     cues: list[Cue] = []
+    counterfactual = is_counterfactual(tokens)
     for i, token in enumerate(tokens):
         low = token.low
         cue = None
         if low in word_set("will would shall should could may might 'd"):
-            cue = _modal(tokens, i, past, question)
+            cue = None if counterfactual and low != "will" else _modal(tokens, i, past, question)
         elif low in EXPECT_PARTICIPLES | LIKELIHOOD_ADJECTIVES or (low == "on" and _low(tokens, i + 1) in ("track", "course")):
             cue = _expected(tokens, i, past, future)
+            if cue is None and low in EXPECT_VERBS:
+                cue = _active(tokens, i, past, future)  # "a poll … forecast growth of 2.7%"
         elif low in EXPECT_VERBS or _stem(low) in EXPECT_VERBS or _stem(low) in INTENT_VERBS:
             cue = _active(tokens, i, past, future)
         elif low in word_set("probably likely chances odds toss-up fifty-fifty remote") or low in _CHANCE_NOUNS:
@@ -135,7 +141,8 @@ def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list
             cue = _uncertain(tokens, i, ref)
         if cue is not None and all(c.start != cue.start for c in cues):
             cues.append(cue)
-    if not cues and future and not past and not question:
+    modal_rejected = any(t.low in ("would", "should", "could", "might") for t in tokens)
+    if not cues and future and not past and not question and not modal_rejected:  # a plain present only
         cue = _dated(tokens)
         if cue is not None:
             cues.append(cue)
@@ -182,16 +189,25 @@ def _modal(tokens: list[Token], i: int, past_clause: bool, question: bool) -> Cu
         return None  # "a spokesperson would not say": a refusal reported, not a forecast
     if low in ("would", "could") and past_clause and reporting_before(tokens, i) < 0:
         return None  # "in the 1990s farmers would plant maize": a past habit
-    if question and k < len(tokens) and (head in SUBJECT_PRONOUNS or head in DETERMINERS or tokens[k].capitalised):
+    if question and k < len(tokens) and (head in SUBJECT_PRONOUNS or head in DETERMINERS or tokens[k].capitalised
+                                         or i == 0):
+        if inverted_past(tokens, k):
+            return None  # "Could things have turned out differently?"
         return Cue(MODAL, low, _back_over_adverbs(tokens, i)[0], k, negated)  # inverted: "will the bank cut"
+    if is_inverted_condition(tokens, i, question):
+        return None  # "Should inflation ease, …": the condition of the main clause's forecast
+    if is_bare_hypothetical(tokens, i) and not question:
+        return None  # "the plan would add a third lane": what it would do, not what will happen
     if k >= len(tokens) or not tokens[k].is_word:
         # an elliptical modal closes the clause: "it probably will.", but not "political will."
         if previous in SUBJECT_PRONOUNS or is_adverb(tokens, i - 1) or previous in ("not",):
             return Cue(MODAL, low, _back_over_adverbs(tokens, i)[0], -1, negated)
         return None
-    if not is_verb_start(tokens, k):
-        return None
+    if not is_verb_start(tokens, k) or is_advice(tokens, i, k):
+        return None  # "councillors should vote the plan down": advice, not a forecast
     start, before_negated = _back_over_adverbs(tokens, i)
+    if in_open_wh_clause(tokens, start):
+        return None  # "have not said how they will vote": no yes/no question to ask
     return Cue(MODAL, low, start, k, negated or before_negated)
 
 
