@@ -228,8 +228,8 @@ def _expected(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | No
     copula, negated, past_copula = _copula_before(tokens, i)
     k, more = skip_adverbs(tokens, i + width)
     negated = negated or more
-    if past_copula and not future:
-        return None  # "was expected to open in 2025": an old expectation
+    if past_copula and not future and (past or reporting_before(tokens, max(copula, 0)) < 0):
+        return None  # "was expected to open in 2025": an old expectation; but "said the toll was likely to rise"
     if _low(tokens, k) == "to" and (is_verb_start(tokens, k + 1) or _low(tokens, k + 1) in ("be", "have")):
         if low == "due" and _low(tokens, k + 1) in DETERMINERS:
             return None  # "due to the storm"
@@ -263,8 +263,12 @@ def _active(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | None
     """"analysts expect", "the IMF projects", "the firm plans to", imperative "expect"."""
     low, base = tokens[i].low, _stem(tokens[i].low)
     previous = _low(tokens, i - 1)
-    if previous in DETERMINERS or previous in PREPOSITIONS - {"to"} or previous == "'s":
+    quantifier_subject = previous in _QUANTIFIER_SUBJECTS and low == base  # "few expect", "many forecast"
+    if (previous in DETERMINERS and not quantifier_subject) or previous in PREPOSITIONS - {"to"} or previous == "'s":
         return None  # a noun: "the forecast", "its plans to"
+    if low != base and not low.endswith("ed") and (
+            _low(tokens, i + 1) in PREPOSITIONS - {"to", "that"} or _after_a_verb(tokens, i)):
+        return None  # a plural noun: "lithium projects in Mali", "published new forecasts that …"
     if low.endswith("ed") and (previous in HAVE or previous in BE or (past and not future)):
         return None  # "had expected", "is expected" (a passive, read elsewhere), an old expectation
     j, negated = _back_over_adverbs(tokens, i)
@@ -283,8 +287,8 @@ def _active(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | None
     imperative = j == 0 or _low(tokens, j - 1) in CONJUNCTIONS | {",", ";", ":"}
     if imperative and base == "expect" and low == "expect" and previous not in SUBJECT_PRONOUNS:
         return Cue(IMPERATIVE, base, j, k, negated)
-    if j == 0 or previous in CONJUNCTIONS:
-        return None  # no subject: "Forecasts show", "and projects"
+    if j == 0 or (previous in CONJUNCTIONS and not _finite_before(tokens, j - 1)):
+        return None  # no subject: "Forecasts show", "and projects"; but "has courted both sides and expects …"
     if low.endswith("s") and low != base + "s" and low != base + "es":
         return None
     following = _low(tokens, k)
@@ -292,7 +296,41 @@ def _active(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | None
         return None  # "projects were delayed", "forecasts of"
     if not (tokens[k].is_word or following[:1] in "$€£") if k < len(tokens) else True:
         return None
+    negated = negated != _restricted_subject(tokens, j)  # "few expect one soon", "only three expecting"
     return Cue(ACTIVE, base, j, k + 1 if following == "that" else k, negated)
+
+
+#: Quantifiers that stand as the subject of an expectation verb ("many expect a cut").
+_QUANTIFIER_SUBJECTS = word_set("few many most some several all both none")
+
+
+def _after_a_verb(tokens: list[Token], i: int) -> bool:
+    """An -s form after "<past verb> <modifier>" is a noun: "published new forecasts"."""
+    modifier, verb = _low(tokens, i - 1), _low(tokens, i - 2)
+    return bool(modifier) and modifier.isalpha() and modifier not in CONJUNCTIONS | SUBJECT_PRONOUNS \
+        and not tokens[i - 1].capitalised and is_past_form(verb) and verb not in BE | HAVE
+
+
+def _finite_before(tokens: list[Token], conjunction: int) -> bool:
+    """The clause before a conjunction has a subject and a finite verb, so what follows shares
+    it: "Its government has courted both sides and expects …"."""
+    part = [t.low for t in tokens[:conjunction]]
+    return len(part) >= 3 and any(low in HAVE | BE or is_past_form(low) for low in part[1:])
+
+
+def _restricted_subject(tokens: list[Token], verb: int) -> bool:
+    """The expectation's subject denies it: "few", "only three", "nobody", "no one", "hardly
+    anyone", "not many" (but "a few" and "quite a few" expect it)."""
+    span: list[str] = []
+    for j in range(verb - 1, max(verb - 6, -1), -1):
+        if not tokens[j].is_word or tokens[j].low in ("with", "that", "and", "but", "while", "as", "although"):
+            break
+        span.insert(0, tokens[j].low)
+    if not span:
+        return False
+    first, second = span[0], span[1] if len(span) > 1 else ""
+    return first in ("few", "only", "nobody", "none", "hardly", "scarcely") or (first, second) in (
+        ("no", "one"), ("not", "many"), ("not", "everyone"), ("not", "all")) or (first == "no" and len(span) > 1)
 
 
 def _likelihood(tokens: list[Token], i: int) -> Cue | None:

@@ -129,6 +129,8 @@ _RULES: tuple[_Rule, ...] = (
           lambda m, r: _month_after(r, month_number(m[2]), int(m[1]))),
     _rule(_GUESSED + rf"(?:in|by|until|before|on|through|for|from) {_MONTH} {_DAY}\b(?!,? [0-9])",
           lambda m, r: _month_after(r, month_number(m[1]), int(m[2]))),
+    _rule(_GUESSED + r"before (January|February|March|April|May|June|July|August|September|October|November|"
+          r"December)\b(?!,? [0-9])", lambda m, r: _month_after(r, month_number(m[1]), 1) - timedelta(days=1)),
     _rule(_GUESSED + r"(?:in|by|until|before|through|end of|end-|next|early|late|mid-?)\s?"
           r"(?:at least |at the latest |the end of |early |late |mid-)?(January|February|March|April|"
           r"May|June|July|August|September|October|November|December)\b(?!,? [0-9])",

@@ -110,7 +110,7 @@ def _candidates(units: list[Unit], ref: date, known_lower: frozenset[str]) -> li
         if n in consumed or unit.kind == META or is_date_line(unit.text) or is_boilerplate(unit.text):
             continue
         if unit.kind == QUESTION:
-            answer = _answer(units, n)
+            answer = _own_answer(units, _answer(units, n), ref)
             faq = _faq(unit, [units[m] for m in answer], ref)
             if faq is not None:  # else ("What happens next?") the answer's claims are drafted one by one
                 found.append(faq)
@@ -142,6 +142,16 @@ def _answer(units: list[Unit], n: int) -> list[int]:
     if following and all(units[m].kind not in (HEADING, QUESTION, META) for m in following):
         return following
     return []
+
+
+def _own_answer(units: list[Unit], answer: list[int], ref: date) -> list[int]:
+    """The part of an answer that answers: its first sentence and what follows until a sentence
+    with a claim of its own ("Partly. US officials have said they will ease …" drafts that
+    sentence on its own)."""
+    for position, m in enumerate(answer[1:], start=1):
+        if claims_in(units[m].text, ref):
+            return answer[:position]
+    return answer
 
 
 def _faq(question: Unit, answer: list[Unit], ref: date) -> _Candidate | None:
