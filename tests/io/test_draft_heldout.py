@@ -39,7 +39,7 @@ DROUGHT = [  # 18 units read
     ('“If the rains fail in March, we could see hunger in the north by mid-year,” said Dr. Amina Yusuf, who heads a regional food security network.',
      'roughly even chance', '2027-06-30', 'Will it happen that: if the rains fail in March, we could see hunger in the north by mid-year?'),
     ('Yields from those seeds should improve as more farmers adopt them, although seed supplies remain tight.',
-     'likely', '2028-02-04', 'Will Yields from those seeds improve as more farmers adopt them?'),
+     'likely', '2028-02-04', 'Will yields from those seeds improve as more farmers adopt them?'),
     ('The department will publish its next seasonal outlook on 25 February.',
      'likely', '2027-02-25', 'Will the department publish its next seasonal outlook on 25 February?'),
     ('A full recovery of herds in the north is not expected before 2029.',
@@ -50,7 +50,7 @@ DROUGHT = [  # 18 units read
 
 RAIL = [  # 17 units read
     ('Construction starts next spring and will take about six years.',
-     'likely', '2027-10-08', 'Will Construction start next spring and take about six years?'),
+     'likely', '2027-10-08', 'Will construction start next spring and take about six years?'),
     ('Trains are expected to run at up to 320 km/h, cutting the journey from three hours to 70 minutes.',
      'likely', '2027-10-08', 'Will trains run at up to 320 km/h, cutting the journey from three hours to 70 minutes?'),
     ('The authority predicts 9 million passengers a year by 2035, a figure critics say is far too optimistic.',

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ledger.io.drafting.casing import Casing, lower_first
 from ledger.io.drafting.cues import (
     ACTIVE, DATED, EVENT, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
@@ -70,15 +71,6 @@ def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
     return b
 
 
-def _lower_first(text: str, known_lower: frozenset[str]) -> str:
-    """Lower-case a subject's first word when the article writes it in lower case elsewhere."""
-    first, _, rest = text.partition(" ")
-    if first.lower() in DETERMINERS | SUBJECT_PRONOUNS | INDEFINITE_PRONOUNS | {"there"} - {"i"} or (
-            first[:1].isupper() and first[1:].islower() and first.lower() in known_lower):
-        return first[:1].lower() + first[1:] + (" " + rest if rest else "")
-    return text
-
-
 def _report_frame(tokens: list[Token], end: int) -> tuple[int, int]:
     """(start of the reported clause before `end`, index of its reporting verb or -1)."""
     for j in range(end - 1, -1, -1):
@@ -116,7 +108,7 @@ def _segments(tokens: list[Token], a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
-def _subject(sentence: str, tokens: list[Token], a: int, b: int, known_lower: frozenset[str]) -> tuple[str, list[str]]:
+def _subject(sentence: str, tokens: list[Token], a: int, b: int, casing: Casing) -> tuple[str, list[str]]:
     """(subject text, phrases to move after the predicate) from the region tokens[a:b]."""
     moved: list[str] = []
     segments = _segments(tokens, a, b)
@@ -142,7 +134,7 @@ def _subject(sentence: str, tokens: list[Token], a: int, b: int, known_lower: fr
         s += 1
     text = _span(sentence, tokens, s, e)
     moved = [m[:1].lower() + m[1:] if m.split()[0].lower() in _LEADING else m for m in moved if m]
-    return (_lower_first(text, known_lower) if text else ""), moved
+    return (lower_first(text, casing) if text else ""), moved
 
 
 def lemma(word: str) -> str:
@@ -160,33 +152,33 @@ def lemma(word: str) -> str:
     return word
 
 
-def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: frozenset[str],
+def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casing,
               inherited: str = "") -> tuple[str, str]:
     """(title, subject) for the claim tokens[...] of `sentence` with these cues; `inherited` is the
     subject of the claim before, for a clause that shares it ("… and will probably pause")."""
     cue = _title_cue(cues)
     end = _attribution_cut(tokens, max(cue.verb, cue.start), len(tokens))
-    whole = _lower_first(_span(sentence, tokens, 0, end), known_lower)
+    whole = lower_first(_span(sentence, tokens, 0, end), casing)
     if whole.split(" ", 1)[0].lower() in _LEADING:
         whole = whole[:1].lower() + whole[1:]
     fallback = FALLBACK.format(whole)
     if cue.kind == LIKELIHOOD and cue.verb > 0 and tokens[cue.verb - 1].low == "of":  # "a 70% chance of a cut"
-        return _event(_lower_first(_span(sentence, tokens, cue.verb, end), known_lower), "", []), ""
+        return _event(lower_first(_span(sentence, tokens, cue.verb, end), casing), "", []), ""
     if cue.kind == LIKELIHOOD and cue.verb < 0:  # "remains a toss-up": no clean yes/no shape
         return fallback, ""
     if cue.kind == UNCERTAIN and _low_at(tokens, cue.verb) == "to" and cue.verb + 1 < end:
         # "the board is undecided on whether to sell" -> "Will the board sell?"
         copula = next((i for i in range(cue.start - 1, -1, -1) if tokens[i].low in BE | {"remains", "remain"}), 0)
-        subject, moved = _subject(sentence, tokens, _report_frame(tokens, copula)[0], copula, known_lower)
+        subject, moved = _subject(sentence, tokens, _report_frame(tokens, copula)[0], copula, casing)
         if subject and subject.split()[0].lower() not in PERSONAL:
             return _join(f"Will {subject}", _span(sentence, tokens, cue.verb + 1, end), moved), subject
     if cue.kind == UNCERTAIN and cue.word == "whether":
         copula = max((i for i, t in enumerate(tokens) if t.low in BE | {"remains", "remain", "seems"}), default=0)
-        return (_whether_title(sentence, tokens, 0, copula, known_lower) if copula > 1 else None) or fallback, ""
+        return (_whether_title(sentence, tokens, 0, copula, casing) if copula > 1 else None) or fallback, ""
     if cue.kind in (THAT, UNCERTAIN):
-        return _present_clause(sentence, tokens, max(cue.verb, 0), end, known_lower) or fallback, ""
+        return _present_clause(sentence, tokens, max(cue.verb, 0), end, casing) or fallback, ""
     if cue.kind in (ACTIVE, IMPERATIVE):
-        return _expectation_object(sentence, tokens, cue, end, known_lower) or fallback, ""
+        return _expectation_object(sentence, tokens, cue, end, casing) or fallback, ""
     if cue.verb < 0 or cue.verb >= end:
         return fallback, ""
     if tokens[0].low == "whether":  # "Whether the talks will succeed remains to be seen": the clause ends at its verb
@@ -194,17 +186,17 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
     start, report = _report_frame(tokens, cue.start)
     frames = [c.verb for c in cues if c is not cue and c.start < cue.start and 0 <= c.verb <= cue.start]
     start = max([start, *frames])  # "chances are (that) the bank will", "unclear whether the truce will"
-    subject, moved = _subject(sentence, tokens, start, cue.start, known_lower)
+    subject, moved = _subject(sentence, tokens, start, cue.start, casing)
     if subject.lower() in ("it", "they", "he", "she") and report > 0:
-        reporter, _ = _subject(sentence, tokens, _report_frame(tokens, report)[0], report, known_lower)
+        reporter, _ = _subject(sentence, tokens, _report_frame(tokens, report)[0], report, casing)
         if reporter and reporter.lower() not in SUBJECT_PRONOUNS and len(reporter.split()) <= 8:
             subject = reporter
-    compound = _coordinated_verb(sentence, tokens, start, cue.start, known_lower)
+    compound = _coordinated_verb(sentence, tokens, start, cue.start, casing)
     if compound is not None:
         subject, first_predicate = compound
         return _join(f"Will {subject}", f"{first_predicate} and {_span(sentence, tokens, cue.verb, end)}", moved), subject
     if start > 0 and tokens[start - 1].low == "whether" and cue.kind in (EVENT, THAT):
-        inner = _whether_title(sentence, tokens, start - 1, cue.start, known_lower)
+        inner = _whether_title(sentence, tokens, start - 1, cue.start, casing)
         if inner is not None:
             return inner, ""
     subject = subject or inherited
@@ -226,7 +218,7 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
 
 
 def _coordinated_verb(sentence: str, tokens: list[Token], a: int, b: int,
-                      known_lower: frozenset[str]) -> tuple[str, str] | None:
+                      casing: Casing) -> tuple[str, str] | None:
     """"Construction starts next spring and will take six years": (subject, "start next spring")."""
     if b - a < 3 or tokens[b - 1].low != "and":
         return None
@@ -236,19 +228,19 @@ def _coordinated_verb(sentence: str, tokens: list[Token], a: int, b: int,
             continue
         if previous.is_word and previous.low not in DETERMINERS | PREPOSITIONS and t.low.endswith("s") \
                 and not t.low.endswith(("ss", "us", "is")):
-            subject = _lower_first(_span(sentence, tokens, a, v), known_lower)
+            subject = lower_first(_span(sentence, tokens, a, v), casing)
             return subject, " ".join(filter(None, (lemma(t.text), _span(sentence, tokens, v + 1, b - 1))))
     return None
 
 
-def _whether_title(sentence: str, tokens: list[Token], a: int, b: int, known_lower: frozenset[str]) -> str | None:
+def _whether_title(sentence: str, tokens: list[Token], a: int, b: int, casing: Casing) -> str | None:
     """"Whether that target can be met … is doubtful" -> "Will that target be met …?"."""
     start = next(i for i in range(a, b) if tokens[i].low == "whether") + 1
     for m in range(start + 1, b):
         if tokens[m].low in ("will", "would", "can", "could", "may", "might", "shall", "should"):
-            subject = _lower_first(_span(sentence, tokens, start, m), known_lower)
+            subject = lower_first(_span(sentence, tokens, start, m), casing)
             return _join(f"Will {subject}", _span(sentence, tokens, m + 1, b), [])
-    return _present_clause(sentence, tokens, start, b, known_lower)
+    return _present_clause(sentence, tokens, start, b, casing)
 
 
 def _low_at(tokens: list[Token], i: int) -> str:
@@ -283,7 +275,7 @@ def _event(subject: str, rest: str, moved: list[str]) -> str:
 
 
 def _expectation_object(sentence: str, tokens: list[Token], cue: Cue, end: int,
-                        known_lower: frozenset[str]) -> str | None:
+                        casing: Casing) -> str | None:
     """"Analysts expect the bank to cut rates" -> "Will the bank cut rates?"; "expect a cut in June"
     -> "Will there be a cut in June?"."""
     a = cue.verb
@@ -291,15 +283,15 @@ def _expectation_object(sentence: str, tokens: list[Token], cue: Cue, end: int,
         return None
     for k in range(a, end - 1):
         if tokens[k].low == "to" and k > a and tokens[k + 1].is_word and tokens[k + 1].low not in DETERMINERS:
-            subject = _lower_first(_span(sentence, tokens, a, k), known_lower)
+            subject = lower_first(_span(sentence, tokens, a, k), casing)
             if subject.split()[0].lower() in PERSONAL:
                 return None
             return _join(f"Will {subject}", _span(sentence, tokens, k + 1, end), [])
     rest = _span(sentence, tokens, a, end)
-    return _event(_lower_first(rest, known_lower), "", []) if rest else None
+    return _event(lower_first(rest, casing), "", []) if rest else None
 
 
-def _present_clause(sentence: str, tokens: list[Token], a: int, end: int, known_lower: frozenset[str]) -> str | None:
+def _present_clause(sentence: str, tokens: list[Token], a: int, end: int, casing: Casing) -> str | None:
     """"(unclear whether) the truce holds" -> "Will the truce hold?", when the verb can be told."""
     for v in range(a + 1, end):
         t, previous = tokens[v], tokens[v - 1]
@@ -310,7 +302,7 @@ def _present_clause(sentence: str, tokens: list[Token], a: int, end: int, known_
         third_person = t.low.endswith("s") and not t.low.endswith(("ss", "us", "is"))
         plural_subject = previous.low.endswith("s") and v - 2 >= a and tokens[v - 2].low in DETERMINERS
         if third_person or plural_subject or t.low in ("is", "are"):
-            subject = _lower_first(_span(sentence, tokens, a, v), known_lower)
+            subject = lower_first(_span(sentence, tokens, a, v), casing)
             if not subject or subject.split()[0].lower() in PERSONAL:
                 return None
             predicate = " ".join(filter(None, (lemma(t.text), _span(sentence, tokens, v + 1, end))))
