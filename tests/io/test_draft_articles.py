@@ -111,7 +111,7 @@ TITLES = {
         'Will the Social Democrats join a grand coalition?',
         'Will Candidate lists close on 1 May 2027?',
         'Will the first televised debate take place on May 20?',
-        'Will results come on the night of the vote?',
+        'Will there be results on the night of the vote?',
     ],
     'tech_launch': [
         'Will Orbitel sell 5 million units in the first year?',

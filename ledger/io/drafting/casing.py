@@ -5,7 +5,7 @@ A sentence capitalises its first word whatever it is, so the article's other use
 word it writes in lower case somewhere is common; a word it capitalises where no sentence begins
 is a name. A word seen only at the start of sentences is lower-cased only when its form says it
 is a common noun (a plural such as "Carmakers", "Rates"; a suffix such as "-tion", "-ment",
-"-ity", "-ing") and nothing marks it as a name (all capitals, an apostrophe, a capitalised next
+"-ity", a long "-ing") and nothing marks it as a name (all capitals, an apostrophe, a capitalised next
 word as in "Harbour City", a short list of words always capitalised). Unsure means keep it:
 "Will Growth slow?" reads better than "Will beijing tighten …?".
 """
@@ -21,7 +21,9 @@ from ledger.io.drafting.words import (
 
 #: Capitalised wherever they stand.
 ALWAYS_CAPITALISED = WEEKDAYS | frozenset(MONTHS) | word_set("fed congress parliament god internet")
-_COMMON_SUFFIXES = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ing", "ism", "ship", "ture")
+#: Suffixes of common nouns that names rarely end in ("France", "Florence", "Beijing" rule out
+#: -ance, -ence and short -ing words).
+_COMMON_SUFFIXES = ("tion", "sion", "ment", "ity", "ism", "ship", "ture")
 _NOT_PLURAL = ("ss", "us", "is", "os", "as")
 
 
@@ -60,5 +62,8 @@ def _common_noun(first: str, rest: str, casing: Casing) -> bool:
     low = first.lower()
     if not first.isalpha() or first in casing.names or low in ALWAYS_CAPITALISED or rest[:1].isupper():
         return False
+    if rest.startswith("of ") and not rest[3:4].isupper():
+        return True  # "Rainfall of up to 300 mm": a name takes no "of" phrase in lower case
     plural = len(low) >= 4 and low.endswith("s") and not low.endswith(_NOT_PLURAL)
-    return plural or (len(low) >= 6 and low.endswith(_COMMON_SUFFIXES))
+    gerund = len(low) >= 8 and low.endswith("ing") and low[-4] not in "jqxy"  # "Financing", not "Beijing"
+    return plural or gerund or (len(low) >= 6 and low.endswith(_COMMON_SUFFIXES))

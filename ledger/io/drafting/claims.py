@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ledger.io.drafting.cues import Cue, find_cues
+from ledger.io.drafting.cue import Cue
+from ledger.io.drafting.cues import find_cues
 from ledger.io.drafting.words import Token, word_set, tokenize
 
 _QUOTE_MARKS = re.compile(r"[\"“”«»]|(?<![A-Za-z])[‘’']|[‘’'](?![A-Za-z])")

@@ -157,7 +157,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule(r"\bnext week\b", lambda m, r: r + timedelta(days=13 - r.weekday())),
     _rule(_GUESSED + r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?!s)",
           lambda m, r: r + timedelta(days=(_WEEKDAYS.index(m[1].lower()) - r.weekday()) % 7)),
-    _rule(r"\btomorrow\b", lambda m, r: r + timedelta(days=1)),
+    _rule(_GUESSED + r"(?:tomorrow|tonight|later today|this (?:afternoon|evening))\b", lambda m, r: r + timedelta(days=1)),
     _rule(r"\b(?:end of the|this) decade\b", lambda m, r: date(r.year // 10 * 10 + 9, 12, 31)),
     _rule(rf"\b(?:within|in|over|during)(?: the)?(?: next| coming)? {_COUNT} (years?|months?|weeks?)\b",
           lambda m, r: _span(r, _count(m[1]), m[2].lower())),

@@ -1,5 +1,11 @@
-"""When a modal does not forecast: advice, bare hypotheticals, counterfactuals, embedded
-wh-questions and past modals in questions.
+"""Modal cues ("will sign", "could fall"), their false friends, and the modals that do not
+forecast: advice, bare hypotheticals, counterfactuals, embedded wh-questions, past modals.
+
+False friends are told from their neighbours, not listed: "will" and "might" after a determiner
+or adjective or before "of"/"to" are nouns ("political will"); a capitalised "May" is the month
+or a name; "could not be reached" is past reported ability; "may have"/"could have"/"would
+have" + participle speak of the past; "would"/"could" in a clause about the past, with no
+reporting verb before them, are habits or past ability.
 
 English modals do several jobs. "should" gives advice when an agent is told what to do ("we
 should", "councillors should vote") and forecasts when a thing is said to be on course ("prices
@@ -13,8 +19,10 @@ neighbours only (see `words`).
 
 from __future__ import annotations
 
+from ledger.io.drafting.cue import MODAL, Cue, back_over_adverbs, low_at, reporting_before, skip_adverbs
 from ledger.io.drafting.words import (
-    HAVE, NEGATIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set, is_participle, is_past_form,
+    DETERMINERS, HAVE, NEGATIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set, is_adverb, is_participle, is_past_form,
+    is_verb_start,
 )
 
 #: Subjects that, with "should", receive advice: the writer, the reader, everyone.
@@ -123,3 +131,66 @@ def inverted_past(tokens: list[Token], subject: int) -> bool:
         if low in SUBJECT_PRONOUNS and j > subject:
             return False
     return False
+
+
+#: After "could (not) (be)": past reported ability ("could not be reached for comment").
+_PAST_ABILITY = word_set("""reach reached contact contacted confirm confirmed verify verified comment say
+    determine determined establish established identify identified recall remember locate located immediately
+    independently""")
+#: Adjectives before "will"/"might" that make them nouns.
+_NOUN_MAKERS = word_set("""political popular public good free ill strong military economic national collective
+    general sheer own last iron economic people's growing lack weak""")
+#: After "would not": declining to speak ("would not comment").
+_DECLINED = word_set("say comment confirm disclose reveal elaborate discuss specify name identify give answer")
+
+def modal_cue(tokens: list[Token], i: int, past_clause: bool, question: bool) -> Cue | None:
+    """The modal cue at token i ("will sign", "could fall"), or None for a false friend or a
+    modal that does not forecast (see the module docstring)."""
+    token, low = tokens[i], tokens[i].low
+    previous, following = low_at(tokens, i - 1), low_at(tokens, i + 1)
+    if low == "may" and token.capitalised:
+        return None  # the month, or a name
+    if low in ("will", "might", "may") and (previous in DETERMINERS or previous == "'s" or previous in _NOUN_MAKERS
+                                            or following in ("of", "to", "for", "and", "or")):
+        return None  # "political will", "the will of the people", "military might"
+    if low == "will" and token.capitalised and i > 0:
+        return None  # a name: "Will Smith"
+    if i == 0 and token.capitalised and not question and low_at(tokens, 1)[:1].isalpha() and tokens[1].capitalised:
+        return None  # a name at the start of a sentence: "Will Hughes said"
+    k, negated = skip_adverbs(tokens, i + 1)
+    head = low_at(tokens, k)
+    if low == "'d":
+        if is_participle(head):
+            return None  # "they'd gone": had
+        low = "would"
+    if head in HAVE and head != "having" and is_participle(low_at(tokens, k + 1)) and low_at(tokens, k + 1) != "got":
+        if low not in ("will", "shall"):
+            return None  # "may have been", "would have won": the past, or what did not happen
+    if low == "could":
+        j, _ = skip_adverbs(tokens, k + (1 if head == "be" else 0))
+        if head in _PAST_ABILITY or low_at(tokens, j) in _PAST_ABILITY:
+            return None  # "could not be reached for comment"
+    if low in ("would", "will") and negated and head in _DECLINED:
+        return None  # "a spokesperson would not say": a refusal reported, not a forecast
+    if low in ("would", "could") and past_clause and reporting_before(tokens, i) < 0:
+        return None  # "in the 1990s farmers would plant maize": a past habit
+    if question and k < len(tokens) and (head in SUBJECT_PRONOUNS or head in DETERMINERS or tokens[k].capitalised
+                                         or i == 0):
+        if inverted_past(tokens, k):
+            return None  # "Could things have turned out differently?"
+        return Cue(MODAL, low, back_over_adverbs(tokens, i)[0], k, negated)  # inverted: "will the bank cut"
+    if is_inverted_condition(tokens, i, question):
+        return None  # "Should inflation ease, …": the condition of the main clause's forecast
+    if is_bare_hypothetical(tokens, i) and not question:
+        return None  # "the plan would add a third lane": what it would do, not what will happen
+    if k >= len(tokens) or not tokens[k].is_word:
+        # an elliptical modal closes the clause: "it probably will.", but not "political will."
+        if previous in SUBJECT_PRONOUNS or is_adverb(tokens, i - 1) or previous in ("not",):
+            return Cue(MODAL, low, back_over_adverbs(tokens, i)[0], -1, negated)
+        return None
+    if not is_verb_start(tokens, k) or is_advice(tokens, i, k):
+        return None  # "councillors should vote the plan down": advice, not a forecast
+    start, before_negated = back_over_adverbs(tokens, i)
+    if in_open_wh_clause(tokens, start):
+        return None  # "have not said how they will vote": no yes/no question to ask
+    return Cue(MODAL, low, start, k, negated or before_negated)

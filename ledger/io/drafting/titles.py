@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 
 from ledger.io.drafting.casing import Casing, lower_first
-from ledger.io.drafting.cues import (
+from ledger.io.drafting.cue import (
     ACTIVE, DATED, EVENT, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
 from ledger.io.drafting.words import (
-    BE, CONJUNCTIONS, DETERMINERS, INDEFINITE_PRONOUNS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set, is_adverb,
+    BE, CONJUNCTIONS, DETERMINERS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set, is_adverb, is_participle,
 )
 
 FALLBACK = "Will it happen that: {}?"
@@ -27,13 +27,18 @@ _DISCOURSE = word_set("""but and so yet still however meanwhile also now instead
 _SUBORDINATORS = word_set("while although though whereas")
 _CONDITIONS = word_set("if unless provided assuming once should")
 _LEADING = PREPOSITIONS | _DISCOURSE | _CONDITIONS | word_set("""when while although though as since because given
-    despite according after before next this later earlier soon eventually today tomorrow""")
+    despite according after before next this later earlier soon eventually today tomorrow whatever whichever
+    whoever regardless""")
 _TELLING = word_set("told tells tell")
 _SKIPPABLE_AFTER_REPORT = word_set("on in last this yesterday earlier today statement interview note report speech"
                                  " letter a an monday tuesday wednesday thursday friday saturday sunday week month"
                                  " year recently also")
+_AUXILIARIES = word_set("have has had is are was were do does did will would not never")
 _INDEFINITE = word_set("a an more further another some any fresh new additional")
 _QUOTES = re.compile(r"[\"“”«»‘]|(?<![A-Za-z])’|’(?![A-Za-z])|(?<![A-Za-z])'|'(?![A-Za-z])")
+#: Nouns whose "that" clause holds what may happen: "a real risk that the deal would stall".
+_CONTENT_NOUNS = word_set("""risk risks chance chances danger possibility prospect prospects likelihood odds fear fears
+    hope hopes expectation expectations sign signs doubt doubts warning warnings concern concerns""")
 _WH_TRIGGERS = word_set("unclear uncertain clear know asked sure decide decided see unknown doubt wonder wondering")
 
 
@@ -52,19 +57,19 @@ def _span(sentence: str, tokens: list[Token], a: int, b: int) -> str:
 def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
     """Where a trailing attribution or aside begins in tokens[a:b] (", analysts said."), else b."""
     for c in range(a, b):
-        if tokens[c].low == ";":
-            return c
+        if tokens[c].low == ";" or (tokens[c].low == "because" and c > a + 1):
+            return c  # a reason is not part of what is foreseen: "… rise because soldiers are missing"
         if tokens[c].low not in (",", "—", "–", "("):
             continue
         after = [t.low for t in tokens[c + 1:b]]
         if after[:1] and after[0] in ("which", "who", "whose", "according", "analysts", "a", "said", "says", "but",
-                                      "while", "whereas", "although", "though", "yet"):
+                                      "while", "whereas", "although", "though", "yet", "given", "where"):
             return c
         if after[:1] == ["and"] and len(after) > 3:
             return c  # ", and bookmakers make them favourites": another clause
         words = [w for w in after if w[:1].isalnum() or w.startswith("'")]
-        if any(w in REPORTING for w in words[:6]):
-            return c  # ", the Meteorological Department warned on Monday, raising fears …"
+        if any(w in REPORTING for w in words[:10]):
+            return c  # ", the Meteorological Department warned on Monday, raising fears …", ", its director, Ms. X, told"
     for c in range(a + 1, b - 1):
         if tokens[c].low == "and" and tokens[c + 1].low in ("is", "are", "was", "were", "has", "have", "remains"):
             return c - 1 if tokens[c - 1].low == "," else c  # "… and is central to the plan": a statement now
@@ -81,16 +86,20 @@ def _report_frame(tokens: list[Token], end: int) -> tuple[int, int]:
         if low == "whether" or (low == "if" and previous in _WH_TRIGGERS):
             return j + 1, -1
         if low == "that" and (previous in REPORTING or previous in ("is", "are", "was") or previous in _WH_TRIGGERS or previous in (",", "so")
-                              or previous.endswith("ly") or previous in word_set("likely certain clear expected")):
+                              or previous.endswith("ly") or previous in word_set("likely certain clear expected")
+                              or previous in _CONTENT_NOUNS):
             report = j - 1 if previous in REPORTING else -1
             return j + 1, report
+        if previous == "," and is_participle(low) and any(t.low == "," for t in tokens[j + 1:end]):
+            continue  # "a joint force, announced in March, is unlikely …": an aside, not a report
         if low in REPORTING and j > 0 and previous not in DETERMINERS | PREPOSITIONS | {"'s"} and low != "according":
             k = j + 1
             if low in _TELLING:
                 k += 1
                 while k < end and tokens[k].low not in SUBJECT_PRONOUNS | DETERMINERS | {"that"}:
                     k += 1
-            while k < end and (tokens[k].low in _SKIPPABLE_AFTER_REPORT or tokens[k].low in (",", "that")):
+            while k < end and (tokens[k].low in _SKIPPABLE_AFTER_REPORT or tokens[k].low in (",", "that")) and not (
+                    tokens[k].low in ("a", "an") and tokens[k - 1].low not in ("in", "on")):  # "say a joint force"
                 k += 1
             if k < end:
                 return k, j
@@ -116,7 +125,7 @@ def _subject(sentence: str, tokens: list[Token], a: int, b: int, casing: Casing)
     for s, e in segments:
         first = tokens[s].low
         if head is None and (first in _LEADING or first in ("analysts", "experts")) and e < b:
-            if first in _CONDITIONS and first != "should":
+            if first in _CONDITIONS:
                 moved.append(_span(sentence, tokens, s, e))
             elif first in PREPOSITIONS - {"according", "despite", "with", "like", "as", "for"} or first in ("next", "this", "later"):
                 moved.append(_span(sentence, tokens, s, e))
@@ -170,7 +179,7 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
         # "the board is undecided on whether to sell" -> "Will the board sell?"
         copula = next((i for i in range(cue.start - 1, -1, -1) if tokens[i].low in BE | {"remains", "remain"}), 0)
         subject, moved = _subject(sentence, tokens, _report_frame(tokens, copula)[0], copula, casing)
-        if subject and subject.split()[0].lower() not in PERSONAL:
+        if subject and not _personal(subject):
             return _join(f"Will {subject}", _span(sentence, tokens, cue.verb + 1, end), moved), subject
     if cue.kind == UNCERTAIN and cue.word == "whether":
         copula = max((i for i, t in enumerate(tokens) if t.low in BE | {"remains", "remain", "seems"}), default=0)
@@ -178,7 +187,7 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
     if cue.kind in (THAT, UNCERTAIN):
         return _present_clause(sentence, tokens, max(cue.verb, 0), end, casing) or fallback, ""
     if cue.kind in (ACTIVE, IMPERATIVE):
-        return _expectation_object(sentence, tokens, cue, end, casing) or fallback, ""
+        return _expectation_object(sentence, tokens, cue, end, casing, inherited) or fallback, ""
     if cue.verb < 0 or cue.verb >= end:
         return fallback, ""
     if tokens[0].low == "whether":  # "Whether the talks will succeed remains to be seen": the clause ends at its verb
@@ -188,8 +197,12 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
     start = max([start, *frames])  # "chances are (that) the bank will", "unclear whether the truce will"
     subject, moved = _subject(sentence, tokens, start, cue.start, casing)
     if subject.lower() in ("it", "they", "he", "she") and report > 0:
-        reporter, _ = _subject(sentence, tokens, _report_frame(tokens, report)[0], report, casing)
-        if reporter and reporter.lower() not in SUBJECT_PRONOUNS and len(reporter.split()) <= 8:
+        verb = report
+        while verb > 0 and (tokens[verb - 1].low in _AUXILIARIES or is_adverb(tokens, verb - 1)):
+            verb -= 1  # "US officials have said they will …": the reporter is "US officials"
+        reporter, _ = _subject(sentence, tokens, _report_frame(tokens, verb)[0], verb, casing)
+        if reporter and reporter.lower() not in SUBJECT_PRONOUNS and len(reporter.split()) <= 8 \
+                and _agrees(subject, reporter):
             subject = reporter
     compound = _coordinated_verb(sentence, tokens, start, cue.start, casing)
     if compound is not None:
@@ -200,7 +213,7 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
         if inner is not None:
             return inner, ""
     subject = subject or inherited
-    if not subject or subject.split()[0].lower() in PERSONAL:
+    if not subject or _personal(subject):
         return fallback, subject
     predicate = _span(sentence, tokens, cue.verb, end)
     if cue.kind in (LIKELIHOOD, DATED):
@@ -211,6 +224,8 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
     if cue.kind == SCHEDULED:
         predicate = re.sub(r"^for\b", "on" if re.search(r"[0-9]", predicate) else "in", predicate)
         verb = "come" if cue.word in ("expected", "due") else "take place"
+        if subject[:1].islower() and subject.split()[0] not in DETERMINERS:
+            return _join(f"Will there be {subject}", predicate, moved), subject  # "rainfall of up to 300 mm"
         return _join(f"Will {subject} {verb}", predicate, moved), subject
     if not predicate:
         return fallback, subject
@@ -224,6 +239,9 @@ def _coordinated_verb(sentence: str, tokens: list[Token], a: int, b: int,
         return None
     for v in range(a + 1, b - 1):
         t, previous = tokens[v], tokens[v - 1]
+        if t.low in ("will", "would", "could", "might", "may", "should") and v + 1 < b - 1:
+            # "A weaker currency would make fuel dearer and could keep inflation sticky"
+            return lower_first(_span(sentence, tokens, a, v), casing), _span(sentence, tokens, v + 1, b - 1)
         if t.capitalised or not t.low.isalpha() or t.low in DETERMINERS | PREPOSITIONS | CONJUNCTIONS:
             continue
         if previous.is_word and previous.low not in DETERMINERS | PREPOSITIONS and t.low.endswith("s") \
@@ -267,27 +285,50 @@ def _join(head: str, predicate: str, moved: list[str]) -> str:
     return clean(" ".join(part for part in (head, predicate, tail) if part)) + "?"
 
 
+def _personal(subject: str) -> bool:
+    """The subject starts with a pronoun a reader could not place ("we", "you"); "US" is a country."""
+    first = subject.split()[0]
+    return first.lower() in PERSONAL and not (first.isupper() and len(first) > 1)
+
+
+def _agrees(pronoun: str, reporter: str) -> bool:
+    """A pronoun may stand for the reporter: "they" for "officials", "it" for "the bank", not
+    "it" for "supporters". A capitalised head (a name) may be either."""
+    head = next((w for w in reversed(reporter.split()) if w.isalpha()), "")
+    if not head or head[:1].isupper():
+        return True
+    plural = head.endswith("s") and not head.endswith(("ss", "us", "is"))
+    return plural == (pronoun.lower() == "they")
+
+
 def _event(subject: str, rest: str, moved: list[str]) -> str:
     words = subject.split()
+    if words[0].lower() in SUBJECT_PRONOUNS | {"one"}:
+        return _join(f"Will {subject} happen", rest, moved)
     if words[0].lower() in _INDEFINITE or words[0][:1].isdigit() or words[0][:1] in "$€£" or (words[0][:1].islower() and words[0].lower() not in DETERMINERS):
         return _join(f"Will there be {subject}", rest, moved)
     return _join(f"Will {subject} happen", rest, moved)
 
 
 def _expectation_object(sentence: str, tokens: list[Token], cue: Cue, end: int,
-                        casing: Casing) -> str | None:
+                        casing: Casing, inherited: str = "") -> str | None:
     """"Analysts expect the bank to cut rates" -> "Will the bank cut rates?"; "expect a cut in June"
-    -> "Will there be a cut in June?"."""
+    -> "Will there be a cut in June?"; a pronoun object stands for the clause before's subject
+    ("A ceasefire might …, but few expect one soon" -> "Will there be a ceasefire soon?")."""
     a = cue.verb
     if a < 0 or a >= end:
         return None
     for k in range(a, end - 1):
         if tokens[k].low == "to" and k > a and tokens[k + 1].is_word and tokens[k + 1].low not in DETERMINERS:
             subject = lower_first(_span(sentence, tokens, a, k), casing)
-            if subject.split()[0].lower() in PERSONAL:
+            if _personal(subject):
                 return None
             return _join(f"Will {subject}", _span(sentence, tokens, k + 1, end), [])
     rest = _span(sentence, tokens, a, end)
+    pronoun, _, after = rest.partition(" ")
+    if pronoun.lower() in ("one", "it") and inherited and inherited.split()[0].lower() not in SUBJECT_PRONOUNS \
+            and (pronoun.lower() == "it" or inherited.split()[0].lower() in ("a", "an")):
+        return _event(lower_first(inherited, casing), after, [])
     return _event(lower_first(rest, casing), "", []) if rest else None
 
 
@@ -303,7 +344,7 @@ def _present_clause(sentence: str, tokens: list[Token], a: int, end: int, casing
         plural_subject = previous.low.endswith("s") and v - 2 >= a and tokens[v - 2].low in DETERMINERS
         if third_person or plural_subject or t.low in ("is", "are"):
             subject = lower_first(_span(sentence, tokens, a, v), casing)
-            if not subject or subject.split()[0].lower() in PERSONAL:
+            if not subject or _personal(subject):
                 return None
             predicate = " ".join(filter(None, (lemma(t.text), _span(sentence, tokens, v + 1, end))))
             return _join(f"Will {subject}", predicate, [])
