@@ -59,7 +59,7 @@ def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list
         low = token.low
         cue = None
         if low in word_set("will would shall should could may might 'd"):
-            cue = None if counterfactual and low != "will" else modal_cue(tokens, i, past, question)
+            cue = None if counterfactual and low != "will" else modal_cue(tokens, i, past, question, future=future)
         elif low in EXPECT_PARTICIPLES | LIKELIHOOD_ADJECTIVES or (low == "on" and low_at(tokens, i + 1) in ("track", "course")):
             cue = _expected(tokens, i, past, future)
             if cue is None and low in EXPECT_VERBS:
@@ -169,7 +169,8 @@ def _active(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | None
     imperative = j == 0 or low_at(tokens, j - 1) in CONJUNCTIONS | {",", ";", ":"}
     if imperative and base == "expect" and low == "expect" and previous not in SUBJECT_PRONOUNS:
         return Cue(IMPERATIVE, base, j, k, negated)
-    if j == 0 or (previous in CONJUNCTIONS and not _finite_before(tokens, j - 1)):
+    shared = low in ("expects", "predicts", "anticipates", "foresees") or _finite_before(tokens, j - 1)
+    if j == 0 or (previous in CONJUNCTIONS and not shared):
         return None  # no subject: "Forecasts show", "and projects"; but "has courted both sides and expects …"
     if low.endswith("s") and low != base + "s" and low != base + "es":
         return None

@@ -32,6 +32,7 @@ _AGENT_NOUNS = word_set("""people government governments leaders officials voter
     councillors councilors council lawmakers legislators ministers policymakers politicians regulators authorities
     companies firms employers employees workers investors readers consumers drivers users students teachers
     doctors countries nations states members donors parties opponents critics everyone""")
+_AGENT_SUFFIXES = ("ers", "ors", "ists", "ians", "ents")
 #: Verbs of experiencing or receiving: "we should see growth", "exporters should benefit" forecast.
 _EXPERIENCE = word_set("see benefit gain feel get receive find notice face lose expect have hear know")
 #: Words that make a "would" a conditional forecast rather than a bare hypothetical.
@@ -49,8 +50,10 @@ _WH_OPEN = word_set("how what why")
 _WH_RELATIVE = word_set("who which where when whom")
 
 
-def is_advice(tokens: list[Token], modal: int, verb: int) -> bool:
-    """"should" telling an agent what to do: "We should not …", "Councillors should vote …"."""
+def is_advice(tokens: list[Token], modal: int, verb: int, *, dated: bool = False) -> bool:
+    """"should" telling an agent what to do: "We should not …", "Councillors should vote …".
+    A plural agent noun known by its suffix only ("patients", "exporters") is advised when the
+    clause names no future time ("orders should pick up next quarter" forecasts)."""
     if tokens[modal].low != "should" or verb < 0 or verb >= len(tokens):
         return False
     if tokens[verb].low in _EXPERIENCE:
@@ -61,7 +64,7 @@ def is_advice(tokens: list[Token], modal: int, verb: int) -> bool:
     if j < 0:
         return False
     head = tokens[j].low
-    return head in _ADVISED_PRONOUNS or head in _AGENT_NOUNS
+    return head in _ADVISED_PRONOUNS or head in _AGENT_NOUNS or (not dated and head.endswith(_AGENT_SUFFIXES))
 
 
 def is_inverted_condition(tokens: list[Token], modal: int, question: bool) -> bool:
@@ -143,7 +146,7 @@ _NOUN_MAKERS = word_set("""political popular public good free ill strong militar
 #: After "would not": declining to speak ("would not comment").
 _DECLINED = word_set("say comment confirm disclose reveal elaborate discuss specify name identify give answer")
 
-def modal_cue(tokens: list[Token], i: int, past_clause: bool, question: bool) -> Cue | None:
+def modal_cue(tokens: list[Token], i: int, past_clause: bool, question: bool, *, future: bool = False) -> Cue | None:
     """The modal cue at token i ("will sign", "could fall"), or None for a false friend or a
     modal that does not forecast (see the module docstring)."""
     token, low = tokens[i], tokens[i].low
@@ -188,7 +191,7 @@ def modal_cue(tokens: list[Token], i: int, past_clause: bool, question: bool) ->
         if previous in SUBJECT_PRONOUNS or is_adverb(tokens, i - 1) or previous in ("not",):
             return Cue(MODAL, low, back_over_adverbs(tokens, i)[0], -1, negated)
         return None
-    if not is_verb_start(tokens, k) or is_advice(tokens, i, k):
+    if not is_verb_start(tokens, k) or is_advice(tokens, i, k, dated=future):
         return None  # "councillors should vote the plan down": advice, not a forecast
     start, before_negated = back_over_adverbs(tokens, i)
     if in_open_wh_clause(tokens, start):

@@ -18,7 +18,7 @@ from ledger.io.drafting.cue import (
     ACTIVE, DATED, EVENT, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
 from ledger.io.drafting.words import (
-    BE, CONJUNCTIONS, DETERMINERS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set, is_adverb, is_participle,
+    BE, CONJUNCTIONS, DETERMINERS, HAVE, MODALS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set, is_adverb, is_participle,
 )
 
 FALLBACK = "Will it happen that: {}?"
@@ -38,7 +38,8 @@ _INDEFINITE = word_set("a an more further another some any fresh new additional"
 _QUOTES = re.compile(r"[\"“”«»‘]|(?<![A-Za-z])’|’(?![A-Za-z])|(?<![A-Za-z])'|'(?![A-Za-z])")
 #: Nouns whose "that" clause holds what may happen: "a real risk that the deal would stall".
 _CONTENT_NOUNS = word_set("""risk risks chance chances danger possibility prospect prospects likelihood odds fear fears
-    hope hopes expectation expectations sign signs doubt doubts warning warnings concern concerns""")
+    hope hopes expectation expectations sign signs doubt doubts warning warnings concern concerns report reports
+    claim claims""")
 _WH_TRIGGERS = word_set("unclear uncertain clear know asked sure decide decided see unknown doubt wonder wondering")
 
 
@@ -85,13 +86,16 @@ def _report_frame(tokens: list[Token], end: int) -> tuple[int, int]:
             return j + 1, -1
         if low == "whether" or (low == "if" and previous in _WH_TRIGGERS):
             return j + 1, -1
-        if low == "that" and (previous in REPORTING or previous in ("is", "are", "was") or previous in _WH_TRIGGERS or previous in (",", "so")
+        relative = low == "that" and j + 1 < end and tokens[j + 1].low in BE | HAVE | MODALS  # "projects that were"
+        if low == "that" and not relative and (previous in REPORTING or previous in ("is", "are", "was") or previous in _WH_TRIGGERS or previous in (",", "so")
                               or previous.endswith("ly") or previous in word_set("likely certain clear expected")
                               or previous in _CONTENT_NOUNS):
             report = j - 1 if previous in REPORTING else -1
             return j + 1, report
         if previous == "," and is_participle(low) and any(t.low == "," for t in tokens[j + 1:end]):
             continue  # "a joint force, announced in March, is unlikely …": an aside, not a report
+        if low in REPORTING and j + 2 < end and tokens[j + 1].low == "that" and tokens[j + 2].low in BE | HAVE | MODALS:
+            continue  # "roads and projects that were planned": a noun and its relative clause
         if low in REPORTING and j > 0 and previous not in DETERMINERS | PREPOSITIONS | {"'s"} and low != "according":
             k = j + 1
             if low in _TELLING:
