@@ -60,7 +60,7 @@ def lower_first(text: str, casing: Casing) -> str:
 
 def _common_noun(first: str, rest: str, casing: Casing) -> bool:
     low = first.lower()
-    if not first.isalpha() or first in casing.names or low in ALWAYS_CAPITALISED or rest[:1].isupper():
+    if not first.isalpha() or first in casing.names or rest[:1].isupper() or ALWAYS_CAPITALISED & {low, low[:-1]}:
         return False
     if rest.startswith("of ") and not rest[3:4].isupper():
         return True  # "Rainfall of up to 300 mm": a name takes no "of" phrase in lower case
