@@ -9,6 +9,39 @@ reading of the same event, an open framing question): kept or not, they count fo
 draft that matches no label is a false positive. A prior is "off" when it is more than one ICD
 203 step from the label's; `None` as the label's closes means "not checked" (vague or relative
 to a weekday), a date means the article states it.
+
+First run, before any change (commit "Held-out 2: six new article texts …" holds texts and labels
+as they were then; "off" = prior more than one ICD 203 step away):
+
+    text      units  claims  TP  FN  FP  off  closes wrong
+    sahel        21       9   8   1   0    0  1  ("before 2027" read "announced in March")
+    minerals     25       9   7   2   1    0  0
+    outlook      23      10   9   1   1    0  1  ("in the first half of next year" read as the year)
+    cyclone      26       9   9   0   0    0  0
+    faq          27       7   5   2   0    0  0
+    column       29       4   4   0   6    0  0
+    total       151      48  42   6   8    0  2
+
+The misses: a past-tense likelihood in reported speech ("said the toll was likely to rise"), an
+expectation verb sharing a subject after "and" ("has courted both sides and expects …"), a
+denied expectation ("few expect one soon"), a forecast verb read as a passive participle ("a
+poll … forecast growth of 2.7%"), two claims swallowed by an FAQ answer. The false positives:
+plural nouns read as verbs ("lithium projects in", "new forecasts that point"), three "should"s
+of advice, a bare "would" describing a plan, "have not said how they will vote", "Could things
+have turned out differently?". Nine kept claims had unusable titles ("Will March be fully
+operational …?", "Will 18:40 rise …?", "Will there is a real risk that …", "Will there be it in
+December?", "Will Supporters cut …?", "Will Whatever happens be fought …?", …).
+
+After the fixes (the rules, not the texts) every count is clean (`AFTER`), but these six texts
+are no longer held out: the rules were fixed while looking at them. The fresh text written after
+the fixes is `heldout2-g-*.txt` (`test_fresh_text`). Still wrong or weak here, pinned in
+`DRAFTS`: a pronoun whose antecedent is in an earlier sentence stays a pronoun ("Will it fall
+back inside the range …?", "Will officials reopen it on Tuesday?", "Will it cut commuting
+times …?"); "Higher", "Credit" keep their capital (no plural or suffix to go on); "expect it in
+December" closes this December, not the December of the vote in 2027; "the fiscal year starting
+in April" closes in April; the FAQ "Will sanctions be lifted? Partly, and probably not all at
+once." reads `unlikely` (the label says an even chance: one step); "hope to reopen" is `likely`
+(the label says even: one step).
 """
 
 from __future__ import annotations
@@ -16,6 +49,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from ledger.core.probability import ICD_TERMS, icd_term, parse_probability
 from ledger.io.drafting import QuestionDraft, draft_scenario
@@ -161,3 +196,108 @@ def score(name: str) -> tuple[Score, list[QuestionDraft]]:
     fn = tuple(labels[i][1] for i in claims if i not in used)
     return Score(drafted.units, len(claims), len(claims) - len(fn), fn, tuple(fp), tuple(priors_off),
                  tuple(closes_off)), list(drafted.questions)
+
+
+#: (prior, closes, title) of every draft, in the article's order, after the fixes.
+DRAFTS = {
+    "sahel": [
+        ('likely', '2027-09-15', 'Will the perpetrators be hunted down and punished?'),
+        ('likely', '2027-09-15', 'Will reinforcements be deployed to the region within days?'),
+        ('likely', '2027-09-15', 'Will the death toll rise?'),
+        ('likely', '2026-09-30',
+         'Will the junta extend the state of emergency in Tillabéri when it expires at the end of the month?'),
+        ('unlikely', '2026-12-31', 'Will a joint force with Mali and Burkina Faso be fully operational before 2027?'),
+        ('roughly even chance', '2027-09-15',
+         'Will it happen that: we could see more attacks like this during the rainy season?'),
+        ('roughly even chance', '2027-09-15',
+         'Will access to the worst-hit districts be cut off entirely if the main road to Ouallam remains closed?'),
+        ('unlikely', '2027-09-15',
+         'Will the United States resume military cooperation while the junta remained in power?'),
+        ('likely', '2026-09-22',
+         "Will the African Union's Peace and Security Council meet on Sept. 22 to discuss the situation?"),
+    ],
+    "minerals": [
+        ('likely', '2027-06-03', 'Will the corridor carry more copper than cobalt for years to come?'),
+        ('roughly even chance', '2027-06-03',
+         'Will Kinshasa sign the minerals-for-security pact that US envoys have floated since last year?'),
+        ('roughly even chance', '2027-06-03', 'Will the deal stall in the Congolese parliament?'),
+        ('almost no chance', '2027-12-31', 'Will there be a US stake in a major Congolese cobalt mine before 2028?'),
+        ('likely', '2027-06-03',
+         'Will Beijing tighten export controls on refined minerals again if trade talks with Washington break down?'),
+        ('likely', '2026-12-31', 'Will a second ban this year push prices higher?'),
+        ('roughly even chance', '2027-06-03', 'Will Zambia become the main beneficiary of the rivalry?'),
+        ('likely', '2031-12-31', 'Will copper output double to 1.5 million tonnes by 2031?'),
+        ('roughly even chance', '2027-06-03',
+         'Will a lasting ceasefire in eastern Congo make Western investors less wary?'),
+        ('unlikely', '2027-06-03', 'Will there be a lasting ceasefire in eastern Congo soon?'),
+    ],
+    "outlook": [
+        ('likely', '2027-12-31', 'Will the economy grow 3.1% next year?'),
+        ('likely', '2028-12-31',
+         'Will there be growth of 3.4% in 2028 as investment in the new container port comes on stream?'),
+        ('likely', '2027-09-30', 'Will it fall back inside the range by the third quarter of 2027?'),
+        ('likely', '2027-06-30',
+         'Will the bank begin cutting rates in the first half of next year should inflation ease as projected?'),
+        ('likely', '2027-12-31', 'Will there be growth of 2.7% in 2027?'),
+        ('unlikely', '2027-06-30', 'Will the bank cut before July?'),
+        ('roughly even chance', '2027-11-26',
+         'Will a weaker currency make imported fuel more expensive and keep inflation sticky?'),
+        ('likely', '2027-04-30', 'Will the budget deficit narrow to 4.2% of GDP in the fiscal year starting in April?'),
+        ('unlikely', '2027-12-31', 'Will unemployment fall much below 11% before 2028?'),
+        ('roughly even chance', '2027-11-26', 'Will Higher global interest rates deter foreign investors?'),
+        ('roughly even chance', '2027-11-26',
+         "Will Credit rating agency Meridian Ratings upgrade the country's outlook to positive if the deficit narrows as planned?"),
+        ('likely', '2027-03-31', "Will the agency's next review come in March?"),
+        ('likely', '2027-01-21', "Will the bank's next rate decision be announced on 21 January?"),
+    ],
+    "cyclone": [
+        ('likely', '2027-03-15', 'Will the storm weaken to a tropical depression by Monday as it moves inland?'),
+        ('likely', '2027-03-16',
+         'Will there be rainfall of up to 300 mm over the Zambezi valley in the next 48 hours?'),
+        ('likely', '2027-03-17', 'Will schools in Beira stay closed until at least Wednesday?'),
+        ('likely', '2027-03-21', 'Will the UN launch a flash appeal early next week?'),
+        ('almost certain', '2028-03-14', 'Will the death toll rise as rescue teams reach cut-off villages?'),
+        ('likely', '2027-03-15', 'Will there be flooding there on Sunday and Monday?'),
+        ('likely', '2027-03-15', 'Will the government declare a state of emergency in three provinces tonight?'),
+        ('roughly even chance', '2028-03-14', 'Will cholera spread in the camps if clean water does not arrive soon?'),
+        ('likely', '2027-03-16', 'Will officials reopen it on Tuesday?'),
+        ('roughly even chance', '2028-03-14', 'Will damage to the cranes delay that?'),
+    ],
+    "faq": [
+        ('likely', '2026-11-09',
+         'Will the deal commit the government to allow international observers, to update the electoral register abroad and to release 40 political prisoners within a month?'),
+        ('unlikely', '2027-10-09', 'Will sanctions be lifted?'),
+        ('likely', '2027-10-09', 'Will US officials ease some oil sanctions if the prisoners are freed on schedule?'),
+        ('likely', '2027-10-09', 'Will the broader financial sanctions stay in place until after the vote?'),
+        ('likely', '2027-12-31', 'Will the vote take place in the second half of 2027?'),
+        ('likely', '2026-12-31', 'Will the vote happen in December?'),
+        ('unlikely', '2027-10-09', 'Will the courts lift the ban?'),
+        ('almost certain', '2027-10-09', 'Will Washington reimpose the oil sanctions?'),
+    ],
+    "column": [
+        ('likely', '2027-04-02', 'Will it cut commuting times by a quarter?'),
+        ('likely', '2027-04-02',
+         "Will it happen that: every study of road widening I have read says it won't, at least not for long?"),
+        ('roughly even chance', '2027-04-02', 'Will it lose its AA credit rating if it does?'),
+        ('likely', '2027-04-02', 'Will the vote be close?'),
+        ('likely', '2027-12-31', 'Will the next mayoral election in 2027 be fought over this road?'),
+    ],
+}
+
+#: (units, claims, true positives) per article after the fixes; no misses, no false positives,
+#: no prior more than one step off, every stated closing date right.
+AFTER = {"sahel": (21, 9, 9), "minerals": (25, 9, 9), "outlook": (23, 10, 10), "cyclone": (26, 9, 9),
+         "faq": (27, 7, 7), "column": (29, 4, 4)}
+
+
+@pytest.mark.parametrize("name", list(AFTER))
+def test_scores_after_the_fixes(name: str) -> None:
+    result, _ = score(name)
+    assert (result.units, result.claims, result.tp) == AFTER[name]
+    assert (result.fn, result.fp, result.priors_off, result.closes_off) == ((), (), (), ())
+
+
+@pytest.mark.parametrize("name", list(DRAFTS))
+def test_drafts_after_the_fixes(name: str) -> None:
+    _, drafted = score(name)
+    assert [(q.prior, q.closes, q.title) for q in drafted] == DRAFTS[name]

@@ -58,7 +58,7 @@ def _span(sentence: str, tokens: list[Token], a: int, b: int) -> str:
 def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
     """Where a trailing attribution or aside begins in tokens[a:b] (", analysts said."), else b."""
     for c in range(a, b):
-        if tokens[c].low == ";" or (tokens[c].low == "because" and c > a + 1):
+        if tokens[c].low == ";" or (tokens[c].low == "because" and c > a):
             return c  # a reason is not part of what is foreseen: "… rise because soldiers are missing"
         if tokens[c].low not in (",", "—", "–", "("):
             continue
