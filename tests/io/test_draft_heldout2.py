@@ -301,3 +301,23 @@ def test_scores_after_the_fixes(name: str) -> None:
 def test_drafts_after_the_fixes(name: str) -> None:
     _, drafted = score(name)
     assert [(q.prior, q.closes, q.title) for q in drafted] == DRAFTS[name]
+
+
+# The fresh text (g), written after the fixes and labelled here before its one run.
+LABELS["g-port-strike"] = [  # published 2027-05-12
+    (CLAIM, "could walk out as early as next week", None, EVEN, None),
+    (CLAIM, "would strike for 48 hours from May 19", None, LIKELY, None),
+    (CLAIM, "a longer stoppage in June", None, EVEN, None),
+    (CLAIM, "delays of up to a week were possible", None, EVEN, None),
+    (MAYBE, "The economic cost could be significant", None, EVEN, None),
+    (MAYBE, "A two-day stoppage would cost", "cost", LIKELY, None),
+    (CLAIM, "impact on consumer prices was likely to be small", "impact", LIKELY, None),
+    (CLAIM, "Few observers think the government will intervene", None, UNLIKELY, None),
+    (CLAIM, "Mediators will meet both sides on Friday", None, LIKELY, "2027-05-14"),
+    (CLAIM, "A ballot on the longer June action closes on May 30", None, LIKELY, "2027-05-30"),
+    (CLAIM, "expected to present a revised offer", None, LIKELY, None),
+    (CLAIM, "were unlikely to rise sharply", None, UNLIKELY, None),
+    (CLAIM, "might push up rates by the summer", None, EVEN, None),
+    (CLAIM, "Is a deal still possible?", "deal", LIKELY, None),
+    (MAYBE, "probably not before the first stoppage", None, UNLIKELY, None),
+]
