@@ -34,7 +34,8 @@ December?", "Will Supporters cut …?", "Will Whatever happens be fought …?", 
 
 After the fixes (the rules, not the texts) every count is clean (`AFTER`), but these six texts
 are no longer held out: the rules were fixed while looking at them. The fresh text written after
-the fixes is `heldout2-g-*.txt` (`test_fresh_text`). Still wrong or weak here, pinned in
+the fixes is `heldout2-g-port-strike.txt`, run once: 24 units, 12 claims, 6 kept, 6 missed, 0 false
+positives, 1 prior more than a step off (`test_fresh_text` names each error). Still wrong or weak here, pinned in
 `DRAFTS`: a pronoun whose antecedent is in an earlier sentence stays a pronoun ("Will it fall
 back inside the range …?", "Will officials reopen it on Tuesday?", "Will it cut commuting
 times …?"); "Higher", "Credit" keep their capital (no plural or suffix to go on); "expect it in
@@ -321,3 +322,41 @@ LABELS["g-port-strike"] = [  # published 2027-05-12
     (CLAIM, "Is a deal still possible?", "deal", LIKELY, None),
     (MAYBE, "probably not before the first stoppage", None, UNLIKELY, None),
 ]
+
+#: Its one run, pinned as it is (24 units, 12 claims: 6 kept, 6 missed, no false positive, one
+#: prior off by two steps). What it gets wrong today, each a rule still to fix:
+#: - missed "could walk out as early as next week after talks … broke down on Tuesday, …
+#:   recovering from last year's canal closure": "last year" makes the clause past, and a
+#:   "could" in a past clause with no reporting verb is read as past ability;
+#: - missed "a longer stoppage in June was 'not off the table'": the idiom is no cue;
+#: - missed "said … that delays of up to a week were possible if the strike goes ahead":
+#:   "possible" followed by an if-clause is not read as an event's likelihood;
+#: - missed "…, who said the impact on consumer prices was likely to be small": a relative
+#:   clause is no clause joint, so the sentence gives one draft, for "would cost" (a MAYBE);
+#: - missed "A ballot … closes on May 30": a day-and-month with no year counts as future only in
+#:   a later year, so the present-with-a-date cue does not fire;
+#: - missed the FAQ "Is a deal still possible? Yes, …": "Is X possible?" has no "Will" form;
+#: - "Few observers think the government will intervene" is `likely` (should be `unlikely`):
+#:   a restricted subject denies only expectation verbs, not "think";
+#: - a title keeps "since there is ample spare capacity" and "Asia–Europe" loses "–Europe" (the
+#:   dash cuts the subject).
+FRESH = [
+    ('likely', '2027-05-19', 'Will its members strike for 48 hours from May 19 unless operators improved their pay offer of 4.5%?'),
+    ('roughly even chance', '2028-05-12', 'Will the economic cost be significant?'),
+    ('likely', '2028-05-12', 'Will a two-day stoppage cost the Dutch economy about €100 million a day?'),
+    ('likely', '2028-05-12', 'Will the government intervene?'),  # wrong prior: should be unlikely
+    ('likely', '2027-05-14', 'Will mediators meet both sides on Friday?'),
+    ('likely', '2028-05-12', 'Will operators present a revised offer before the strike date?'),
+    ('unlikely', '2028-05-12', 'Will freight rates on Asia rise sharply, since there is ample spare capacity on the water?'),
+    ('roughly even chance', '2028-05-12', 'Will a prolonged strike push up rates by the summer?'),
+]
+
+
+def test_fresh_text() -> None:
+    result, drafted = score("g-port-strike")
+    assert [(q.prior, q.closes, q.title) for q in drafted] == FRESH
+    assert (result.units, result.claims, result.tp, len(result.fn), len(result.fp)) == (24, 12, 6, 6, 0)
+    assert result.fn == ("could walk out as early as next week", "a longer stoppage in June",
+                         "delays of up to a week were possible", "impact on consumer prices was likely to be small",
+                         "A ballot on the longer June action closes on May 30", "Is a deal still possible?")
+    assert result.priors_off == ("Few observers think the government will intervene: likely",)
