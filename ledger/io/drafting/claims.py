@@ -1,9 +1,10 @@
 """A sentence's forecastable claims: one per clause that carries its own cue.
 
 A sentence is cut at clause joints (";", ", but", "while …,", ", whereas", ", although",
-", yet", ", and" before a new subject, ", with" before an absolute clause); a piece without a cue of its own goes back to its
-neighbour ("Although talks stalled, a deal is likely" is one claim). When two or more pieces
-keep cues, each is a claim with its own quote; otherwise the claim is the whole sentence.
+", yet", ", and" before a new subject, ", with" before an absolute clause); a piece without a
+cue of its own goes back to its neighbour ("Although talks stalled, a deal is likely" is one
+claim). When two or more pieces keep cues, each is a claim with its own quote; otherwise the
+claim is the whole sentence.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def _pieces(tokens: list[Token]) -> list[tuple[int, int]]:
 
 def _quote(sentence: str, tokens: list[Token], a: int, b: int) -> str:
     """The clause's text without its joining word and edge punctuation."""
-    while a < b and (tokens[a].low in _JOINTS | {"and", "with", ",", ";"} or not tokens[a].is_word and tokens[a].low not in "$€£"):
+    while a < b and (tokens[a].low in _JOINTS | {"and", "with", ",", ";"}
+                     or not tokens[a].is_word and tokens[a].low not in "$€£"):
         a += 1
     while b > a and tokens[b - 1].low in (",", ";", "—", "–"):
         b -= 1

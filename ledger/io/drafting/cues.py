@@ -42,7 +42,8 @@ INTENT_VERBS = word_set("plan intend aim hope vow pledge promise seek")
 COPULAS = word_set("seem seems seemed appear appears look looks remain remains become becomes")
 _UNCERTAIN_WORDS = word_set("unclear uncertain undecided unknown")
 _WH = word_set("whether if when how who what which where")
-_QUANTIFIERS = {"remote": "almost no chance", "good": "likely", "strong": "likely", "decent": "likely", "fair": "roughly even chance",
+_QUANTIFIERS = {"remote": "almost no chance",
+                "good": "likely", "strong": "likely", "decent": "likely", "fair": "roughly even chance",
                 "high": "likely", "real": "likely", "little": "very unlikely", "slim": "very unlikely",
                 "small": "very unlikely", "low": "very unlikely", "no": "almost no chance",
                 "even": "roughly even chance", "50-50": "roughly even chance", "fifty-fifty": "roughly even chance"}

@@ -45,7 +45,8 @@ _QA_PREFIX = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s+")
 _OPEN_QUOTES = "\"“‘'("
 _DATE = (r"(?:[A-Z][a-z]{2,8}\.? [0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2} [A-Z][a-z]{2,8}\.?)(?:,? (?:19|20)[0-9]{2})?")
 #: "18:40 —", "9.05am:", "[14:30 GMT]": a live blog's entry time.
-_TIMESTAMP = re.compile(r"^(?:\[(?=[^]]*\]))?[0-2]?[0-9][:.][0-5][0-9](?:\s?[ap]\.?m\.?)?(?:\s(?:GMT|UTC|BST|CET|EST|ET|local(?: time)?))?"
+_TIMESTAMP = re.compile(r"^(?:\[(?=[^]]*\]))?[0-2]?[0-9][:.][0-5][0-9](?:\s?[ap]\.?m\.?)?"
+                        r"(?:\s(?:GMT|UTC|BST|CET|EST|ET|local(?: time)?))?"
                         r"(?:\]\s*|\s*(?:[—–|:]|--?)\s+)(?=\S)")
 #: "NIAMEY, Sept. 15, 2026 (SPA) —", "SAN JOSE, Calif. —": a place in capitals, a date, an agency.
 _DATELINE = re.compile(rf"^[A-Z][A-Z.'’ -]*[A-Z]\.?(?:, [A-Z][a-z]+\.?)?(?:,? {_DATE})?(?: \([^)]{{1,30}}\))?"

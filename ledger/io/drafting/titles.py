@@ -18,7 +18,8 @@ from ledger.io.drafting.cue import (
     ACTIVE, DATED, EVENT, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
 from ledger.io.drafting.words import (
-    BE, CONJUNCTIONS, DETERMINERS, HAVE, MODALS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set, is_adverb, is_participle,
+    BE, CONJUNCTIONS, DETERMINERS, HAVE, MODALS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set,
+    is_adverb, is_participle,
 )
 
 FALLBACK = "Will it happen that: {}?"
@@ -70,7 +71,7 @@ def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
             return c  # ", and bookmakers make them favourites": another clause
         words = [w for w in after if w[:1].isalnum() or w.startswith("'")]
         if any(w in REPORTING for w in words[:10]):
-            return c  # ", the Meteorological Department warned on Monday, raising fears …", ", its director, Ms. X, told"
+            return c  # ", the Meteorological Department warned on Monday, raising fears …", ", its head, Ms. X, told"
     for c in range(a + 1, b - 1):
         if tokens[c].low == "and" and tokens[c + 1].low in ("is", "are", "was", "were", "has", "have", "remains"):
             return c - 1 if tokens[c - 1].low == "," else c  # "… and is central to the plan": a statement now
@@ -87,9 +88,9 @@ def _report_frame(tokens: list[Token], end: int) -> tuple[int, int]:
         if low == "whether" or (low == "if" and previous in _WH_TRIGGERS):
             return j + 1, -1
         relative = low == "that" and j + 1 < end and tokens[j + 1].low in BE | HAVE | MODALS  # "projects that were"
-        if low == "that" and not relative and (previous in REPORTING or previous in ("is", "are", "was") or previous in _WH_TRIGGERS or previous in (",", "so")
-                              or previous.endswith("ly") or previous in word_set("likely certain clear expected")
-                              or previous in _CONTENT_NOUNS):
+        if low == "that" and not relative and (
+                previous in REPORTING | _WH_TRIGGERS | _CONTENT_NOUNS or previous in ("is", "are", "was", ",", "so")
+                or previous.endswith("ly") or previous in word_set("likely certain clear expected")):
             report = j - 1 if previous in REPORTING else -1
             return j + 1, report
         if previous == "," and is_participle(low) and any(t.low == "," for t in tokens[j + 1:end]):
