@@ -111,7 +111,7 @@ TITLES = {
         'Will the Social Democrats join a grand coalition?',
         'Will Candidate lists close on 1 May 2027?',
         'Will the first televised debate take place on May 20?',
-        'Will Results come on the night of the vote?',
+        'Will there be results on the night of the vote?',
     ],
     'tech_launch': [
         'Will Orbitel sell 5 million units in the first year?',
@@ -125,11 +125,11 @@ TITLES = {
     ],
     'energy': [
         'Will the operator add a second phase of 1.2 GW by 2029?',
-        'Will Financing for that phase close before mid-2027?',
+        'Will financing for that phase close before mid-2027?',
         'Will the grid link to the mainland need another year?',
         'Will the country meet its 2030 target for renewables?',
-        'Will Bills fall?',
-        'Will Electricity prices fall next winter?',
+        'Will bills fall?',
+        'Will electricity prices fall next winter?',
         'Will there be a return to 2021 price levels?',
         'Will the second phase disrupt spawning grounds?',
         'Will the courts hear their appeal in 2027?',

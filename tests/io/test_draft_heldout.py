@@ -13,9 +13,10 @@ starts next spring and take …", "Will 9 million passengers … happen?", "… 
 
 Still wrong or doubtful now, and left so on purpose (noted beside the expectations):
 "The Treasury is considering a temporary cut in import duties, but no decision has been made"
-is dropped (a pending decision, arguably forecastable); "The line would link two … cities"
-(a hypothetical description of the plan) is kept; a first-person quote gets the
-"Will it happen that: …?" title.
+is dropped (a pending decision, arguably forecastable); a first-person quote gets the
+"Will it happen that: …?" title. "The line would link two … cities" (a hypothetical description
+of the plan, once kept on purpose) is now dropped: a bare "would" with no condition, no reporting
+verb and no estimative word describes, it does not forecast (second held-out run).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ DROUGHT = [  # 18 units read
     ('“If the rains fail in March, we could see hunger in the north by mid-year,” said Dr. Amina Yusuf, who heads a regional food security network.',
      'roughly even chance', '2027-06-30', 'Will it happen that: if the rains fail in March, we could see hunger in the north by mid-year?'),
     ('Yields from those seeds should improve as more farmers adopt them, although seed supplies remain tight.',
-     'likely', '2028-02-04', 'Will Yields from those seeds improve as more farmers adopt them?'),
+     'likely', '2028-02-04', 'Will yields from those seeds improve as more farmers adopt them?'),
     ('The department will publish its next seasonal outlook on 25 February.',
      'likely', '2027-02-25', 'Will the department publish its next seasonal outlook on 25 February?'),
     ('A full recovery of herds in the north is not expected before 2029.',
@@ -49,7 +50,7 @@ DROUGHT = [  # 18 units read
 
 RAIL = [  # 17 units read
     ('Construction starts next spring and will take about six years.',
-     'likely', '2027-10-08', 'Will Construction start next spring and take about six years?'),
+     'likely', '2027-10-08', 'Will construction start next spring and take about six years?'),
     ('Trains are expected to run at up to 320 km/h, cutting the journey from three hours to 70 minutes.',
      'likely', '2027-10-08', 'Will trains run at up to 320 km/h, cutting the journey from three hours to 70 minutes?'),
     ('The authority predicts 9 million passengers a year by 2035, a figure critics say is far too optimistic.',
@@ -64,8 +65,6 @@ RAIL = [  # 17 units read
      'likely', '2033-12-31', 'Will the first trains run no later than 2033?'),
     ('She declined to say whether ticket prices would be capped.',
      'roughly even chance', '2027-10-08', 'Will ticket prices be capped?'),
-    ('The line would link two of the country’s largest cities and is central to the government’s plan to halve domestic flights by 2030.',
-     'likely', '2030-12-31', 'Will the line link two of the country’s largest cities?'),
     ('Whether that target can be met without the new line is doubtful.',
      'unlikely', '2027-10-08', 'Will that target be met without the new line?'),
 ]

@@ -1,9 +1,10 @@
 """A sentence's forecastable claims: one per clause that carries its own cue.
 
 A sentence is cut at clause joints (";", ", but", "while …,", ", whereas", ", although",
-", yet", ", and" before a new subject); a piece without a cue of its own goes back to its
-neighbour ("Although talks stalled, a deal is likely" is one claim). When two or more pieces
-keep cues, each is a claim with its own quote; otherwise the claim is the whole sentence.
+", yet", ", and" before a new subject, ", with" before an absolute clause); a piece without a
+cue of its own goes back to its neighbour ("Although talks stalled, a deal is likely" is one
+claim). When two or more pieces keep cues, each is a claim with its own quote; otherwise the
+claim is the whole sentence.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ledger.io.drafting.cues import Cue, find_cues
+from ledger.io.drafting.cue import Cue
+from ledger.io.drafting.cues import find_cues
 from ledger.io.drafting.words import Token, word_set, tokenize
 
 _QUOTE_MARKS = re.compile(r"[\"“”«»]|(?<![A-Za-z])[‘’']|[‘’'](?![A-Za-z])")
@@ -81,15 +83,16 @@ def _pieces(tokens: list[Token]) -> list[tuple[int, int]]:
             cuts.append(i)
         elif low == "but" and previous not in ("all", "not", "nothing", "anything", "everything") and i > 2:
             cuts.append(i)
-        elif low == "and" and previous == "," and i > 2:
-            cuts.append(i)
+        elif low in ("and", "with") and previous == "," and i > 2:
+            cuts.append(i)  # ", with only three expecting …": an absolute clause with its own claim
     bounds = [0, *sorted(set(cuts)), len(tokens)]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if a < b]
 
 
 def _quote(sentence: str, tokens: list[Token], a: int, b: int) -> str:
     """The clause's text without its joining word and edge punctuation."""
-    while a < b and (tokens[a].low in _JOINTS | {"and", ",", ";"} or not tokens[a].is_word and tokens[a].low not in "$€£"):
+    while a < b and (tokens[a].low in _JOINTS | {"and", "with", ",", ";"}
+                     or not tokens[a].is_word and tokens[a].low not in "$€£"):
         a += 1
     while b > a and tokens[b - 1].low in (",", ";", "—", "–"):
         b -= 1

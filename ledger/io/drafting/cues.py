@@ -6,48 +6,26 @@ infinitive ("is expected to sign"), an active expectation or intention verb ("an
 "plans to"), a likelihood word that is not about the past ("probably", "chances are"),
 uncertainty about an outcome ("unclear whether"), or a present tense with a future date.
 
-False friends are told from their neighbours, not listed: "will" and "might" after a determiner
-or adjective or before "of"/"to" are nouns ("political will"); a capitalised "May" is the month
-or a name; "could not be reached" is past reported ability; "may have"/"could have"/"would
-have" + participle speak of the past; "would"/"could" in a clause about the past, with no
-reporting verb before them, are habits or past ability.
+Modals are read in `modals` (their false friends and the modals that do not forecast). Here,
+false friends are told from their neighbours too: "projects in Mali" and "published new
+forecasts" are nouns; "was expected to open in 2025" is an old expectation unless reported
+("said the toll was likely to rise"); the subject of an expectation can deny it ("few expect").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from ledger.io.drafting.dates import time_refs
-from ledger.io.drafting.words import (
-    BE, CONJUNCTIONS, DETERMINERS, DO, HAVE, NEGATIONS, PAST_BE, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS,
-    Token, word_set, is_adverb, is_participle, is_past_form, is_verb_start,
+from ledger.io.drafting.cue import (
+    ACTIVE, DATED, EVENT, EXPECTED, IMPERATIVE, INTENT, LIKELIHOOD, SCHEDULED, THAT, UNCERTAIN, Cue,
+    back_over_adverbs, low_at, reporting_before, skip_adverbs,
 )
-
-MODAL, GOING, EXPECTED, SCHEDULED, EVENT, THAT, ACTIVE, INTENT, IMPERATIVE, LIKELIHOOD, UNCERTAIN, DATED = (
-    "modal", "going", "expected", "scheduled", "event", "that", "active", "intent", "imperative",
-    "likelihood", "uncertain", "dated")
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One forward-looking place in a clause.
-
-    Attributes:
-        kind: one of the kinds above (`modal`, `expected`, `likelihood`, ...).
-        word: its key word, normalised: "will", "expected", "likely", "unclear".
-        start: index of its first token (the subject ends before it).
-        verb: index of the token where what is foreseen begins (the verb after "will", the
-            object after "expect", the clause after "whether"), or -1.
-        negated: a "not"/"never"/"no longer" inside it ("will not", "is not expected to").
-    """
-
-    kind: str
-    word: str
-    start: int
-    verb: int
-    negated: bool
-
+from ledger.io.drafting.modals import is_counterfactual, modal_cue
+from ledger.io.drafting.words import (
+    BE, CONJUNCTIONS, DETERMINERS, DO, HAVE, NEGATIONS, PAST_BE, PREPOSITIONS, SUBJECT_PRONOUNS,
+    Token, word_set, is_past_form, is_verb_start,
+)
 
 #: Participles and adjectives that, after a copula and before "to", say what is expected.
 EXPECT_PARTICIPLES = word_set("""expected forecast forecasted projected predicted anticipated set poised slated
@@ -62,56 +40,14 @@ EXPECT_VERBS = word_set("expect predict forecast project anticipate foresee envi
 INTENT_VERBS = word_set("plan intend aim hope vow pledge promise seek")
 #: Copular verbs other than "be".
 COPULAS = word_set("seem seems seemed appear appears look looks remain remains become becomes")
-#: After "could (not) (be)": past reported ability ("could not be reached for comment").
-_PAST_ABILITY = word_set("""reach reached contact contacted confirm confirmed verify verified comment say
-    determine determined establish established identify identified recall remember locate located immediately
-    independently""")
-#: Adjectives before "will"/"might" that make them nouns.
-_NOUN_MAKERS = word_set("""political popular public good free ill strong military economic national collective
-    general sheer own last iron economic people's growing lack weak""")
-#: After "would not": declining to speak ("would not comment").
-_DECLINED = word_set("say comment confirm disclose reveal elaborate discuss specify name identify give answer")
 _UNCERTAIN_WORDS = word_set("unclear uncertain undecided unknown")
 _WH = word_set("whether if when how who what which where")
-_QUANTIFIERS = {"good": "likely", "strong": "likely", "decent": "likely", "fair": "roughly even chance",
+_QUANTIFIERS = {"remote": "almost no chance",
+                "good": "likely", "strong": "likely", "decent": "likely", "fair": "roughly even chance",
                 "high": "likely", "real": "likely", "little": "very unlikely", "slim": "very unlikely",
                 "small": "very unlikely", "low": "very unlikely", "no": "almost no chance",
                 "even": "roughly even chance", "50-50": "roughly even chance", "fifty-fifty": "roughly even chance"}
 _CHANCE_NOUNS = word_set("chance chances odds probability likelihood prospect prospects possibility")
-
-
-def _low(tokens: list[Token], i: int) -> str:
-    return tokens[i].low if 0 <= i < len(tokens) else ""
-
-
-def skip_adverbs(tokens: list[Token], i: int) -> tuple[int, bool]:
-    """(first index from i that is not an adverb or negation, whether a negation was passed)."""
-    negated = False
-    while i < len(tokens):
-        low = tokens[i].low
-        if low in NEGATIONS or (low == "no" and _low(tokens, i + 1) == "longer"):
-            negated = True
-        elif not is_adverb(tokens, i):
-            break
-        i += 1
-    return i, negated
-
-
-def _back_over_adverbs(tokens: list[Token], i: int) -> tuple[int, bool]:
-    """Walk left from i-1 over adverbs; (index of the leftmost adverb passed or i, negated)."""
-    negated = False
-    while i > 0 and (is_adverb(tokens, i - 1) or tokens[i - 1].low in NEGATIONS):
-        negated = negated or tokens[i - 1].low in NEGATIONS
-        i -= 1
-    return i, negated
-
-
-def reporting_before(tokens: list[Token], i: int) -> int:
-    """Index of the last reporting verb before i ("said", "expects"), or -1."""
-    for j in range(i - 1, -1, -1):
-        if tokens[j].low in REPORTING and (tokens[j].low != "according" or _low(tokens, j + 1) == "to"):
-            return j
-    return -1
 
 
 def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list[Cue]:
@@ -119,23 +55,27 @@ def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list
     text = " ".join(t.text for t in tokens)
     past, future = time_refs(text, ref)
     cues: list[Cue] = []
+    counterfactual = is_counterfactual(tokens)
     for i, token in enumerate(tokens):
         low = token.low
         cue = None
         if low in word_set("will would shall should could may might 'd"):
-            cue = _modal(tokens, i, past, question)
-        elif low in EXPECT_PARTICIPLES | LIKELIHOOD_ADJECTIVES or (low == "on" and _low(tokens, i + 1) in ("track", "course")):
+            cue = None if counterfactual and low != "will" else modal_cue(tokens, i, past, question, future=future)
+        elif low in EXPECT_PARTICIPLES | LIKELIHOOD_ADJECTIVES or (low == "on" and low_at(tokens, i + 1) in ("track", "course")):
             cue = _expected(tokens, i, past, future)
+            if cue is None and low in EXPECT_VERBS:
+                cue = _active(tokens, i, past, future)  # "a poll … forecast growth of 2.7%"
         elif low in EXPECT_VERBS or _stem(low) in EXPECT_VERBS or _stem(low) in INTENT_VERBS:
             cue = _active(tokens, i, past, future)
         elif low in word_set("probably likely chances odds toss-up fifty-fifty remote") or low in _CHANCE_NOUNS:
             cue = _likelihood(tokens, i)
-        elif low in _UNCERTAIN_WORDS or (low == "clear" and _low(tokens, i - 1) in ("not", "yet")) \
-                or (low == "seen" and _low(tokens, i - 2) == "to" and _low(tokens, i - 1) == "be"):
+        elif low in _UNCERTAIN_WORDS or (low == "clear" and low_at(tokens, i - 1) in ("not", "yet")) \
+                or (low == "seen" and low_at(tokens, i - 2) == "to" and low_at(tokens, i - 1) == "be"):
             cue = _uncertain(tokens, i, ref)
         if cue is not None and all(c.start != cue.start for c in cues):
             cues.append(cue)
-    if not cues and future and not past and not question:
+    modal_rejected = any(t.low in ("would", "should", "could", "might") for t in tokens)
+    if not cues and future and not past and not question and not modal_rejected:  # a plain present only
         cue = _dated(tokens)
         if cue is not None:
             cues.append(cue)
@@ -153,55 +93,13 @@ def _stem(low: str) -> str:
     return low
 
 
-def _modal(tokens: list[Token], i: int, past_clause: bool, question: bool) -> Cue | None:
-    token, low = tokens[i], tokens[i].low
-    previous, following = _low(tokens, i - 1), _low(tokens, i + 1)
-    if low == "may" and token.capitalised:
-        return None  # the month, or a name
-    if low in ("will", "might", "may") and (previous in DETERMINERS or previous == "'s" or previous in _NOUN_MAKERS
-                                            or following in ("of", "to", "for", "and", "or")):
-        return None  # "political will", "the will of the people", "military might"
-    if low == "will" and token.capitalised and i > 0:
-        return None  # a name: "Will Smith"
-    if i == 0 and token.capitalised and not question and _low(tokens, 1)[:1].isalpha() and tokens[1].capitalised:
-        return None  # a name at the start of a sentence: "Will Hughes said"
-    k, negated = skip_adverbs(tokens, i + 1)
-    head = _low(tokens, k)
-    if low == "'d":
-        if is_participle(head):
-            return None  # "they'd gone": had
-        low = "would"
-    if head in HAVE and head != "having" and is_participle(_low(tokens, k + 1)) and _low(tokens, k + 1) != "got":
-        if low not in ("will", "shall"):
-            return None  # "may have been", "would have won": the past, or what did not happen
-    if low == "could":
-        j, _ = skip_adverbs(tokens, k + (1 if head == "be" else 0))
-        if head in _PAST_ABILITY or _low(tokens, j) in _PAST_ABILITY:
-            return None  # "could not be reached for comment"
-    if low in ("would", "will") and negated and head in _DECLINED:
-        return None  # "a spokesperson would not say": a refusal reported, not a forecast
-    if low in ("would", "could") and past_clause and reporting_before(tokens, i) < 0:
-        return None  # "in the 1990s farmers would plant maize": a past habit
-    if question and k < len(tokens) and (head in SUBJECT_PRONOUNS or head in DETERMINERS or tokens[k].capitalised):
-        return Cue(MODAL, low, _back_over_adverbs(tokens, i)[0], k, negated)  # inverted: "will the bank cut"
-    if k >= len(tokens) or not tokens[k].is_word:
-        # an elliptical modal closes the clause: "it probably will.", but not "political will."
-        if previous in SUBJECT_PRONOUNS or is_adverb(tokens, i - 1) or previous in ("not",):
-            return Cue(MODAL, low, _back_over_adverbs(tokens, i)[0], -1, negated)
-        return None
-    if not is_verb_start(tokens, k):
-        return None
-    start, before_negated = _back_over_adverbs(tokens, i)
-    return Cue(MODAL, low, start, k, negated or before_negated)
-
-
 def _copula_before(tokens: list[Token], i: int) -> tuple[int, bool, bool]:
     """(index of the copula before i or -1, negated, the copula is past)."""
-    j, negated = _back_over_adverbs(tokens, i)
-    low = _low(tokens, j - 1)
+    j, negated = back_over_adverbs(tokens, i)
+    low = low_at(tokens, j - 1)
     if low in BE or low in COPULAS:
-        past = low in PAST_BE or low.endswith("ed") or _low(tokens, j - 2) == "had"
-        k, more = _back_over_adverbs(tokens, j - 1)
+        past = low in PAST_BE or low.endswith("ed") or low_at(tokens, j - 2) == "had"
+        k, more = back_over_adverbs(tokens, j - 1)
         return k, negated or more, past
     return -1, negated, False
 
@@ -212,33 +110,34 @@ def _expected(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | No
     copula, negated, past_copula = _copula_before(tokens, i)
     k, more = skip_adverbs(tokens, i + width)
     negated = negated or more
-    if past_copula and not future:
-        return None  # "was expected to open in 2025": an old expectation
-    if _low(tokens, k) == "to" and (is_verb_start(tokens, k + 1) or _low(tokens, k + 1) in ("be", "have")):
-        if low == "due" and _low(tokens, k + 1) in DETERMINERS:
+    if past_copula and not future and (past or reporting_before(tokens, max(copula, 0)) < 0):
+        return None  # "was expected to open in 2025": an old expectation; but "said the toll was likely to rise"
+    if low_at(tokens, k) == "to" and (is_verb_start(tokens, k + 1) or low_at(tokens, k + 1) in ("be", "have")):
+        if low == "due" and low_at(tokens, k + 1) in DETERMINERS:
             return None  # "due to the storm"
         if low == "going" and copula < 0:
             return None
         if copula < 0:
-            previous = _low(tokens, i - 1)
+            previous = low_at(tokens, i - 1)
             if low in ("about", "sure", "certain", "bound") or previous in HAVE or previous in SUBJECT_PRONOUNS:
                 return None  # "they set to work", "had expected to": not a reduced passive
             if previous in DETERMINERS or previous in PREPOSITIONS or i == 0 and low not in ("likely", "unlikely"):
                 return None
             return Cue(EXPECTED, low, i, k + 1, negated)
-        if low == "about" and not _low(tokens, copula) in BE:
+        if low == "about" and not low_at(tokens, copula) in BE:
             return None
         return Cue(EXPECTED, low, copula, k + 1, negated)
     if copula < 0:
         return None
-    if low in SCHEDULE_WORDS and _low(tokens, k) in word_set("in on by for next this later early before within soon shortly tomorrow"):
+    if low in SCHEDULE_WORDS and low_at(tokens, k) in word_set("""in on by for next this later early before within soon
+            shortly tomorrow over across throughout during at""") and not (low == "set" and low_at(tokens, k) != "for"):
         return Cue(SCHEDULED, low, copula, k, negated)
     if low in LIKELIHOOD_ADJECTIVES:
-        if _low(tokens, k) == "that":
+        if low_at(tokens, k) == "that":
             return Cue(THAT, low, copula, k + 1, negated)
-        if k >= len(tokens) or not tokens[k].is_word or _low(tokens, k) in PREPOSITIONS | {"next", "this", "soon", "anytime", "any", "now"}:
+        if k >= len(tokens) or not tokens[k].is_word or low_at(tokens, k) in PREPOSITIONS | {"next", "this", "soon", "anytime", "any", "now"}:
             return Cue(EVENT, low, copula, k, negated)
-    if low in ("expected", "predicted", "forecast", "projected", "anticipated") and _low(tokens, k) == "that":
+    if low in ("expected", "predicted", "forecast", "projected", "anticipated") and low_at(tokens, k) == "that":
         return Cue(THAT, low, copula, k + 1, negated)
     return None
 
@@ -246,78 +145,136 @@ def _expected(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | No
 def _active(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | None:
     """"analysts expect", "the IMF projects", "the firm plans to", imperative "expect"."""
     low, base = tokens[i].low, _stem(tokens[i].low)
-    previous = _low(tokens, i - 1)
-    if previous in DETERMINERS or previous in PREPOSITIONS - {"to"} or previous == "'s":
+    previous = low_at(tokens, i - 1)
+    quantifier_subject = previous in _QUANTIFIER_SUBJECTS and low == base  # "few expect", "many forecast"
+    if (previous in DETERMINERS and not quantifier_subject) or previous in PREPOSITIONS - {"to"} or previous == "'s":
         return None  # a noun: "the forecast", "its plans to"
+    if low != base and not low.endswith("ed") and (
+            low_at(tokens, i + 1) in PREPOSITIONS - {"to", "that"} or _after_a_verb(tokens, i)):
+        return None  # a plural noun: "lithium projects in Mali", "published new forecasts that …"
     if low.endswith("ed") and (previous in HAVE or previous in BE or (past and not future)):
         return None  # "had expected", "is expected" (a passive, read elsewhere), an old expectation
-    j, negated = _back_over_adverbs(tokens, i)
-    if _low(tokens, j - 1) == "not" or _low(tokens, j - 1) == "longer":
+    j, negated = back_over_adverbs(tokens, i)
+    if low_at(tokens, j - 1) == "not" or low_at(tokens, j - 1) == "longer":
         negated = True
-        j -= 1 if _low(tokens, j - 1) == "not" else 2
-    if _low(tokens, j - 1) in DO:
+        j -= 1 if low_at(tokens, j - 1) == "not" else 2
+    if low_at(tokens, j - 1) in DO:
         j -= 1
     k, more = skip_adverbs(tokens, i + 1)
     negated = negated or more
-    if _low(tokens, k) == "to" and is_verb_start(tokens, k + 1):
+    if low_at(tokens, k) == "to" and is_verb_start(tokens, k + 1):
         return Cue(INTENT, base, j, k + 1, negated)  # "plans to open", "does not expect to cut"
     if base in INTENT_VERBS or (low.endswith("ed") and base not in ("forecast",)):
         if not (base in EXPECT_VERBS and low.endswith("ed") and future):
             return None
-    imperative = j == 0 or _low(tokens, j - 1) in CONJUNCTIONS | {",", ";", ":"}
+    imperative = j == 0 or low_at(tokens, j - 1) in CONJUNCTIONS | {",", ";", ":"}
     if imperative and base == "expect" and low == "expect" and previous not in SUBJECT_PRONOUNS:
         return Cue(IMPERATIVE, base, j, k, negated)
-    if j == 0 or previous in CONJUNCTIONS:
-        return None  # no subject: "Forecasts show", "and projects"
+    shared = low in ("expects", "predicts", "anticipates", "foresees") or _finite_before(tokens, j - 1)
+    if j == 0 or (previous in CONJUNCTIONS and not shared):
+        return None  # no subject: "Forecasts show", "and projects"; but "has courted both sides and expects …"
     if low.endswith("s") and low != base + "s" and low != base + "es":
         return None
-    following = _low(tokens, k)
+    following = low_at(tokens, k)
     if following in BE or following in HAVE or following in ("of", "for", "show", "shows", "suggest", "suggests", ""):
         return None  # "projects were delayed", "forecasts of"
     if not (tokens[k].is_word or following[:1] in "$€£") if k < len(tokens) else True:
         return None
+    negated = negated != _restricted_subject(tokens, j)  # "few expect one soon", "only three expecting"
     return Cue(ACTIVE, base, j, k + 1 if following == "that" else k, negated)
+
+
+#: Quantifiers that stand as the subject of an expectation verb ("many expect a cut").
+_QUANTIFIER_SUBJECTS = word_set("few many most some several all both none")
+
+
+def _after_a_verb(tokens: list[Token], i: int) -> bool:
+    """An -s form after "<past verb> <modifier>" is a noun: "published new forecasts"."""
+    modifier, verb = low_at(tokens, i - 1), low_at(tokens, i - 2)
+    return bool(modifier) and modifier.isalpha() and modifier not in CONJUNCTIONS | SUBJECT_PRONOUNS \
+        and not tokens[i - 1].capitalised and is_past_form(verb) and verb not in BE | HAVE
+
+
+def _finite_before(tokens: list[Token], conjunction: int) -> bool:
+    """The clause before a conjunction has a subject and a finite verb, so what follows shares
+    it: "Its government has courted both sides and expects …"."""
+    part = [t.low for t in tokens[:conjunction]]
+    return len(part) >= 3 and any(low in HAVE | BE or is_past_form(low) for low in part[1:])
+
+
+def _restricted_subject(tokens: list[Token], verb: int) -> bool:
+    """The expectation's subject denies it: "few", "only three", "nobody", "no one", "hardly
+    anyone", "not many" (but "a few" and "quite a few" expect it)."""
+    span: list[str] = []
+    for j in range(verb - 1, max(verb - 6, -1), -1):
+        if not tokens[j].is_word or tokens[j].low in ("with", "that", "and", "but", "while", "as", "although"):
+            break
+        span.insert(0, tokens[j].low)
+    if not span:
+        return False
+    first, second = span[0], span[1] if len(span) > 1 else ""
+    return first in ("few", "only", "nobody", "none", "hardly", "scarcely") or (first, second) in (
+        ("no", "one"), ("not", "many"), ("not", "everyone"), ("not", "all")) or (first == "no" and len(span) > 1)
 
 
 def _likelihood(tokens: list[Token], i: int) -> Cue | None:
     low = tokens[i].low
     k, negated = skip_adverbs(tokens, i + 1)
-    head = _low(tokens, k)
+    head = low_at(tokens, k)
     if low in _CHANCE_NOUNS:
-        previous = _low(tokens, i - 1)
+        previous = low_at(tokens, i - 1)
         if low in ("chances", "odds") and head in ("are", "is"):
-            j = k + 1 + (1 if _low(tokens, k + 1) == "that" else 0)
+            j = k + 1 + (1 if low_at(tokens, k + 1) == "that" else 0)
             return Cue(LIKELIHOOD, low, i, j, negated)
         quantified = previous in _QUANTIFIERS or previous.endswith("%") or previous in ("percent", "cent")
         if quantified and head in ("of", "that"):
             start = i - 1
-            while start > 0 and _low(tokens, start - 1) in DETERMINERS | {"a", "per", "in"} | set("0123456789"):
+            while start > 0 and low_at(tokens, start - 1) in DETERMINERS | {"a", "per", "in"} | set("0123456789"):
                 start -= 1
             return Cue(LIKELIHOOD, previous if previous in _QUANTIFIERS else "chance", start, k + 1, negated)
-        return None
+        return _possibility_predicate(tokens, i, k, negated)
+    if low == "remote" and head in _CHANCE_NOUNS:
+        return None  # read at the noun: "a remote possibility", "a remote chance of"
     if low == "remote":
-        return Cue(LIKELIHOOD, low, i, -1, negated) if _low(tokens, i - 1) in BE or head in _CHANCE_NOUNS else None
+        return Cue(LIKELIHOOD, low, i, -1, negated) if low_at(tokens, i - 1) in BE or head in _CHANCE_NOUNS else None
     if low in ("toss-up", "fifty-fifty"):
         return Cue(LIKELIHOOD, low, i, -1, negated)
-    if low == "likely" and (head == "to" or _low(tokens, i - 1) in BE or _low(tokens, i - 1) in DETERMINERS):
+    if low == "likely" and (head == "to" or low_at(tokens, i - 1) in BE or low_at(tokens, i - 1) in DETERMINERS):
         return None  # read as "is likely to" / "a likely winner" elsewhere, or an adjective
     if head in ("was", "were", "had", "did") or (is_past_form(head) and head not in ("set", "cut", "put", "hit")):
         return None  # "was probably caused": an estimate about the past
     if head in BE or is_verb_start(tokens, k):
-        return Cue(LIKELIHOOD, low, _back_over_adverbs(tokens, i)[0], k, negated)
+        return Cue(LIKELIHOOD, low, back_over_adverbs(tokens, i)[0], k, negated)
     return None
+
+
+_HEDGES = word_set("no more than little at best most only just still now a an very distinct real")
+
+
+def _possibility_predicate(tokens: list[Token], i: int, k: int, negated: bool) -> Cue | None:
+    """"A US stake is no more than a remote possibility before 2028": the subject is what may
+    happen, as in "a deal is unlikely before 2028" (an event cue; the noun's adjective is the prior)."""
+    if tokens[i].low not in ("possibility", "prospect", "chance") or low_at(tokens, k) in ("of", "that", "for", "to"):
+        return None
+    j = i - 1
+    while j > 0 and (tokens[j].low in _HEDGES or tokens[j].low in _QUANTIFIERS or tokens[j].low in NEGATIONS):
+        negated = negated or tokens[j].low in NEGATIONS
+        j -= 1
+    if j < 1 or tokens[j].low not in BE or tokens[j - 1].low in ("there", "it", "this", "that", "which"):
+        return None
+    return Cue(EVENT, tokens[i - 1].low if tokens[i - 1].low in _QUANTIFIERS else tokens[i].low, j, k, negated)
 
 
 def _uncertain(tokens: list[Token], i: int, ref: date) -> Cue | None:
     low = tokens[i].low
-    if tokens[0].low == "whether" and _low(tokens, i - 1) in BE | COPULAS | {"not", "yet", "still", "to"}:
+    if tokens[0].low == "whether" and low_at(tokens, i - 1) in BE | COPULAS | {"not", "yet", "still", "to"}:
         if _about_the_past(tokens[1:i]):
             return None
         return Cue(UNCERTAIN, "whether", 0, 1, False)  # "Whether the truce holds is unclear"
     k = i + 1
-    while _low(tokens, k) in ("on", "about", "over", "as", "to", ","):  # "undecided on whether"
+    while low_at(tokens, k) in ("on", "about", "over", "as", "to", ","):  # "undecided on whether"
         k += 1
-    if _low(tokens, k) in _WH:
+    if low_at(tokens, k) in _WH:
         if _about_the_past(tokens[k + 1:]):
             return None  # "unclear whether he acted alone" asks about the past: no forecast there
         return Cue(UNCERTAIN, low, i, k + 1, False)
@@ -334,7 +291,7 @@ def _about_the_past(inner: list[Token]) -> bool:
 
 def _dated(tokens: list[Token]) -> Cue | None:
     """A present tense with a future date: "The final takes place on 3 June 2027"."""
-    if any(is_past_form(t.low) and _low(tokens, n - 1) not in DETERMINERS | BE for n, t in enumerate(tokens)) \
+    if any(is_past_form(t.low) and low_at(tokens, n - 1) not in DETERMINERS | BE for n, t in enumerate(tokens)) \
             or any(t.low in HAVE for t in tokens):
         return None
     for n in range(1, len(tokens)):
@@ -347,7 +304,7 @@ def _dated(tokens: list[Token]) -> Cue | None:
         third_person = low.endswith("s") and not low.endswith(("ss", "us", "is"))
         plural_subject = previous.low.endswith("s") and not previous.low.endswith("ss")
         if low in ("is", "are") or ((third_person or plural_subject) and (
-                _low(tokens, n + 1) in PREPOSITIONS | DETERMINERS | {"place", "off", "up", "out"}
-                or _low(tokens, n + 1)[:1].isdigit())):
+                low_at(tokens, n + 1) in PREPOSITIONS | DETERMINERS | {"place", "off", "up", "out"}
+                or low_at(tokens, n + 1)[:1].isdigit())):
             return Cue(DATED, low, n, n, False)
     return None

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ledger.io.drafting.words import is_past_form
+
 _MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _YEAR = r"((?:19|20)[0-9]{2})"
@@ -127,6 +129,8 @@ _RULES: tuple[_Rule, ...] = (
           lambda m, r: _month_after(r, month_number(m[2]), int(m[1]))),
     _rule(_GUESSED + rf"(?:in|by|until|before|on|through|for|from) {_MONTH} {_DAY}\b(?!,? [0-9])",
           lambda m, r: _month_after(r, month_number(m[1]), int(m[2]))),
+    _rule(_GUESSED + r"before (January|February|March|April|May|June|July|August|September|October|November|"
+          r"December)\b(?!,? [0-9])", lambda m, r: _month_after(r, month_number(m[1]), 1) - timedelta(days=1)),
     _rule(_GUESSED + r"(?:in|by|until|before|through|end of|end-|next|early|late|mid-?)\s?"
           r"(?:at least |at the latest |the end of |early |late |mid-)?(January|February|March|April|"
           r"May|June|July|August|September|October|November|December)\b(?!,? [0-9])",
@@ -135,6 +139,12 @@ _RULES: tuple[_Rule, ...] = (
           lambda m, r: month_end(int(m[3]), 3 * _QUARTERS[(m[1] or m[2]).lower()])),
     _rule(rf"\b(?:h([12])|(first|second) half(?: of)?),? {_YEAR}\b",
           lambda m, r: month_end(int(m[3]), 6 * _QUARTERS[(m[1] or m[2]).lower()])),
+    _rule(r"\b(?:q([1-4])|(first|second|third|fourth) quarter(?: of)?),? (this|next) year\b",
+          lambda m, r: month_end(_relative_year(r, m[3]), 3 * _QUARTERS[(m[1] or m[2]).lower()])),
+    _rule(r"\b(?:h([12])|(first|second) half(?: of)?),? (this|next) year\b",
+          lambda m, r: month_end(_relative_year(r, m[3]), 6 * _QUARTERS[(m[1] or m[2]).lower()])),
+    _rule(r"\b(?:(?:the )?next|(?:the )?coming|(?:the )?following) quarter\b", lambda m, r: _quarter_end(r, 1)),
+    _rule(r"\b(?:this|the current|(?:the )?end of the|the) quarter\b|\bquarter-end\b", lambda m, r: _quarter_end(r, 0)),
     _rule(rf"\bmid-? ?{_YEAR}\b", lambda m, r: date(int(m[1]), 6, 30)),
     _rule(rf"\bearly {_YEAR}\b", lambda m, r: date(int(m[1]), 3, 31)),
     _rule(rf"\bbefore (?:the end of )?{_YEAR}\b", lambda m, r: date(int(m[1]) - 1, 12, 31)),
@@ -145,15 +155,38 @@ _RULES: tuple[_Rule, ...] = (
     _rule(r"\bnext month\b", lambda m, r: month_end(add_months(r, 1).year, add_months(r, 1).month)),
     _rule(r"\b(?:this month|end of the month)\b", lambda m, r: month_end(r.year, r.month)),
     _rule(r"\bnext week\b", lambda m, r: r + timedelta(days=13 - r.weekday())),
-    _rule(r"\btomorrow\b", lambda m, r: r + timedelta(days=1)),
+    _rule(_GUESSED + r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?!s)",
+          lambda m, r: r + timedelta(days=(_WEEKDAYS.index(m[1].lower()) - r.weekday()) % 7)),
+    _rule(_GUESSED + r"(?:tomorrow|tonight|later today|this (?:afternoon|evening))\b",
+          lambda m, r: r + timedelta(days=1)),
     _rule(r"\b(?:end of the|this) decade\b", lambda m, r: date(r.year // 10 * 10 + 9, 12, 31)),
     _rule(rf"\b(?:within|in|over|during)(?: the)?(?: next| coming)? {_COUNT} (years?|months?|weeks?)\b",
           lambda m, r: _span(r, _count(m[1]), m[2].lower())),
+    # days and hours only ahead of now: "mature in 90 days" is a duration, "within 10 days" a deadline
+    _rule(rf"\b(?:within(?: the next| the coming)?|(?:in|over|during) the (?:next|coming)) (?:{_COUNT}|([0-9]{{2,3}}))"
+          r" (days?|hours?)\b", lambda m, r: _span(r, _count(m[1] or m[2]), m[3].lower())),
     _rule(r"\b(?:within|in|over)(?: the)? (?:next|coming) (year|month|week)\b", lambda m, r: _span(r, 1, m[1].lower())),
 )
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _relative_year(ref: date, which: str) -> int:
+    return ref.year + (1 if which.lower() == "next" else 0)
+
+
+def _quarter_end(ref: date, ahead: int) -> date:
+    """The last day of the quarter `ahead` quarters after the one holding `ref`."""
+    end = add_months(date(ref.year, (ref.month - 1) // 3 * 3 + 1, 1), 3 * ahead + 2)
+    return month_end(end.year, end.month)
+
+
 def _span(ref: date, n: int, unit: str) -> date:
+    if unit.startswith("hour"):
+        return ref + timedelta(days=-(-n // 24))
+    if unit.startswith("day"):
+        return ref + timedelta(days=n)
     if unit.startswith("year"):
         return add_years(ref, n)
     if unit.startswith("month"):
@@ -164,7 +197,11 @@ def _span(ref: date, n: int, unit: str) -> date:
 def deadlines(text: str, ref: date) -> list[tuple[date, bool]]:
     """(day, known) for every deadline the text names; `known` is False for a bare year (its
     end is meant) and for a month or day whose year was guessed as the next one after `ref`."""
-    found: list[tuple[date, bool]] = []
+    return [(day, known) for _, day, known in _found(text, ref)]
+
+
+def _found(text: str, ref: date) -> list[tuple[int, date, bool]]:
+    found: list[tuple[int, date, bool]] = []
     taken: list[tuple[int, int]] = []
     for rule in _RULES:
         for m in rule.pattern.finditer(text):
@@ -176,14 +213,41 @@ def deadlines(text: str, ref: date) -> list[tuple[date, bool]]:
                 continue
             if day is not None:
                 guessed = rule.pattern.pattern.startswith(_GUESSED) or rule.pattern.pattern == _BARE_YEAR
-                found.append((day, not guessed))
+                found.append((m.start(), day, not guessed))
                 taken.append((m.start(), m.end()))
     return found
 
 
+#: Words before a past participle that make it future or pending ("will be signed in May").
+_AHEAD_AUXILIARIES = frozenset("be being will would to".split())
+#: Participles that look ahead themselves ("expected in May", "due on Monday").
+_AHEAD_PARTICIPLES = frozenset("""expected scheduled planned set slated due forecast projected predicted anticipated
+    tipped delayed postponed deferred extended pushed""".split())
+
+
+def _told_of_the_past(before: str, date_text: str) -> bool:
+    """The text just before a date says something already done: a past verb that governs the
+    date ("announced in March", "the deal signed in 2024"), not "will be signed in May" and not
+    "delayed until 2027" (a date after "until", "to", "by" is a deadline whatever the verb)."""
+    clause = re.split(r"[,;:()—–]", before)[-1].lower().replace("’", "'")
+    words = re.findall(r"[a-z']+", clause)[-5:]
+    ahead = ("until", "till", "to", "by", "through", "before")
+    if not words or words[-1] in ahead or date_text.lower().startswith(ahead):
+        return False
+    for n in range(len(words) - 1, -1, -1):
+        word = words[n]
+        if word in ahead or word in ("and", "or") or word in _AHEAD_PARTICIPLES:
+            return False
+        if is_past_form(word):
+            return n == 0 or words[n - 1] not in _AHEAD_AUXILIARIES
+    return False
+
+
 def closes_for(text: str, ref: date) -> date | None:
-    """The latest deadline in `text` that is after `ref`, or None."""
-    later = [day for day, _ in deadlines(text, ref) if day > ref]
+    """The latest deadline in `text` that is after `ref`, or None; dates that a past verb tells
+    of ("announced in March") are not deadlines."""
+    later = [day for start, day, _ in _found(text, ref)
+             if day > ref and not _told_of_the_past(text[:start], text[start:start + 8])]
     return max(later) if later else None
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledger.core.validate import slugify
+from ledger.io.drafting.casing import Casing, read_casing
 from ledger.io.drafting.claims import Claim, claims_in
 from ledger.io.drafting.cues import find_cues
 from ledger.io.drafting.dates import add_years, closes_for, find_published, is_date_line, time_refs
@@ -84,9 +85,9 @@ def draft_scenario(text: str, *, today: date, slug: str | None = None, title: st
     units = read_units(text)
     published = published or find_published(text)
     ref = published or today
-    known_lower = _common_words(text)
+    casing = read_casing(text, [tokenize(u.text) for u in units if u.kind not in (HEADING, META)])
     headline = next((u.text for u in units[:2] if u.kind == HEADING and not is_date_line(u.text)), None)
-    candidates = _candidates(units, ref, known_lower)
+    candidates = _candidates(units, ref, casing)
     questions = _questions(candidates, ref, published)
     scenario_title = title or (clean(headline) if headline else "Draft scenario")
     source = tuple((key, value) for key, value in (
@@ -95,14 +96,7 @@ def draft_scenario(text: str, *, today: date, slug: str | None = None, title: st
     return ScenarioDraft(slug or slugify(scenario_title, limit=48), scenario_title, source, questions, len(units))
 
 
-def _common_words(text: str) -> frozenset[str]:
-    """Words the article writes in lower case: a title's subject starting with one of them is
-    lower-cased ("Growth is forecast to …" -> "Will growth …"); other capitalised words are
-    taken for names."""
-    return frozenset(re.findall(r"\b[a-z][a-z'-]+\b", text))
-
-
-def _candidates(units: list[Unit], ref: date, known_lower: frozenset[str]) -> list[_Candidate]:
+def _candidates(units: list[Unit], ref: date, casing: Casing) -> list[_Candidate]:
     """Every claim of the article, in order, with its title, prior and quote."""
     found: list[_Candidate] = []
     consumed: set[int] = set()
@@ -110,7 +104,7 @@ def _candidates(units: list[Unit], ref: date, known_lower: frozenset[str]) -> li
         if n in consumed or unit.kind == META or is_date_line(unit.text) or is_boilerplate(unit.text):
             continue
         if unit.kind == QUESTION:
-            answer = _answer(units, n)
+            answer = _own_answer(units, _answer(units, n), ref)
             faq = _faq(unit, [units[m] for m in answer], ref)
             if faq is not None:  # else ("What happens next?") the answer's claims are drafted one by one
                 found.append(faq)
@@ -121,7 +115,7 @@ def _candidates(units: list[Unit], ref: date, known_lower: frozenset[str]) -> li
             continue
         subject = ""
         for claim in claims:
-            title, subject = title_for(claim.sentence, list(claim.tokens), list(claim.cues), known_lower, subject)
+            title, subject = title_for(claim.sentence, list(claim.tokens), list(claim.cues), casing, subject)
             prior = prior_for(list(claim.tokens), list(claim.cues), as_written=title.startswith(FALLBACK_START))
             found.append(_Candidate(title, subject, prior, claim.quote, _ASIDE.sub("", claim.quote)))
     return found
@@ -142,6 +136,16 @@ def _answer(units: list[Unit], n: int) -> list[int]:
     if following and all(units[m].kind not in (HEADING, QUESTION, META) for m in following):
         return following
     return []
+
+
+def _own_answer(units: list[Unit], answer: list[int], ref: date) -> list[int]:
+    """The part of an answer that answers: its first sentence and what follows until a sentence
+    with a claim of its own ("Partly. US officials have said they will ease …" drafts that
+    sentence on its own)."""
+    for position, m in enumerate(answer[1:], start=1):
+        if claims_in(units[m].text, ref):
+            return answer[:position]
+    return answer
 
 
 def _faq(question: Unit, answer: list[Unit], ref: date) -> _Candidate | None:

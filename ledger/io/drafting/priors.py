@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ledger.core.probability import ICD_TERMS
-from ledger.io.drafting.cues import (
+from ledger.io.drafting.cue import (
     ACTIVE, DATED, EVENT, EXPECTED, GOING, IMPERATIVE, INTENT, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
 from ledger.io.drafting.words import BE, NEGATIONS, Token
@@ -32,15 +32,16 @@ def _table() -> dict[tuple[str, ...], str]:
                         "virtually impossible", "nearly impossible"]
     rows[VERY_UNLIKELY] += ["highly unlikely", "extremely unlikely", "very improbable", "little chance",
                             "slim chance", "small chance", "low chance", "very doubtful", "highly doubtful",
-                            "little prospect", "slim prospect"]
+                            "little prospect", "slim prospect", "small risk", "slight risk", "low risk", "little risk"]
     rows[UNLIKELY] += ["doubtful", "probably not", "likely not", "less likely"]
     rows[EVEN] += ["even chance", "even odds", "toss-up", "toss up", "tossup", "coin flip", "coin toss",
                    "fifty-fifty", "50-50", "as likely as not", "either way", "may or may not",
                    "might or might not", "uncertain", "unclear", "undecided", "open question", "remains to be seen",
-                   "fair chance"]
+                   "fair chance", "real risk", "serious risk", "genuine risk", "risk that", "danger that",
+                   "real possibility", "distinct possibility"]
     rows[LIKELY] += ["probably", "chances are", "odds are", "good chance", "strong chance", "decent chance",
                      "real chance", "high chance", "more likely than not", "in all likelihood", "may well",
-                     "could well", "might well", "good prospect"]
+                     "could well", "might well", "good prospect", "high risk", "strong possibility"]
     rows[VERY_LIKELY] += ["very probable", "very probably", "most likely", "widely expected", "strongly expected",
                           "overwhelmingly likely"]
     rows[CERTAIN] += ["almost certainly", "nearly certainly", "virtually certain", "virtually certainly",

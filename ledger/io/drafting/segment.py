@@ -4,7 +4,9 @@ Two passes. Lines become blocks (paragraphs split at blank lines; a bullet, a he
 line, a byline or a date line is a block of its own). Then each block's text is cut into
 sentences at `.`, `!`, `?` or `…` followed by a capital, a digit or an opening quote — unless the
 full stop belongs to an abbreviation (`Mr.`, `U.S.`, `e.g.`, `Jan. 5`, `No. 5`, initials).
-Decimals never split (the stop is not followed by a space). Pure: text in, units out.
+Decimals never split (the stop is not followed by a space). A sentence's leading dateline or
+live-blog timestamp ("LAGOS, Nov. 20 —", "18:40 —") is not part of what it says and is dropped.
+Pure: text in, units out.
 """
 
 from __future__ import annotations
@@ -41,6 +43,14 @@ _TERMINAL = re.compile(r"[.!?…:;]['\"’”)\]]*$")
 _BYLINE = re.compile(r"^(?:by|from|reporting by|written by)\s+[A-Z]", re.IGNORECASE)
 _QA_PREFIX = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s+")
 _OPEN_QUOTES = "\"“‘'("
+_DATE = (r"(?:[A-Z][a-z]{2,8}\.? [0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2} [A-Z][a-z]{2,8}\.?)(?:,? (?:19|20)[0-9]{2})?")
+#: "18:40 —", "9.05am:", "[14:30 GMT]": a live blog's entry time.
+_TIMESTAMP = re.compile(r"^(?:\[(?=[^]]*\]))?[0-2]?[0-9][:.][0-5][0-9](?:\s?[ap]\.?m\.?)?"
+                        r"(?:\s(?:GMT|UTC|BST|CET|EST|ET|local(?: time)?))?"
+                        r"(?:\]\s*|\s*(?:[—–|:]|--?)\s+)(?=\S)")
+#: "NIAMEY, Sept. 15, 2026 (SPA) —", "SAN JOSE, Calif. —": a place in capitals, a date, an agency.
+_DATELINE = re.compile(rf"^[A-Z][A-Z.'’ -]*[A-Z]\.?(?:, [A-Z][a-z]+\.?)?(?:,? {_DATE})?(?: \([^)]{{1,30}}\))?"
+                       r"\s(?:[—–]|--?)\s+(?=\S)")
 _CLOSE_QUOTES = "\"”’')]"
 
 #: Abbreviations that are followed by a name: their full stop never ends a sentence.
@@ -62,8 +72,10 @@ def read_units(text: str) -> list[Unit]:
         if kind != SENTENCE:
             units.append(Unit(body, kind, index, bullet))
             continue
-        for sentence in split_sentences(body):
+        for number, sentence in enumerate(split_sentences(body)):
             shown = sentence.rstrip()
+            if number == 0:
+                shown = _DATELINE.sub("", _TIMESTAMP.sub("", shown), count=1) or shown
             units.append(Unit(shown, QUESTION if _is_question(shown) else SENTENCE, index, bullet))
     return units
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 
-from ledger.io.drafting.cues import (
+from ledger.io.drafting.casing import Casing, lower_first
+from ledger.io.drafting.cue import (
     ACTIVE, DATED, EVENT, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
 from ledger.io.drafting.words import (
-    BE, CONJUNCTIONS, DETERMINERS, INDEFINITE_PRONOUNS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set, is_adverb,
+    BE, CONJUNCTIONS, DETERMINERS, HAVE, MODALS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set,
+    is_adverb, is_participle,
 )
 
 FALLBACK = "Will it happen that: {}?"
@@ -26,13 +28,19 @@ _DISCOURSE = word_set("""but and so yet still however meanwhile also now instead
 _SUBORDINATORS = word_set("while although though whereas")
 _CONDITIONS = word_set("if unless provided assuming once should")
 _LEADING = PREPOSITIONS | _DISCOURSE | _CONDITIONS | word_set("""when while although though as since because given
-    despite according after before next this later earlier soon eventually today tomorrow""")
+    despite according after before next this later earlier soon eventually today tomorrow whatever whichever
+    whoever regardless""")
 _TELLING = word_set("told tells tell")
 _SKIPPABLE_AFTER_REPORT = word_set("on in last this yesterday earlier today statement interview note report speech"
                                  " letter a an monday tuesday wednesday thursday friday saturday sunday week month"
                                  " year recently also")
+_AUXILIARIES = word_set("have has had is are was were do does did will would not never")
 _INDEFINITE = word_set("a an more further another some any fresh new additional")
 _QUOTES = re.compile(r"[\"“”«»‘]|(?<![A-Za-z])’|’(?![A-Za-z])|(?<![A-Za-z])'|'(?![A-Za-z])")
+#: Nouns whose "that" clause holds what may happen: "a real risk that the deal would stall".
+_CONTENT_NOUNS = word_set("""risk risks chance chances danger possibility prospect prospects likelihood odds fear fears
+    hope hopes expectation expectations sign signs doubt doubts warning warnings concern concerns report reports
+    claim claims""")
 _WH_TRIGGERS = word_set("unclear uncertain clear know asked sure decide decided see unknown doubt wonder wondering")
 
 
@@ -51,32 +59,23 @@ def _span(sentence: str, tokens: list[Token], a: int, b: int) -> str:
 def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
     """Where a trailing attribution or aside begins in tokens[a:b] (", analysts said."), else b."""
     for c in range(a, b):
-        if tokens[c].low == ";":
-            return c
+        if tokens[c].low == ";" or (tokens[c].low == "because" and c > a):
+            return c  # a reason is not part of what is foreseen: "… rise because soldiers are missing"
         if tokens[c].low not in (",", "—", "–", "("):
             continue
         after = [t.low for t in tokens[c + 1:b]]
         if after[:1] and after[0] in ("which", "who", "whose", "according", "analysts", "a", "said", "says", "but",
-                                      "while", "whereas", "although", "though", "yet"):
+                                      "while", "whereas", "although", "though", "yet", "given", "where"):
             return c
         if after[:1] == ["and"] and len(after) > 3:
             return c  # ", and bookmakers make them favourites": another clause
         words = [w for w in after if w[:1].isalnum() or w.startswith("'")]
-        if any(w in REPORTING for w in words[:6]):
-            return c  # ", the Meteorological Department warned on Monday, raising fears …"
+        if any(w in REPORTING for w in words[:10]):
+            return c  # ", the Meteorological Department warned on Monday, raising fears …", ", its head, Ms. X, told"
     for c in range(a + 1, b - 1):
         if tokens[c].low == "and" and tokens[c + 1].low in ("is", "are", "was", "were", "has", "have", "remains"):
             return c - 1 if tokens[c - 1].low == "," else c  # "… and is central to the plan": a statement now
     return b
-
-
-def _lower_first(text: str, known_lower: frozenset[str]) -> str:
-    """Lower-case a subject's first word when the article writes it in lower case elsewhere."""
-    first, _, rest = text.partition(" ")
-    if first.lower() in DETERMINERS | SUBJECT_PRONOUNS | INDEFINITE_PRONOUNS | {"there"} - {"i"} or (
-            first[:1].isupper() and first[1:].islower() and first.lower() in known_lower):
-        return first[:1].lower() + first[1:] + (" " + rest if rest else "")
-    return text
 
 
 def _report_frame(tokens: list[Token], end: int) -> tuple[int, int]:
@@ -88,17 +87,24 @@ def _report_frame(tokens: list[Token], end: int) -> tuple[int, int]:
             return j + 1, -1
         if low == "whether" or (low == "if" and previous in _WH_TRIGGERS):
             return j + 1, -1
-        if low == "that" and (previous in REPORTING or previous in ("is", "are", "was") or previous in _WH_TRIGGERS or previous in (",", "so")
-                              or previous.endswith("ly") or previous in word_set("likely certain clear expected")):
+        relative = low == "that" and j + 1 < end and tokens[j + 1].low in BE | HAVE | MODALS  # "projects that were"
+        if low == "that" and not relative and (
+                previous in REPORTING | _WH_TRIGGERS | _CONTENT_NOUNS or previous in ("is", "are", "was", ",", "so")
+                or previous.endswith("ly") or previous in word_set("likely certain clear expected")):
             report = j - 1 if previous in REPORTING else -1
             return j + 1, report
+        if previous == "," and is_participle(low) and any(t.low == "," for t in tokens[j + 1:end]):
+            continue  # "a joint force, announced in March, is unlikely …": an aside, not a report
+        if low in REPORTING and j + 2 < end and tokens[j + 1].low == "that" and tokens[j + 2].low in BE | HAVE | MODALS:
+            continue  # "roads and projects that were planned": a noun and its relative clause
         if low in REPORTING and j > 0 and previous not in DETERMINERS | PREPOSITIONS | {"'s"} and low != "according":
             k = j + 1
             if low in _TELLING:
                 k += 1
                 while k < end and tokens[k].low not in SUBJECT_PRONOUNS | DETERMINERS | {"that"}:
                     k += 1
-            while k < end and (tokens[k].low in _SKIPPABLE_AFTER_REPORT or tokens[k].low in (",", "that")):
+            while k < end and (tokens[k].low in _SKIPPABLE_AFTER_REPORT or tokens[k].low in (",", "that")) and not (
+                    tokens[k].low in ("a", "an") and tokens[k - 1].low not in ("in", "on")):  # "say a joint force"
                 k += 1
             if k < end:
                 return k, j
@@ -116,7 +122,7 @@ def _segments(tokens: list[Token], a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
-def _subject(sentence: str, tokens: list[Token], a: int, b: int, known_lower: frozenset[str]) -> tuple[str, list[str]]:
+def _subject(sentence: str, tokens: list[Token], a: int, b: int, casing: Casing) -> tuple[str, list[str]]:
     """(subject text, phrases to move after the predicate) from the region tokens[a:b]."""
     moved: list[str] = []
     segments = _segments(tokens, a, b)
@@ -124,7 +130,7 @@ def _subject(sentence: str, tokens: list[Token], a: int, b: int, known_lower: fr
     for s, e in segments:
         first = tokens[s].low
         if head is None and (first in _LEADING or first in ("analysts", "experts")) and e < b:
-            if first in _CONDITIONS and first != "should":
+            if first in _CONDITIONS:
                 moved.append(_span(sentence, tokens, s, e))
             elif first in PREPOSITIONS - {"according", "despite", "with", "like", "as", "for"} or first in ("next", "this", "later"):
                 moved.append(_span(sentence, tokens, s, e))
@@ -142,7 +148,7 @@ def _subject(sentence: str, tokens: list[Token], a: int, b: int, known_lower: fr
         s += 1
     text = _span(sentence, tokens, s, e)
     moved = [m[:1].lower() + m[1:] if m.split()[0].lower() in _LEADING else m for m in moved if m]
-    return (_lower_first(text, known_lower) if text else ""), moved
+    return (lower_first(text, casing) if text else ""), moved
 
 
 def lemma(word: str) -> str:
@@ -160,33 +166,33 @@ def lemma(word: str) -> str:
     return word
 
 
-def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: frozenset[str],
+def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casing,
               inherited: str = "") -> tuple[str, str]:
     """(title, subject) for the claim tokens[...] of `sentence` with these cues; `inherited` is the
     subject of the claim before, for a clause that shares it ("… and will probably pause")."""
     cue = _title_cue(cues)
     end = _attribution_cut(tokens, max(cue.verb, cue.start), len(tokens))
-    whole = _lower_first(_span(sentence, tokens, 0, end), known_lower)
+    whole = lower_first(_span(sentence, tokens, 0, end), casing)
     if whole.split(" ", 1)[0].lower() in _LEADING:
         whole = whole[:1].lower() + whole[1:]
     fallback = FALLBACK.format(whole)
     if cue.kind == LIKELIHOOD and cue.verb > 0 and tokens[cue.verb - 1].low == "of":  # "a 70% chance of a cut"
-        return _event(_lower_first(_span(sentence, tokens, cue.verb, end), known_lower), "", []), ""
+        return _event(lower_first(_span(sentence, tokens, cue.verb, end), casing), "", []), ""
     if cue.kind == LIKELIHOOD and cue.verb < 0:  # "remains a toss-up": no clean yes/no shape
         return fallback, ""
     if cue.kind == UNCERTAIN and _low_at(tokens, cue.verb) == "to" and cue.verb + 1 < end:
         # "the board is undecided on whether to sell" -> "Will the board sell?"
         copula = next((i for i in range(cue.start - 1, -1, -1) if tokens[i].low in BE | {"remains", "remain"}), 0)
-        subject, moved = _subject(sentence, tokens, _report_frame(tokens, copula)[0], copula, known_lower)
-        if subject and subject.split()[0].lower() not in PERSONAL:
+        subject, moved = _subject(sentence, tokens, _report_frame(tokens, copula)[0], copula, casing)
+        if subject and not _personal(subject):
             return _join(f"Will {subject}", _span(sentence, tokens, cue.verb + 1, end), moved), subject
     if cue.kind == UNCERTAIN and cue.word == "whether":
         copula = max((i for i, t in enumerate(tokens) if t.low in BE | {"remains", "remain", "seems"}), default=0)
-        return (_whether_title(sentence, tokens, 0, copula, known_lower) if copula > 1 else None) or fallback, ""
+        return (_whether_title(sentence, tokens, 0, copula, casing) if copula > 1 else None) or fallback, ""
     if cue.kind in (THAT, UNCERTAIN):
-        return _present_clause(sentence, tokens, max(cue.verb, 0), end, known_lower) or fallback, ""
+        return _present_clause(sentence, tokens, max(cue.verb, 0), end, casing) or fallback, ""
     if cue.kind in (ACTIVE, IMPERATIVE):
-        return _expectation_object(sentence, tokens, cue, end, known_lower) or fallback, ""
+        return _expectation_object(sentence, tokens, cue, end, casing, inherited) or fallback, ""
     if cue.verb < 0 or cue.verb >= end:
         return fallback, ""
     if tokens[0].low == "whether":  # "Whether the talks will succeed remains to be seen": the clause ends at its verb
@@ -194,21 +200,25 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
     start, report = _report_frame(tokens, cue.start)
     frames = [c.verb for c in cues if c is not cue and c.start < cue.start and 0 <= c.verb <= cue.start]
     start = max([start, *frames])  # "chances are (that) the bank will", "unclear whether the truce will"
-    subject, moved = _subject(sentence, tokens, start, cue.start, known_lower)
+    subject, moved = _subject(sentence, tokens, start, cue.start, casing)
     if subject.lower() in ("it", "they", "he", "she") and report > 0:
-        reporter, _ = _subject(sentence, tokens, _report_frame(tokens, report)[0], report, known_lower)
-        if reporter and reporter.lower() not in SUBJECT_PRONOUNS and len(reporter.split()) <= 8:
+        verb = report
+        while verb > 0 and (tokens[verb - 1].low in _AUXILIARIES or is_adverb(tokens, verb - 1)):
+            verb -= 1  # "US officials have said they will …": the reporter is "US officials"
+        reporter, _ = _subject(sentence, tokens, _report_frame(tokens, verb)[0], verb, casing)
+        if reporter and reporter.lower() not in SUBJECT_PRONOUNS and len(reporter.split()) <= 8 \
+                and _agrees(subject, reporter):
             subject = reporter
-    compound = _coordinated_verb(sentence, tokens, start, cue.start, known_lower)
+    compound = _coordinated_verb(sentence, tokens, start, cue.start, casing)
     if compound is not None:
         subject, first_predicate = compound
         return _join(f"Will {subject}", f"{first_predicate} and {_span(sentence, tokens, cue.verb, end)}", moved), subject
     if start > 0 and tokens[start - 1].low == "whether" and cue.kind in (EVENT, THAT):
-        inner = _whether_title(sentence, tokens, start - 1, cue.start, known_lower)
+        inner = _whether_title(sentence, tokens, start - 1, cue.start, casing)
         if inner is not None:
             return inner, ""
     subject = subject or inherited
-    if not subject or subject.split()[0].lower() in PERSONAL:
+    if not subject or _personal(subject):
         return fallback, subject
     predicate = _span(sentence, tokens, cue.verb, end)
     if cue.kind in (LIKELIHOOD, DATED):
@@ -219,6 +229,8 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
     if cue.kind == SCHEDULED:
         predicate = re.sub(r"^for\b", "on" if re.search(r"[0-9]", predicate) else "in", predicate)
         verb = "come" if cue.word in ("expected", "due") else "take place"
+        if subject[:1].islower() and subject.split()[0] not in DETERMINERS:
+            return _join(f"Will there be {subject}", predicate, moved), subject  # "rainfall of up to 300 mm"
         return _join(f"Will {subject} {verb}", predicate, moved), subject
     if not predicate:
         return fallback, subject
@@ -226,29 +238,32 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], known_lower: 
 
 
 def _coordinated_verb(sentence: str, tokens: list[Token], a: int, b: int,
-                      known_lower: frozenset[str]) -> tuple[str, str] | None:
+                      casing: Casing) -> tuple[str, str] | None:
     """"Construction starts next spring and will take six years": (subject, "start next spring")."""
     if b - a < 3 or tokens[b - 1].low != "and":
         return None
     for v in range(a + 1, b - 1):
         t, previous = tokens[v], tokens[v - 1]
+        if t.low in ("will", "would", "could", "might", "may", "should") and v + 1 < b - 1:
+            # "A weaker currency would make fuel dearer and could keep inflation sticky"
+            return lower_first(_span(sentence, tokens, a, v), casing), _span(sentence, tokens, v + 1, b - 1)
         if t.capitalised or not t.low.isalpha() or t.low in DETERMINERS | PREPOSITIONS | CONJUNCTIONS:
             continue
         if previous.is_word and previous.low not in DETERMINERS | PREPOSITIONS and t.low.endswith("s") \
                 and not t.low.endswith(("ss", "us", "is")):
-            subject = _lower_first(_span(sentence, tokens, a, v), known_lower)
+            subject = lower_first(_span(sentence, tokens, a, v), casing)
             return subject, " ".join(filter(None, (lemma(t.text), _span(sentence, tokens, v + 1, b - 1))))
     return None
 
 
-def _whether_title(sentence: str, tokens: list[Token], a: int, b: int, known_lower: frozenset[str]) -> str | None:
+def _whether_title(sentence: str, tokens: list[Token], a: int, b: int, casing: Casing) -> str | None:
     """"Whether that target can be met … is doubtful" -> "Will that target be met …?"."""
     start = next(i for i in range(a, b) if tokens[i].low == "whether") + 1
     for m in range(start + 1, b):
         if tokens[m].low in ("will", "would", "can", "could", "may", "might", "shall", "should"):
-            subject = _lower_first(_span(sentence, tokens, start, m), known_lower)
+            subject = lower_first(_span(sentence, tokens, start, m), casing)
             return _join(f"Will {subject}", _span(sentence, tokens, m + 1, b), [])
-    return _present_clause(sentence, tokens, start, b, known_lower)
+    return _present_clause(sentence, tokens, start, b, casing)
 
 
 def _low_at(tokens: list[Token], i: int) -> str:
@@ -275,31 +290,54 @@ def _join(head: str, predicate: str, moved: list[str]) -> str:
     return clean(" ".join(part for part in (head, predicate, tail) if part)) + "?"
 
 
+def _personal(subject: str) -> bool:
+    """The subject starts with a pronoun a reader could not place ("we", "you"); "US" is a country."""
+    first = subject.split()[0]
+    return first.lower() in PERSONAL and not (first.isupper() and len(first) > 1)
+
+
+def _agrees(pronoun: str, reporter: str) -> bool:
+    """A pronoun may stand for the reporter: "they" for "officials", "it" for "the bank", not
+    "it" for "supporters". A capitalised head (a name) may be either."""
+    head = next((w for w in reversed(reporter.split()) if w.isalpha()), "")
+    if not head or head[:1].isupper():
+        return True
+    plural = head.endswith("s") and not head.endswith(("ss", "us", "is"))
+    return plural == (pronoun.lower() == "they")
+
+
 def _event(subject: str, rest: str, moved: list[str]) -> str:
     words = subject.split()
+    if words[0].lower() in SUBJECT_PRONOUNS | {"one"}:
+        return _join(f"Will {subject} happen", rest, moved)
     if words[0].lower() in _INDEFINITE or words[0][:1].isdigit() or words[0][:1] in "$€£" or (words[0][:1].islower() and words[0].lower() not in DETERMINERS):
         return _join(f"Will there be {subject}", rest, moved)
     return _join(f"Will {subject} happen", rest, moved)
 
 
 def _expectation_object(sentence: str, tokens: list[Token], cue: Cue, end: int,
-                        known_lower: frozenset[str]) -> str | None:
+                        casing: Casing, inherited: str = "") -> str | None:
     """"Analysts expect the bank to cut rates" -> "Will the bank cut rates?"; "expect a cut in June"
-    -> "Will there be a cut in June?"."""
+    -> "Will there be a cut in June?"; a pronoun object stands for the clause before's subject
+    ("A ceasefire might …, but few expect one soon" -> "Will there be a ceasefire soon?")."""
     a = cue.verb
     if a < 0 or a >= end:
         return None
     for k in range(a, end - 1):
         if tokens[k].low == "to" and k > a and tokens[k + 1].is_word and tokens[k + 1].low not in DETERMINERS:
-            subject = _lower_first(_span(sentence, tokens, a, k), known_lower)
-            if subject.split()[0].lower() in PERSONAL:
+            subject = lower_first(_span(sentence, tokens, a, k), casing)
+            if _personal(subject):
                 return None
             return _join(f"Will {subject}", _span(sentence, tokens, k + 1, end), [])
     rest = _span(sentence, tokens, a, end)
-    return _event(_lower_first(rest, known_lower), "", []) if rest else None
+    pronoun, _, after = rest.partition(" ")
+    if pronoun.lower() in ("one", "it") and inherited and inherited.split()[0].lower() not in SUBJECT_PRONOUNS \
+            and (pronoun.lower() == "it" or inherited.split()[0].lower() in ("a", "an")):
+        return _event(lower_first(inherited, casing), after, [])
+    return _event(lower_first(rest, casing), "", []) if rest else None
 
 
-def _present_clause(sentence: str, tokens: list[Token], a: int, end: int, known_lower: frozenset[str]) -> str | None:
+def _present_clause(sentence: str, tokens: list[Token], a: int, end: int, casing: Casing) -> str | None:
     """"(unclear whether) the truce holds" -> "Will the truce hold?", when the verb can be told."""
     for v in range(a + 1, end):
         t, previous = tokens[v], tokens[v - 1]
@@ -310,8 +348,8 @@ def _present_clause(sentence: str, tokens: list[Token], a: int, end: int, known_
         third_person = t.low.endswith("s") and not t.low.endswith(("ss", "us", "is"))
         plural_subject = previous.low.endswith("s") and v - 2 >= a and tokens[v - 2].low in DETERMINERS
         if third_person or plural_subject or t.low in ("is", "are"):
-            subject = _lower_first(_span(sentence, tokens, a, v), known_lower)
-            if not subject or subject.split()[0].lower() in PERSONAL:
+            subject = lower_first(_span(sentence, tokens, a, v), casing)
+            if not subject or _personal(subject):
                 return None
             predicate = " ".join(filter(None, (lemma(t.text), _span(sentence, tokens, v + 1, end))))
             return _join(f"Will {subject}", predicate, [])
