@@ -165,9 +165,12 @@ class Snapshot:
             in_force[r.question_id] = resolution
         self.questions: list[ExportQuestion] = []
         for r in rows:
-            mine = amended.get(r.id, [])
-            opens, closes, _due = dates_in_force(r.opens_at, r.closes_at, r.resolves_by, mine)
-            title = next((a.title for a in reversed(mine) if a.title is not None), r.title)
+            mine = amended.get(r.id)
+            if mine:
+                opens, closes, _due = dates_in_force(r.opens_at, r.closes_at, r.resolves_by, mine)
+                title = next((a.title for a in reversed(mine) if a.title is not None), r.title)
+            else:
+                opens, closes, title = r.opens_at, r.closes_at, r.title
             self.questions.append(ExportQuestion(
                 r.slug, scenario_slugs.get(r.scenario_id), r.title, r.kind,
                 tuple(json.loads(r.options)) if r.options else ("yes", "no"), r.criteria, r.quote, r.opens_at,
@@ -176,12 +179,15 @@ class Snapshot:
             ))
         self.by_id = {r.id: q for r, q in zip(rows, self.questions)}
 
-    def forecasts(self) -> Iterator[ExportForecast]:
-        """Every forecast in recording order, withdrawn ones with their withdrawal."""
-        cites: dict[int, list[int]] = {}
+    def forecast_chunks(self) -> Iterator[list[tuple]]:
+        """Every forecast in recording order, a chunk at a time, as the driver's tuples `(id,
+        question id, analyst id, made_at, p, probs as JSON text or None, rationale)`: the export's
+        fast path. Ids map through `by_id` and `handles`; before the first chunk, `cites` (forecast
+        id -> cited evidence keys) and `withdrawals` (forecast id -> its withdrawal) are filled in."""
+        self.cites: dict[int, tuple[int, ...]] = {}
         for r in self.conn.execute(select(s.forecast_evidence).order_by(s.forecast_evidence.c.id)):
-            cites.setdefault(r.forecast_id, []).append(self.evidence_key[r.evidence_id])
-        withdrawn = {
+            self.cites[r.forecast_id] = (*self.cites.get(r.forecast_id, ()), self.evidence_key[r.evidence_id])
+        self.withdrawals = {
             r.forecast_id: ExportWithdrawal(r.withdrawn_at, r.reason,
                                             self.handles[r.withdrawn_by] if r.withdrawn_by is not None else None)
             for r in self.conn.execute(select(s.withdrawals))
@@ -194,11 +200,21 @@ class Snapshot:
                 chunk = cursor.fetchmany(CHUNK)
                 if not chunk:
                     break
-                for fid, qid, aid, made_at, p, probs, rationale in chunk:
-                    q = self.by_id[qid]
-                    choice = probs is not None
-                    yield ExportForecast(q.slug, self.handles[aid], made_at, p, q.options if choice else None,
-                                         tuple(json.loads(probs)) if choice else None, rationale,
-                                         tuple(cites.get(fid, ())), withdrawn.get(fid) if withdrawn else None)
+                yield chunk
         finally:
             cursor.close()
+
+    def forecasts(self) -> Iterator[ExportForecast]:
+        """Every forecast in recording order, withdrawn ones with their withdrawal."""
+        for chunk in self.forecast_chunks():
+            for fid, qid, aid, made_at, p, probs, rationale in chunk:
+                yield self.forecast(fid, qid, aid, made_at, p, probs, rationale)
+
+    def forecast(self, fid: int, qid: int, aid: int, made_at: int, p: float | None, probs: str | None,
+                 rationale: str | None) -> ExportForecast:
+        """One row of `forecast_chunks` as an `ExportForecast`."""
+        q = self.by_id[qid]
+        choice = probs is not None
+        return ExportForecast(q.slug, self.handles[aid], made_at, p, q.options if choice else None,
+                              tuple(json.loads(probs)) if choice else None, rationale, self.cites.get(fid, ()),
+                              self.withdrawals.get(fid))
