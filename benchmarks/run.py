@@ -393,13 +393,15 @@ process with the interpreter of the installation they stand beside:
 - **json.dumps f** (export): a plain script writing `json.dumps(row)` and a newline for every row of
   `f` (the table INSERT wrote) to a file; `ledger export --out` writes to a file too.
 - **import click** (`--help`) and **import sqlalchemy.orm** (`forecast`): `python -c` of that import.
+- **score --json** (report): the score figure's command, run by the same installation on the same
+  ledger: SPEC 10 sets the report's goal against it.
 
 Each ratio is the median over interleaved pairs (reference, ledger, reference, ledger, …) of the
 pair's ledger time ÷ reference time; the times shown are medians. Imports start from a fresh
 ledger file every run (`ledger init` untimed). Score is `--by analyst --method time --json`;
-report is `report --period year --as-of 2023-01-01 --format html` (to a file), paired with that
-score run of the same installation on the same ledger. Goals are SPEC 10's at 1M, 1.25× them at 300k, none at 100k. ✗ marks a figure that misses its goal
-(max RSS: over 1 GiB at 1M). Only the exit code (0) of each command is checked.
+report is `report --period year --as-of 2023-01-01 --format html` to a file. Goals are SPEC 10's
+at 1M, 1.25× them at 300k, none at 100k. ✗ marks a figure that misses its goal (max RSS: over
+1 GiB at 1M). Only the exit code (0) of each command is checked.
 """
 
 NOTES_HEADING = "## What limits each figure"

@@ -29,17 +29,18 @@ from ledger.reports import report as r
 from ledger.reports.data import PERSON, SOURCE, AmendmentTick, EvidenceTick, ForecastLine, ForecastStep, Timeline
 from ledger.store.report_data import ForecastTable, QuestionTable, ReportInput
 
-UPCOMING, OPEN, CLOSED, OVERDUE, RESOLVED, ANNULLED_ = range(len(STATUSES))
-assert STATUSES == ("upcoming", "open", "closed", "overdue", "resolved", "annulled")
+#: A status as a number: its index in STATUSES.
+CODE = {status: i for i, status in enumerate(STATUSES)}
 
 
 def statuses_at(qt: QuestionTable, as_of: int) -> np.ndarray:
-    """Each question's status at `as_of`, as an index into STATUSES: its resolution counts once
-    it became known by then."""
+    """Each question's status at `as_of` (its `CODE`): its resolution counts once it became
+    known by then; the first that applies, as `Question.status`."""
     known = qt.known_at <= as_of
     annulled = np.array([o == ANNULLED for o in qt.outcome], dtype=bool)
     return np.select([known & annulled, known, as_of < qt.opens_at, as_of < qt.closes_at, as_of >= qt.resolves_by],
-                     [ANNULLED_, RESOLVED, UPCOMING, OPEN, OVERDUE], default=CLOSED)
+                     [CODE["annulled"], CODE["resolved"], CODE["upcoming"], CODE["open"], CODE["overdue"]],
+                     default=CODE["closed"])
 
 
 def team_of(qt: QuestionTable, ft: ForecastTable, until: np.ndarray, wanted: np.ndarray) -> TeamSteps:
@@ -101,7 +102,7 @@ class _Builder:
         self.scored_index = {slug: i for i, slug in enumerate(scored.slugs)}
         self.index, self.source_index = self._pair_index(self.pairs), self._pair_index(self.source_pairs)
         self._finals: dict[int, float] | None = None
-        done = (self.status >= RESOLVED)  # resolved or annulled at the as-of: the team stops at the cutoff
+        done = np.isin(self.status, (CODE["resolved"], CODE["annulled"]))  # the team stops at the cutoff
         until = np.where(done, np.minimum(np.minimum(qt.closes_at, qt.known_at), self.as_of), self.as_of)
         # every question a section can show the team of: all but those resolved before the
         # period (their scores come from the scoring pass), but a scenario's all, and new ones
@@ -216,8 +217,8 @@ class _Builder:
         ft, period = self.f, self.period
         in_period = self.in_period & ~ft.source
         counted = in_period & ~ft.withdrawn
-        resolved = self.shown & (self.status >= RESOLVED) & (self.q.known_at >= period.start) \
-            & (self.q.known_at < period.end)
+        resolved = self.shown & np.isin(self.status, (CODE["resolved"], CODE["annulled"])) \
+            & (self.q.known_at >= period.start) & (self.q.known_at < period.end)
         return r.Counts(int(self.shown.sum()), statuses, int(counted.sum()), len(np.unique(ft.analyst[counted])),
                         int(in_period.sum() - counted.sum()),
                         sum(1 for e in self.data.evidence if period.contains(e.logged_at)), int(resolved.sum()))
@@ -254,7 +255,7 @@ class _Builder:
     def resolutions(self) -> tuple[tuple[int, tuple[r.Resolved, ...]], tuple[int, tuple[r.Resolved, ...]]]:
         """(how many, the first listed) of the resolutions in the period and of the surprises among them."""
         qt = self.q
-        rows = sorted(self.rows((self.status == RESOLVED) & (qt.known_at >= self.period.start)
+        rows = sorted(self.rows((self.status == CODE["resolved"]) & (qt.known_at >= self.period.start)
                                 & (qt.known_at < self.period.end)), key=lambda i: (qt.known_at[i], qt.slug[i]))
         final = {i: self.team_final(i) for i in rows}
         surprises = [i for i in rows if final[i] is not None and final[i] < r.SURPRISE_BELOW]
@@ -262,7 +263,8 @@ class _Builder:
 
         def resolved(i: int) -> r.Resolved:
             if i not in made:
-                made[i] = r.Resolved(self.ref(i), qt.outcome[i], int(qt.known_at[i]), final[i], tuple(self.scores_of(i)))
+                made[i] = r.Resolved(self.ref(i), qt.outcome[i], int(qt.known_at[i]), final[i],
+                                     tuple(self.scores_of(i)))
             return made[i]
 
         return ((len(rows), tuple(resolved(i) for i in rows[:r.LISTED])),
@@ -271,14 +273,15 @@ class _Builder:
     def closing(self) -> tuple[int, tuple[r.Due, ...]]:
         """How many open questions close before the end of the next period, and the first listed."""
         qt = self.q
-        n, rows = self.listed(self.rows((self.status == OPEN) & (qt.closes_at < self.closing_by)),
+        n, rows = self.listed(self.rows((self.status == CODE["open"]) & (qt.closes_at < self.closing_by)),
                               key=lambda i: (qt.closes_at[i], qt.slug[i]))
         return n, tuple(self.due(i) for i in rows)
 
-    def with_status(self, *statuses: int) -> tuple[int, tuple[r.Due, ...]]:
+    def with_status(self, *statuses: str) -> tuple[int, tuple[r.Due, ...]]:
         """How many questions have one of these statuses, and the first listed."""
         qt = self.q
-        n, rows = self.listed(self.rows(np.isin(self.status, statuses)), key=lambda i: (qt.resolves_by[i], qt.slug[i]))
+        n, rows = self.listed(self.rows(np.isin(self.status, [CODE[s] for s in statuses])),
+                              key=lambda i: (qt.resolves_by[i], qt.slug[i]))
         return n, tuple(self.due(i) for i in rows)
 
     def amendments(self) -> tuple[r.AmendmentItem, ...]:
@@ -328,7 +331,8 @@ class _Builder:
     def section(self, sc) -> r.ScenarioSection:
         qt = self.q
         qs = self.rows(np.array([s == sc.slug for s in qt.scenario], dtype=bool))
-        open_qs = sorted((i for i in qs if self.status[i] == OPEN), key=lambda i: (-self.moved_by(i), qt.slug[i]))
+        open_qs = sorted((i for i in qs if self.status[i] == CODE["open"]),
+                         key=lambda i: (-self.moved_by(i), qt.slug[i]))
         drawn, rest = open_qs[:r.MOST_TIMELINES], open_qs[r.MOST_TIMELINES:]
         return r.ScenarioSection(
             sc, self.sources(qs), tuple(self.timeline(i) for i in drawn),
@@ -344,7 +348,7 @@ class _Builder:
             if not mine:
                 continue
             scores = {p.analyst: p.brier for p in self.scores_of(i)}
-            resolved = self.status[i] == RESOLVED
+            resolved = self.status[i] == CODE["resolved"]
             for f in mine:
                 handle = self.handle[int(ft.analyst[f])]
                 priors[handle].append(r.SourcePrior(
@@ -392,8 +396,8 @@ class _Builder:
 
     def not_counted(self) -> tuple[r.NotCounted, dict[str, int]]:
         """What the scores leave out, and how many of each list there were before the cut."""
-        n_unresolved, unresolved = self.with_status(CLOSED, OVERDUE)
-        n_annulled, annulled = self.listed(self.rows(self.status == ANNULLED_), key=lambda i: self.q.slug[i])
+        n_unresolved, unresolved = self.with_status("closed", "overdue")
+        n_annulled, annulled = self.listed(self.rows(self.status == CODE["annulled"]), key=lambda i: self.q.slug[i])
         totals = {"not_counted.unresolved": n_unresolved, "not_counted.annulled": n_annulled}
         return r.NotCounted(unresolved, tuple(self.ref(i) for i in annulled), int(self.f.withdrawn.sum())), totals
 
@@ -409,7 +413,7 @@ class _Builder:
         resolutions, surprises = self.resolutions()
         evidence, amendments = self.new_evidence(), self.amendments()
         # (total, the rows listed): rows are built only for those listed
-        cut = {"new_questions": self.new_questions(), "closing": self.closing(), "overdue": self.with_status(OVERDUE),
+        cut = {"new_questions": self.new_questions(), "closing": self.closing(), "overdue": self.with_status("overdue"),
                "new_evidence": (len(evidence), evidence[:r.LISTED]), "resolutions": resolutions,
                "surprises": surprises, "amendments": (len(amendments), amendments[:r.LISTED])}
         not_counted, more = self.not_counted()

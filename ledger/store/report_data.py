@@ -12,6 +12,7 @@ move) and of sources' predictions."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -195,8 +196,6 @@ def _questions(conn: Any, scenario: str | None) -> QuestionTable:
         in_force = {qid: (outcome, known_at) for qid, outcome, known_at in cursor.fetchall()}
     finally:
         cursor.close()
-    import json
-
     ids = [r[0] for r in rows]
     none = (None, UNRESOLVED)
     resolved = [in_force.get(qid, none) for qid in ids]
@@ -205,7 +204,8 @@ def _questions(conn: Any, scenario: str | None) -> QuestionTable:
         scenario=[r[9] for r in rows],
         options=[tuple(json.loads(r[4])) if r[4] else ("yes", "no") for r in rows],
         binary=np.array([r[3] == "binary" for r in rows], dtype=bool),
-        opens_at=np.array([r[5] for r in rows], dtype=np.int64), closes_at=np.array([r[6] for r in rows], dtype=np.int64),
+        opens_at=np.array([r[5] for r in rows], dtype=np.int64),
+        closes_at=np.array([r[6] for r in rows], dtype=np.int64),
         resolves_by=np.array([r[7] for r in rows], dtype=np.int64),
         created_at=np.array([r[8] for r in rows], dtype=np.int64),
         outcome=[o for o, _ in resolved], known_at=np.array([k for _, k in resolved], dtype=np.int64), amended={},
@@ -236,8 +236,7 @@ def _forecasts(conn: Any, questions: QuestionTable, rows: np.ndarray, choice_pro
     sources = np.fromiter((r[0] for r in conn.execute(select(s.analysts.c.id).where(s.analysts.c.kind == "source"))),
                           dtype=np.int64)
     binary = questions.binary[question]
-    widths = np.where(binary, 1, np.array([len(o) for o in questions.options], dtype=np.int64)[question]
-                      if len(question) else 0)
+    widths = np.where(binary, 1, np.array([len(o) for o in questions.options], dtype=np.int64)[question])
     off = np.zeros(len(rows), dtype=np.int64)
     np.cumsum(widths[:-1], out=off[1:])
     probs = np.empty(int(widths.sum()))
