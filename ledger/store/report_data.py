@@ -197,29 +197,28 @@ def _questions(conn: Any, scenario: str | None) -> QuestionTable:
     finally:
         cursor.close()
     ids = [r[0] for r in rows]
-    none = (None, UNRESOLVED)
-    resolved = [in_force.get(qid, none) for qid in ids]
-    table = QuestionTable(
-        id=np.array(ids, dtype=np.int64), slug=[r[1] for r in rows], title=[r[2] for r in rows],
-        scenario=[r[9] for r in rows],
+    title = [r[2] for r in rows]
+    dates = np.array([r[5:8] for r in rows], dtype=np.int64).reshape(len(rows), 3)  # opens, closes, resolves by
+    row_of = {qid: i for i, qid in enumerate(ids)}
+    amended: dict[int, Question] = {}
+    wanted = sorted({qid for (qid,) in conn.execute(select(s.question_amendments.c.question_id).distinct())}
+                    & row_of.keys())
+    for at in range(0, len(wanted), _CHUNK):
+        for q in load_questions(conn, wanted[at:at + _CHUNK]):
+            i = row_of[q.id]
+            amended[i] = q
+            title[i] = q.title
+            dates[i] = (q.opens_at, q.closes_at, q.resolves_by)
+    resolved = [in_force.get(qid, (None, UNRESOLVED)) for qid in ids]
+    return QuestionTable(
+        id=np.array(ids, dtype=np.int64), slug=[r[1] for r in rows], title=title, scenario=[r[9] for r in rows],
         options=[tuple(json.loads(r[4])) if r[4] else ("yes", "no") for r in rows],
         binary=np.array([r[3] == "binary" for r in rows], dtype=bool),
-        opens_at=np.array([r[5] for r in rows], dtype=np.int64),
-        closes_at=np.array([r[6] for r in rows], dtype=np.int64),
-        resolves_by=np.array([r[7] for r in rows], dtype=np.int64),
+        opens_at=dates[:, 0].copy(), closes_at=dates[:, 1].copy(), resolves_by=dates[:, 2].copy(),
         created_at=np.array([r[8] for r in rows], dtype=np.int64),
-        outcome=[o for o, _ in resolved], known_at=np.array([k for _, k in resolved], dtype=np.int64), amended={},
+        outcome=[o for o, _ in resolved], known_at=np.array([k for _, k in resolved], dtype=np.int64),
+        amended=amended,
     )
-    row_of = {qid: i for i, qid in enumerate(ids)}
-    amended = sorted({qid for (qid,) in conn.execute(select(s.question_amendments.c.question_id).distinct())}
-                     & row_of.keys())
-    for at in range(0, len(amended), _CHUNK):
-        for q in load_questions(conn, amended[at:at + _CHUNK]):
-            i = row_of[q.id]
-            table.amended[i] = q
-            table.title[i] = q.title
-            table.opens_at[i], table.closes_at[i], table.resolves_by[i] = q.opens_at, q.closes_at, q.resolves_by
-    return table
 
 
 def _forecasts(conn: Any, questions: QuestionTable, rows: np.ndarray, choice_probs: dict[int, list[float]],

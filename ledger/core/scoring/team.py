@@ -404,13 +404,13 @@ def team_steps(question: Any, made_at: Any, analyst: Any, probs: Any, *, n_optio
     if len(ev) == 0:
         return TeamSteps(np.zeros(n_q + 1, dtype=np.int64), np.zeros(0, dtype=np.int64),
                          np.zeros((0, max(2, int(n_opt.max(initial=2))))), n_opt, end)
-    pass_ = _StepPass(q[ev], off[ev], p, width, is_binary, n_q)
-    pass_.run(a[ev])
-    qe, te = pass_.qe, t[ev]
+    walk = _StepPass(q[ev], off[ev], p, width, is_binary, n_q)
+    walk.run(a[ev])
+    qe, te = walk.qe, t[ev]
     last = np.flatnonzero(np.append((qe[1:] != qe[:-1]) | (te[1:] != te[:-1]), True))  # one step per instant
     start = np.zeros(n_q + 1, dtype=np.int64)
     np.cumsum(np.bincount(qe[last], minlength=n_q), out=start[1:])
-    return TeamSteps(start, te[last], pass_.team[last], n_opt, end)
+    return TeamSteps(start, te[last], walk.team[last], n_opt, end)
 
 
 class _StepPass:
