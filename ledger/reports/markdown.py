@@ -200,15 +200,16 @@ def _scores(report: Report, drawn: dict[str, bytes]) -> list[str]:
         out += ["No resolved questions with analysts' forecasts yet.", ""]
     d = report.discrimination
     out += ["## Discrimination", ""]
-    if not d.pairs:
+    if not d.n:
         return out + ["No resolved yes/no questions with analysts' forecasts yet.", ""]
-    out += [f"Right side of maybe: **{_percent(d.right_side_of_maybe)}** of {len(d.pairs)} final yes/no forecasts "
+    out += [f"Right side of maybe: **{_percent(d.right_side_of_maybe)}** of {d.n} final yes/no forecasts "
             f"(exactly 50% counts one half). Mean forecast of yes where it happened {_percent(d.yes_mean)} "
             f"({d.yes_n}), where it did not {_percent(d.no_mean)} ({d.no_n}).", ""]
     return out + (["![Discrimination](discrimination.svg)", ""] if "discrimination" in drawn else [])
 
 
-def _scenario(si: int, sc: ScenarioSection) -> list[str]:
+def _scenario(si: int, section: ScenarioSection) -> list[str]:
+    sc = section.scenario
     out = [f"## Scenario: {md(sc.title)}", ""]
     if sc.source_title:
         href = text.safe_href(sc.source_url)
@@ -217,7 +218,7 @@ def _scenario(si: int, sc: ScenarioSection) -> list[str]:
                 + (f", {md(sc.source_published)}" if sc.source_published else ""), ""]
     if sc.summary:
         out += [md(sc.summary), ""]
-    for src in sc.sources:
+    for src in section.sources:
         out += [f"### What {md(src.handle)} predicted, beside the team", ""]
         if src.questions:
             out += [f"On the {text.plural(src.questions, 'resolved question')} both were scored on: "
@@ -226,24 +227,31 @@ def _scenario(si: int, sc: ScenarioSection) -> list[str]:
                       [[_q(p.question) + (f" — “{md(p.rationale)}”" if p.rationale else ""), _p(p.question, p.probs),
                         _p(p.question, p.team), md(p.outcome) if p.outcome else p.status,
                         f"{text.number(p.source_brier)} / {text.number(p.team_brier)}"] for p in src.priors])
-    if sc.timelines:
+    if section.timelines:
         out += ["### Most-moved open questions", ""]
-        for k, t in enumerate(sc.timelines):
+        for k, t in enumerate(section.timelines):
             out += [f"![Timeline: {md(t.title)}]({timeline_name(si, k)}.svg)", ""]
-    if sc.rest:
+    if section.rest:
         out += ["### Other open questions", ""]
         out += _table(["Question", "Team at the as-of", "Analysts", "Closes", "Moved"],
                       [[_q(o.question), _p(o.question, o.team), str(o.forecasters), text.when(o.closes_at),
-                        text.signed(o.moved)] for o in sc.rest])
+                        text.signed(o.moved)] for o in section.rest])
     return out
 
 
 def _not_counted(report: Report) -> list[str]:
     nc = report.not_counted
+
+    def more(name: str) -> str:
+        section = f"not_counted.{name}"
+        if not report.more(section):
+            return ""
+        return f" (the first {len(getattr(nc, name))} of {report.totals[section]} are listed)"
+
     return ["## What this report does not count", "",
             "- Closed but unresolved: "
-            + ("; ".join(f"{_q(d.question)} ({d.status})" for d in nc.unresolved) or "none"),
-            "- Annulled: " + ("; ".join(_q(q) for q in nc.annulled) or "none"),
+            + ("; ".join(f"{_q(d.question)} ({d.status})" for d in nc.unresolved) or "none") + more("unresolved"),
+            "- Annulled: " + ("; ".join(_q(q) for q in nc.annulled) or "none") + more("annulled"),
             f"- Withdrawn forecasts: {nc.withdrawn}", ""]
 
 

@@ -12,21 +12,21 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger.core.model import Head
+from ledger.core.model import Head, Scenario
 from ledger.core.period import Period
 from ledger.core.scoring.types import Murphy
 from ledger.core.timeutil import MICROS, format_instant
-from ledger.reports.data import FinalForecast, Timeline
+from ledger.reports.data import Timeline
 
 #: The team's probability of what happened below which a resolution is a surprise (SPEC 8).
 SURPRISE_BELOW = 0.30
 #: The most team moves listed, and the most timelines drawn per scenario (SPEC 8).
 MOST_MOVES, MOST_TIMELINES = 10, 12
 #: Rows a list section (new questions, evidence, resolutions, surprises, closing, overdue,
-#: amendments) shows; `Report.totals` says how many there were. A report is read, not searched:
-#: `ledger question list`, `review` and `export` have the rest.
+#: amendments, and what is not counted) shows; `Report.totals` says how many there were. A
+#: report is read, not searched: `ledger question list`, `review` and `export` have the rest.
 LISTED = 100
-#: Bins of the discrimination histogram in the JSON report.
+#: Bins of the discrimination histogram (5% each); the figure draws them in pairs (10%).
 DISCRIMINATION_BINS = 20
 
 
@@ -307,22 +307,44 @@ class CalibrationSummary:
 
 
 @dataclass(frozen=True)
-class Discrimination:
-    """Final yes probabilities of persons' yes/no pairs, split by what happened.
+class DiscriminationBin:
+    """How many final p_yes fell in [lo, hi) (the last bin includes 1), by what happened.
 
     Attributes:
-        pairs: each pair's final counted p_yes and outcome.
+        lo, hi: the edges.
+        yes: pairs on questions that resolved yes.
+        no: pairs on questions that resolved no.
+    """
+
+    lo: float
+    hi: float
+    yes: int
+    no: int
+
+
+@dataclass(frozen=True)
+class Discrimination:
+    """Final yes probabilities of persons' yes/no pairs, split by what happened: their two
+    distributions as a histogram (a million pairs are twenty bins), their means, and the rate.
+
+    Attributes:
         yes_n, yes_mean: pairs on questions that resolved yes, and their mean p_yes.
         no_n, no_mean: the same for no.
         right_side_of_maybe: share on the side of 50% that happened (50% counts half).
+        histogram: `DISCRIMINATION_BINS` bins of 5%.
     """
 
-    pairs: tuple[FinalForecast, ...]
     yes_n: int
     yes_mean: float | None
     no_n: int
     no_mean: float | None
     right_side_of_maybe: float | None
+    histogram: tuple[DiscriminationBin, ...]
+
+    @property
+    def n(self) -> int:
+        """How many pairs there are."""
+        return self.yes_n + self.no_n
 
 
 @dataclass(frozen=True)
@@ -393,20 +415,13 @@ class ScenarioSection:
     """A scenario: its sources beside the team, its most-moved open questions, the rest.
 
     Attributes:
-        slug, title, summary: the scenario.
-        source_title, source_publisher, source_url, source_published: the article.
+        scenario: the scenario (slug, title, summary, and the article it came from).
         sources: its sources (by handle).
         timelines: its most-moved open questions (at most 12).
         rest: its other open questions.
     """
 
-    slug: str
-    title: str
-    summary: str | None
-    source_title: str | None
-    source_publisher: str | None
-    source_url: str | None
-    source_published: str | None
+    scenario: Scenario
     sources: tuple[SourceSummary, ...]
     timelines: tuple[Timeline, ...]
     rest: tuple[OpenRow, ...]
@@ -417,8 +432,9 @@ class NotCounted:
     """What the scores leave out.
 
     Attributes:
-        unresolved: questions past their close without a resolution (closed or overdue).
-        annulled: questions annulled by the as-of.
+        unresolved: questions past their close without a resolution (closed or overdue), by
+            resolve-by date; the first `LISTED`.
+        annulled: questions annulled by the as-of, by slug; the first `LISTED`.
         withdrawn: forecasts withdrawn (made by the as-of).
     """
 
@@ -439,7 +455,8 @@ class Report:
         scenario: the `--scenario` it is limited to, or None.
         counts, new_questions, moves, new_evidence, resolutions, surprises, closing, overdue,
         amendments, leaderboard, calibration, discrimination, scenarios, not_counted: its sections.
-        totals: for each list section, how many it had before being cut to `LISTED`.
+        totals: for each list section, how many it had before being cut to `LISTED`; the lists
+            of `not_counted` as `not_counted.unresolved` and `not_counted.annulled`.
         demo: True when the ledger is a demo built on a simulated clock (said at the top).
     """
 
@@ -466,26 +483,22 @@ class Report:
     demo: bool = False
 
     def more(self, section: str) -> int:
-        """How many rows of a list section are not shown."""
-        return self.totals.get(section, 0) - len(getattr(self, section))
+        """How many rows of a list section (`not_counted.annulled`: of a list in a section) are not shown."""
+        rows: Any = self
+        for name in section.split("."):
+            rows = getattr(rows, name)
+        return self.totals.get(section, 0) - len(rows)
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON values: instants as UTC `Z` strings (the as-of in whole seconds, as
         `score --json` gives it), tuples as lists."""
         out = _json(self, "")
         out["as_of"] = format_instant(self.as_of - self.as_of % MICROS)
-        # Every final pair would be a million entries on a large ledger: the JSON carries the two
-        # distributions the figure draws instead (20 bins of 5%; 100% in the last).
-        d = out["discrimination"]
-        del d["pairs"]
-        yes, no = [0] * DISCRIMINATION_BINS, [0] * DISCRIMINATION_BINS
-        for f in self.discrimination.pairs:
-            (yes if f.happened else no)[min(int(f.p_yes * DISCRIMINATION_BINS), DISCRIMINATION_BINS - 1)] += 1
-        d["histogram"] = [{"lo": k / DISCRIMINATION_BINS, "hi": (k + 1) / DISCRIMINATION_BINS, "yes": yes[k],
-                           "no": no[k]} for k in range(DISCRIMINATION_BINS)]
         return out
 
 
+#: The scenario's own fields a scenario section shows (and names in JSON, where they come first).
+SCENARIO_FIELDS = ("slug", "title", "summary", "source_title", "source_publisher", "source_url", "source_published")
 _INSTANTS = {"as_of", "at", "until", "closing_by", "resolves_by"}
 
 
@@ -495,6 +508,9 @@ def _json(value: Any, name: str) -> Any:
         return value.to_json()
     if isinstance(value, Head):
         return {"seq": value.seq, "hash": value.hash}
+    if isinstance(value, ScenarioSection):  # the scenario's fields as the section's own
+        return {**{name: getattr(value.scenario, name) for name in SCENARIO_FIELDS},
+                **{f.name: _json(getattr(value, f.name), f.name) for f in dataclasses.fields(value)[1:]}}
     if dataclasses.is_dataclass(value):
         return {f.name: _json(getattr(value, f.name), f.name) for f in dataclasses.fields(value)}
     if isinstance(value, (tuple, list)):

@@ -1,29 +1,126 @@
 """Everything `ledger report` shows, read in one snapshot: the journal head, the read's `now`,
-analysts, scenarios, questions with their values in force, the forecasts it shows (withdrawals
-marked), evidence, and the scoring input of the same transaction (SPEC 3: one snapshot per command).
+analysts, scenarios, the questions with their values in force, the forecasts made before the
+as-of (withdrawals marked), evidence, and the scoring input of the same transaction (SPEC 3: one
+snapshot per command).
 
-Only the forecasts a report looks at become objects: those made in the period, and those on
-questions still unresolved at the as-of, resolved in the period, or carrying a source's
-prediction. A question resolved before the period shows only in the scores, which come from the
-scoring pass's arrays; on a ledger of a million forecasts that is most of them."""
+A ledger may hold a hundred thousand questions and a million forecasts, of which a report lists
+a few hundred. So questions and forecasts are read as columns (`QuestionTable`, `ForecastTable`)
+through the driver's cursor, and the forecasts once, for the report and its scoring pass alike.
+Only amended questions become `Question` objects (the report shows their amendments), and only
+the rationales a report can quote are read: those of forecasts made in the period (behind a
+move) and of sources' predictions."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
-from sqlalchemy import select
+import numpy as np
+from sqlalchemy import or_, select
 
 from ledger.core.errors import NotFound
-from ledger.core.model import Analyst, Evidence, Forecast, Head, Question, Scenario
+from ledger.core.model import Analyst, Evidence, Head, Question, Scenario
 from ledger.core.period import Period
 from ledger.store import schema as s
 from ledger.store.entries import read_evidence
 from ledger.store.journal import read_head
 from ledger.store.ledger import Ledger
 from ledger.store.questions import load_questions
-from ledger.store.scores import ScoredLedger, load_in
+from ledger.store.scores import ScoredLedger, load_in, read_choice_probs, read_forecasts, withdrawn_ids
+
+#: `QuestionTable.known_at` of a question without a resolution: after every instant.
+UNRESOLVED = np.iinfo(np.int64).max
+
+_QUESTIONS_SQL = """
+SELECT q.id, q.slug, q.title, q.kind, q.options, q.opens_at, q.closes_at, q.resolves_by, q.created_at, sc.slug
+FROM questions q LEFT JOIN scenarios sc ON sc.id = q.scenario_id ORDER BY q.id
+"""
+_IN_FORCE_SQL = """
+SELECT r.question_id, r.outcome, r.known_at, r.note FROM resolutions r
+JOIN (SELECT question_id, max(id) AS rid FROM resolutions GROUP BY question_id) latest ON latest.rid = r.id
+"""
+#: Amended questions are read as objects this many at a time (bounded IN lists).
+_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class QuestionTable:
+    """Questions by id, one column per value, values and resolution in force: what a report
+    counts, sorts and filters by, without an object per question. A question is a row number.
+
+    Attributes:
+        id: int64[Q], database ids, increasing.
+        slug, title, scenario: per row, the slug, the title in force, the scenario's slug or None.
+        options: per row, the option names; ("yes", "no") for a yes/no question.
+        binary: bool[Q], True for a yes/no question.
+        opens_at, closes_at, resolves_by: int64[Q], the dates in force.
+        created_at: int64[Q], when recorded.
+        outcome: per row, the outcome in force, or None while unresolved.
+        known_at: int64[Q], when the outcome in force became known; `UNRESOLVED` where none.
+        note: per row, the note of the resolution in force, or None.
+        amended: row -> the amended question as an object (with its amendments), for those only.
+    """
+
+    id: np.ndarray
+    slug: list[str]
+    title: list[str]
+    scenario: list[str | None]
+    options: list[tuple[str, ...]]
+    binary: np.ndarray
+    opens_at: np.ndarray
+    closes_at: np.ndarray
+    resolves_by: np.ndarray
+    created_at: np.ndarray
+    outcome: list[str | None]
+    known_at: np.ndarray
+    note: list[str | None]
+    amended: dict[int, Question]
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+
+@dataclass(frozen=True)
+class ForecastTable:
+    """The forecasts on the report's questions made before the as-of, in recording order, one
+    column per value. A forecast is a row number.
+
+    Attributes:
+        id: int64[F], database ids, increasing.
+        question: int64[F], its question's row in the `QuestionTable`.
+        analyst: int64[F], the analyst's id.
+        made_at: int64[F], when it was made.
+        withdrawn: bool[F], True once withdrawn.
+        source: bool[F], True for a source's prediction.
+        off: int64[F], where its probabilities start in `probs`.
+        probs: float64, flat: p_yes of a yes/no forecast, every option's probability of a choice
+            one, in forecast order (`ScoringInput.probs`' layout).
+        rationale: forecast id -> rationale, for forecasts made in the period and sources' ones.
+        evidence: forecast id -> the evidence ids it cites.
+    """
+
+    id: np.ndarray
+    question: np.ndarray
+    analyst: np.ndarray
+    made_at: np.ndarray
+    withdrawn: np.ndarray
+    source: np.ndarray
+    off: np.ndarray
+    probs: np.ndarray
+    rationale: dict[int, str]
+    evidence: dict[int, tuple[int, ...]]
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def probabilities(self, row: int, options: int, binary: bool) -> tuple[float, ...]:
+        """Forecast `row`'s probability of every option ((p_yes, p_no) for yes/no), as `Forecast`."""
+        at = int(self.off[row])
+        if binary:
+            p = float(self.probs[at])
+            return (p, 1.0 - p)
+        return tuple(self.probs[at:at + options].tolist())
 
 
 @dataclass(frozen=True)
@@ -37,10 +134,8 @@ class ReportInput:
         period: the period it covers.
         analysts: every analyst, by id.
         scenarios: every scenario (or the one asked for), in recording order.
-        questions: every question (or the scenario's), values in force, by id.
-        forecasts: the forecasts it shows (see the module docstring), made before `as_of`, in
-            recording order, withdrawals marked.
-        withdrawn: how many of the questions' forecasts made before `as_of` are withdrawn.
+        questions: every question (or the scenario's).
+        forecasts: the forecasts on them made before `as_of`.
         evidence: evidence logged before `as_of`, oldest first.
         scored: the scoring input of the same snapshot, as of `as_of`.
         demo: True for a demo ledger (built on a simulated clock by `ledger demo`).
@@ -52,9 +147,8 @@ class ReportInput:
     period: Period
     analysts: tuple[Analyst, ...]
     scenarios: tuple[Scenario, ...]
-    questions: tuple[Question, ...]
-    forecasts: tuple[Forecast, ...]
-    withdrawn: int
+    questions: QuestionTable
+    forecasts: ForecastTable
     evidence: tuple[Evidence, ...]
     scored: ScoredLedger
     demo: bool = False
@@ -81,48 +175,89 @@ def read_report_input(ledger: Ledger, *, period_of: Callable[[int], Period], as_
             scenarios = tuple(sc for sc in scenarios if sc.slug == scenario)
             if not scenarios:
                 raise NotFound(f"no scenario {scenario!r}")
-        questions = tuple(q for q in load_questions(conn, None) if scenario is None or q.scenario == scenario)
-        wanted = {q.id for q in questions}
-        sourced = {r[0] for r in conn.execute(
-            select(s.forecasts.c.question_id).distinct().join(s.analysts, s.analysts.c.id == s.forecasts.c.analyst_id)
-            .where(s.analysts.c.kind == "source"))}
-        shown = {q.id for q in questions if q.resolution is None or q.resolution.known_at >= period.start
-                 or q.resolution.known_at > moment or q.id in sourced}
-        forecasts, withdrawn = _forecasts(conn, ledger.is_postgres, moment, period.start, wanted, shown)
+        questions = _questions(conn, scenario)
+        rows = read_forecasts(conn, moment)
+        choice_probs = read_choice_probs(conn, moment)
+        forecasts = _forecasts(conn, questions, rows, choice_probs, moment, period.start)
+        wanted = set(questions.id.tolist())
         evidence = tuple(e for e in read_evidence(conn, None) if e.logged_at < moment
                          and (scenario is None or any(link.question_id in wanted for link in e.links)))
         return ReportInput(
             head=read_head(conn), now=view.now, as_of=moment, period=period, analysts=tuple(ledger.analysts_in(conn)),
-            scenarios=scenarios, questions=questions, forecasts=forecasts, withdrawn=withdrawn, evidence=evidence,
-            scored=load_in(view, as_of=moment, scenario=scenario), demo=ledger.is_demo(conn),
+            scenarios=scenarios, questions=questions, forecasts=forecasts, evidence=evidence,
+            scored=load_in(view, as_of=moment, scenario=scenario, forecasts=(rows, choice_probs)),
+            demo=ledger.is_demo(conn),
         )
 
 
-def _forecasts(conn, is_postgres: bool, as_of: int, since: int, wanted: set[int],
-               shown: set[int]) -> tuple[tuple[Forecast, ...], int]:
-    """Forecasts on `wanted` questions made before `as_of` that are on a `shown` question or made
-    from `since`, in recording order; and how many wanted ones are withdrawn. Rows come from the
-    driver's cursor: only the kept ones become objects."""
-    handles = {r.id: r.handle for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
-    withdrawals = {r.forecast_id: r.reason for r in conn.execute(select(s.withdrawals.c.forecast_id,
-                                                                        s.withdrawals.c.reason))}
+def _questions(conn: Any, scenario: str | None) -> QuestionTable:
+    """Every question (or the scenario's) as columns; the amended ones also as objects, whose
+    values in force (dates, title) the columns take."""
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(_QUESTIONS_SQL)
+        rows = [r for r in cursor.fetchall() if scenario is None or r[9] == scenario]
+        cursor.execute(_IN_FORCE_SQL)
+        in_force = {qid: (outcome, known_at, note) for qid, outcome, known_at, note in cursor.fetchall()}
+    finally:
+        cursor.close()
+    ids = [r[0] for r in rows]
+    title = [r[2] for r in rows]
+    dates = np.array([r[5:8] for r in rows], dtype=np.int64).reshape(len(rows), 3)  # opens, closes, resolves by
+    row_of = {qid: i for i, qid in enumerate(ids)}
+    amended: dict[int, Question] = {}
+    wanted = sorted({qid for (qid,) in conn.execute(select(s.question_amendments.c.question_id).distinct())}
+                    & row_of.keys())
+    for at in range(0, len(wanted), _CHUNK):
+        for q in load_questions(conn, wanted[at:at + _CHUNK]):
+            i = row_of[q.id]
+            amended[i] = q
+            title[i] = q.title
+            dates[i] = (q.opens_at, q.closes_at, q.resolves_by)
+    resolved = [in_force.get(qid, (None, UNRESOLVED, None)) for qid in ids]
+    return QuestionTable(
+        id=np.array(ids, dtype=np.int64), slug=[r[1] for r in rows], title=title, scenario=[r[9] for r in rows],
+        options=[tuple(json.loads(r[4])) if r[4] else ("yes", "no") for r in rows],
+        binary=np.array([r[3] == "binary" for r in rows], dtype=bool),
+        opens_at=dates[:, 0].copy(), closes_at=dates[:, 1].copy(), resolves_by=dates[:, 2].copy(),
+        created_at=np.array([r[8] for r in rows], dtype=np.int64),
+        outcome=[o for o, _, _ in resolved], known_at=np.array([k for _, k, _ in resolved], dtype=np.int64),
+        note=[n for _, _, n in resolved],
+        amended=amended,
+    )
+
+
+def _forecasts(conn: Any, questions: QuestionTable, rows: np.ndarray, choice_probs: dict[int, list[float]],
+               as_of: int, since: int) -> ForecastTable:
+    """The forecasts (`read_forecasts` rows, in recording order) on the table's questions, as
+    columns; rationales of those made from `since` and of sources'."""
+    f = s.forecasts.c
+    row_of = np.full(int(max(questions.id.max(initial=0), rows["question_id"].max(initial=0))) + 1, -1,
+                     dtype=np.int64)
+    row_of[questions.id] = np.arange(len(questions))
+    rows = rows[row_of[rows["question_id"]] >= 0]
+    rows = rows[np.argsort(rows["id"], kind="stable")]
+    question = row_of[rows["question_id"]]
+    sources = np.fromiter((r[0] for r in conn.execute(select(s.analysts.c.id).where(s.analysts.c.kind == "source"))),
+                          dtype=np.int64)
+    binary = questions.binary[question]
+    widths = np.where(binary, 1, np.array([len(o) for o in questions.options], dtype=np.int64)[question])
+    off = np.zeros(len(rows), dtype=np.int64)
+    np.cumsum(widths[:-1], out=off[1:])
+    probs = np.empty(int(widths.sum()))
+    probs[off[binary]] = rows["p"][binary]
+    for at, forecast_id in zip(off[~binary].tolist(), rows["id"][~binary].tolist()):
+        values = choice_probs[forecast_id]
+        probs[at:at + len(values)] = values
+    quoted = conn.execute(select(f.id, f.rationale).where(
+        f.rationale.is_not(None), f.made_at < as_of,
+        or_(f.made_at >= since, f.analyst_id.in_(select(s.analysts.c.id).where(s.analysts.c.kind == "source")))))
     cited: dict[int, list[int]] = {}
     for r in conn.execute(select(s.forecast_evidence).order_by(s.forecast_evidence.c.id)):
         cited.setdefault(r.forecast_id, []).append(r.evidence_id)
-    kept, withdrawn = [], 0
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        cursor.execute("SELECT id, question_id, analyst_id, made_at, p, probs, rationale, imported FROM forecasts "
-                       "WHERE made_at < " + ("%s" if is_postgres else "?") + " ORDER BY id", (as_of,))
-        for fid, qid, aid, made_at, p, probs, rationale, imported in cursor:
-            if qid not in wanted:
-                continue
-            reason = withdrawals.get(fid)
-            withdrawn += reason is not None
-            if qid in shown or made_at >= since:
-                kept.append(Forecast(fid, qid, handles[aid], made_at,
-                                     (p, 1.0 - p) if p is not None else tuple(json.loads(probs)), rationale,
-                                     tuple(cited.get(fid, ())), bool(imported), reason))
-    finally:
-        cursor.close()
-    return tuple(kept), withdrawn
+    return ForecastTable(
+        id=rows["id"], question=question, analyst=rows["analyst_id"], made_at=rows["made_at"],
+        withdrawn=np.isin(rows["id"], withdrawn_ids(conn)), source=np.isin(rows["analyst_id"], sources),
+        off=off, probs=probs, rationale={r.id: r.rationale for r in quoted},
+        evidence={k: tuple(v) for k, v in cited.items()},
+    )

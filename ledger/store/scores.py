@@ -139,11 +139,14 @@ def load_in(
     known_from: int | None = None,
     known_to: int | None = None,
     question_id: int | None = None,
+    forecasts: tuple[np.ndarray, dict[int, list[float]]] | None = None,
 ) -> ScoredLedger:
     """`load` inside a read the caller already holds (one snapshot for a whole dossier);
-    `question_id` keeps that one question only."""
+    `question_id` keeps that one question only. `forecasts`: the forecasts made before `as_of`
+    and the choice forecasts' probabilities, as `read_forecasts` and `read_choice_probs` give
+    them, when the caller has read them already (the report reads them once for itself and
+    for scoring)."""
     conn = view.conn
-    postgres = conn.dialect.name == "postgresql"
     as_of = view.now if as_of is None else as_of
     if scenario is not None and conn.execute(
         select(s.scenarios.c.id).where(s.scenarios.c.slug == scenario)
@@ -164,25 +167,13 @@ def load_in(
     handles = {r.id: r.handle for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
     source_ids = np.fromiter((r[0] for r in conn.execute(
         select(s.analysts.c.id).where(s.analysts.c.kind == "source"))), dtype="i8")
-    withdrawn = np.fromiter((r[0] for r in conn.execute(select(s.withdrawals.c.forecast_id))), dtype="i8")
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        cursor.execute(
-            "SELECT id, question_id, analyst_id, made_at, COALESCE(p, -1.0) FROM forecasts WHERE made_at < "
-            + ("%s" if postgres else "?")
-            + ("" if question_id is None else " AND question_id = " + ("%s" if postgres else "?")),
-            (as_of,) if question_id is None else (as_of, question_id),
-        )
-        rows = np.fromiter(cursor, dtype=_FORECAST_DTYPE)
-    finally:
-        cursor.close()
-    choice_ids = {q.id for q in questions if q.kind == "choice"}
-    choice_probs: dict[int, list[float]] = {}
-    if choice_ids:
-        query = select(s.forecasts.c.id, s.forecasts.c.probs).where(
-            s.forecasts.c.question_id.in_(choice_ids), s.forecasts.c.made_at < as_of
-        )
-        choice_probs = {r.id: json.loads(r.probs) for r in conn.execute(query)}
+    withdrawn = withdrawn_ids(conn)
+    if forecasts is not None:
+        rows, choice_probs = forecasts
+    else:
+        rows = read_forecasts(conn, as_of, question_id)
+        choice_ids = [q.id for q in questions if q.kind == "choice"]
+        choice_probs = read_choice_probs(conn, as_of, choice_ids) if choice_ids else {}
 
     n_q = len(questions)
     max_qid = max((q.id for q in questions), default=0)
@@ -201,6 +192,37 @@ def load_in(
     sources = _scoring_input(questions, rows[source], q_index[source], choice_probs) if source.any() else None
     return ScoredLedger(inp, handles, [q.slug for q in questions], [q.scenario for q in questions],
                         [q.tags for q in questions], [q.known_at for q in questions], as_of, sources)
+
+
+def read_forecasts(conn: Any, as_of: int, question_id: int | None = None) -> np.ndarray:
+    """The forecasts made before `as_of` (on one question, or all) as rows of `_FORECAST_DTYPE`
+    (a choice forecast's p is -1), read through the driver's cursor: no Row objects."""
+    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(
+            "SELECT id, question_id, analyst_id, made_at, COALESCE(p, -1.0) FROM forecasts WHERE made_at < " + mark
+            + ("" if question_id is None else " AND question_id = " + mark),
+            (as_of,) if question_id is None else (as_of, question_id),
+        )
+        return np.fromiter(cursor, dtype=_FORECAST_DTYPE)
+    finally:
+        cursor.close()
+
+
+def read_choice_probs(conn: Any, as_of: int, question_ids: list[int] | None = None) -> dict[int, list[float]]:
+    """Forecast id -> probabilities in option order, for the choice forecasts made before `as_of`
+    (on these questions, or on any)."""
+    f = s.forecasts.c
+    query = select(f.id, f.probs).where(f.probs.is_not(None), f.made_at < as_of)
+    if question_ids is not None:
+        query = query.where(f.question_id.in_(question_ids))
+    return {r.id: json.loads(r.probs) for r in conn.execute(query)}
+
+
+def withdrawn_ids(conn: Any) -> np.ndarray:
+    """The ids of every withdrawn forecast."""
+    return np.fromiter((r[0] for r in conn.execute(select(s.withdrawals.c.forecast_id))), dtype="i8")
 
 
 def _scoring_input(questions: list[_Resolved], rows: np.ndarray, q_index: np.ndarray,

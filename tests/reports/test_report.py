@@ -168,12 +168,41 @@ def test_default_paths_and_an_unknown_format(small: LedgerCli, tmp_path, monkeyp
 
 
 def test_a_yes_no_move_is_the_move_of_yes_even_where_rounding_favours_no():
+    import numpy as np
+
     from ledger.core.period import Period
-    from ledger.reports.build import _Series
+    from ledger.core.scoring import TeamSteps
+    from ledger.reports.build import team_moves
 
     # 0.235 -> 0.18: yes moves 0.05499999999999999, no 0.05500000000000005 in floating point
-    series = _Series([10, 20], [(0.235, 0.765), (0.18, 0.82)], binary=True)
-    assert series.move(Period.between(15, 30)) == (0, 0.235, 0.18)
+    steps = TeamSteps(np.array([0, 2]), np.array([10, 20]), np.array([[0.235, 0.765], [0.18, 0.82]]),
+                      np.array([2]), np.array([30]))
+    moved, option, before, after = team_moves(steps, np.array([True]), Period.between(15, 30))
+    assert (bool(moved[0]), int(option[0]), float(before[0]), float(after[0])) == (True, 0, 0.235, 0.18)
+
+
+def test_team_moves_from_the_start_of_the_period_or_the_first_value_in_it():
+    import numpy as np
+
+    from ledger.core.period import Period
+    from ledger.core.scoring import TeamSteps
+    from ledger.reports.build import team_moves
+
+    # period [15, 30). q0: steps at 10 (.2), 20 (.5), 40 (.9): from .2 (standing at 15) to .5 (standing
+    # at 30; the step at 40 is after the period). q1: choice, first step at 16 (.1, .6, .3), then at
+    # 25 (.4, .3, .3): from its first value in the period; options 0 and 1 both moved .3 (in floating
+    # point .30000000000000004 and .3), option 2 not at all: option 0. q2: no step in the period (one
+    # at 5). q3: no steps at all.
+    probs = np.full((6, 3), np.nan)
+    probs[0, :2], probs[1, :2], probs[2, :2] = (0.2, 0.8), (0.5, 0.5), (0.9, 0.1)
+    probs[3], probs[4] = (0.1, 0.6, 0.3), (0.4, 0.3, 0.3)
+    probs[5, :2] = (0.7, 0.3)
+    steps = TeamSteps(np.array([0, 3, 5, 6, 6]), np.array([10, 20, 40, 16, 25, 5]), probs,
+                      np.array([2, 3, 2, 2]), np.array([50, 50, 50, 50]))
+    moved, option, before, after = team_moves(steps, np.array([True, False, True, True]), Period.between(15, 30))
+    assert moved.tolist() == [True, True, False, False]
+    assert option[:2].tolist() == [0, 0]
+    assert before[:2].tolist() == [0.2, 0.1] and after[:2].tolist() == [0.5, 0.4]
 
 
 def test_out_dash_prints_one_file_formats(small: LedgerCli):

@@ -171,6 +171,28 @@ def test_long_sections_are_cut_and_say_how_many_there_were(small: LedgerCli, tmp
     assert f"The first 1 of {full['totals']['resolutions']} are listed." in (tmp_path / "md" / "report.md").read_text()
 
 
+def test_what_is_not_counted_is_cut_too_and_says_how_many_there_were(small: LedgerCli, tmp_path, monkeypatch):
+    import json
+
+    import ledger.reports.report as report_module
+
+    full = json.loads(small("report", "--as-of", AS_OF, "--format", "json", "--out", "-").stdout)
+    # q-over (overdue) and q-closed (closed) unresolved; q-ann annulled
+    assert (full["totals"]["not_counted.unresolved"], full["totals"]["not_counted.annulled"]) == (2, 1)
+    assert len(full["not_counted"]["unresolved"]) == 2
+    html = small("report", "--as-of", AS_OF, "--format", "html", "--out", "-").stdout
+    assert "are listed)" not in html
+    monkeypatch.setattr(report_module, "LISTED", 1)
+    cut = json.loads(small("report", "--as-of", AS_OF, "--format", "json", "--out", "-").stdout)
+    assert [d["question"]["slug"] for d in cut["not_counted"]["unresolved"]] == ["q-over"]  # resolves by Nov 20
+    assert cut["totals"] == full["totals"]
+    html = small("report", "--as-of", AS_OF, "--format", "html", "--out", "-").stdout
+    assert "(overdue) (the first 1 of 2 are listed)</li>" in html
+    assert "Annulled (never scored): Will the referendum be held on its announced date?</li>" in html
+    small("report", "--as-of", AS_OF, "--format", "md", "--out", str(tmp_path / "md"))
+    assert "(overdue) (the first 1 of 2 are listed)\n" in (tmp_path / "md" / "report.md").read_text()
+
+
 def test_the_json_report_carries_the_discrimination_histogram_not_every_pair(small: LedgerCli):
     import json
 

@@ -8,9 +8,11 @@ standing at each event come from padded grids. Callers import this package lazil
 stay out of `ledger --help`).
 
 Modules, in reading order:
-    types        ScoringInput, PairScores, GroupScore, Calibration, Bin, Murphy, TeamSeries
+    types        ScoringInput, PairScores, GroupScore, Calibration, Bin, Murphy, TeamSeries,
+                 TeamSteps
     pairs        score_pairs: each (analyst, question) pair and each `@team` pair
-    team         the `@team` median and M(t) at every event; team_series for one question
+    team         the `@team` median and M(t) at every event; team_series for one question,
+                 team_steps for many at once
     calibration  bins, Wilson intervals, ECE, Murphy decomposition
     groups       aggregate: `--by` groups and their means
     arrays       segment helpers (offsets, ranges, stable sorts)
@@ -21,7 +23,7 @@ from __future__ import annotations
 from ledger.core.scoring.calibration import N_BINS, WILSON_Z, calibration
 from ledger.core.scoring.groups import aggregate
 from ledger.core.scoring.pairs import LOG_LOSS_CLAMP, score_pairs
-from ledger.core.scoring.team import _CELL_BUDGET, _LOOP_MIN_ANALYSTS, team_series
+from ledger.core.scoring.team import _CELL_BUDGET, _LOOP_MIN_ANALYSTS, team_series, team_steps
 from ledger.core.scoring.types import (
     METHODS,
     TEAM,
@@ -33,6 +35,7 @@ from ledger.core.scoring.types import (
     PairScores,
     ScoringInput,
     TeamSeries,
+    TeamSteps,
 )
 
 # _CELL_BUDGET and _LOOP_MIN_ANALYSTS (grid size, loop threshold) are read from this package
@@ -52,8 +55,10 @@ __all__ = [
     "PairScores",
     "ScoringInput",
     "TeamSeries",
+    "TeamSteps",
     "aggregate",
     "calibration",
     "score_pairs",
     "team_series",
+    "team_steps",
 ]

@@ -7,7 +7,8 @@ scores. `TeamPass` finds both for every event of many questions at once, on padd
 [question, event, channel, analyst] grids, a batch of same-shaped questions at a time; a
 question with many analysts, where a grid would cost events × analysts, is walked event by
 event on sorted lists. `team_series` gives one question's team forecast as a step series,
-resolved or not, by the same rule.
+resolved or not, by the same rule; `team_steps` the series of many questions at once (a
+report's thousands of questions), on grids of many questions together.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ledger.core.scoring.arrays import chronological, ranges
-from ledger.core.scoring.types import TeamSeries
+from ledger.core.scoring.arrays import chronological, excl_cumsum, pad, pair_key, ranges
+from ledger.core.scoring.types import TeamSeries, TeamSteps
 
 # Largest padded grid (cells of [questions, events, channels, analysts]) built at once: about
 # 8 MiB per float array, so a chunk and its temporaries stay well under 100 MiB.
@@ -348,3 +349,142 @@ def _team_at_each_forecast(values: np.ndarray, column: np.ndarray) -> np.ndarray
     grid = np.where(standing[:, None, :] >= 0, values[standing].transpose(0, 2, 1), np.nan)
     lo, hi, count = middles(grid)
     return team_probs((lo + hi) / 2, k, lambda: np.nansum(grid, axis=-1) / count[:, None])
+
+
+# ---------------------------------------------------------------------------------------------
+# many questions, resolved or not (reports)
+
+
+def team_steps(question: Any, made_at: Any, analyst: Any, probs: Any, *, n_options: Any, binary: Any,
+               until: Any, order: Any = None) -> TeamSteps:
+    """`team_series` of many questions at once, with the same steps to the last bit.
+
+    Questions are laid out one after another in (question, made_at, order) order; those whose
+    grid `team_series` would build are stacked on padded [question, event, option, analyst]
+    grids a bucket of like sizes at a time, the others (many analysts, where `team_series`
+    walks event by event) go one by one through `team_series`' own path, as do the rare choice
+    questions whose medians sum to 0 somewhere (their per-option means are summed over exactly
+    their analysts, as there).
+
+    Args:
+        question: int[F], each forecast's question index, 0 ≤ i < Q. Pass persons' counted
+            forecasts only, as for `team_series`.
+        made_at: int[F], when each forecast was made (microseconds).
+        analyst: int[F], who made it (any integer ids).
+        probs: float64, flat: each forecast's probabilities in forecast order, one value (p_yes)
+            on a binary question, `n_options` in option order on a choice question (the layout
+            of `ScoringInput.probs`).
+        n_options: int[Q], options per question (2 for binary).
+        binary: bool[Q], True for a yes/no question.
+        until: int[Q], each question's end: forecasts made at or after it do not count.
+        order: int[F], recording order (larger = later), which breaks ties on made_at; default
+            the order given.
+
+    Returns:
+        Every question's steps (`TeamSteps.series(i)` equals `team_series` of question i).
+    """
+    q = np.asarray(question, dtype=np.int64)
+    t = np.asarray(made_at, dtype=np.int64)
+    a = np.asarray(analyst, dtype=np.int64)
+    p = np.asarray(probs, dtype=np.float64)
+    n_opt = np.asarray(n_options, dtype=np.int64)
+    is_binary = np.asarray(binary, dtype=bool)
+    end = np.asarray(until, dtype=np.int64)
+    rec = np.arange(len(q), dtype=np.int64) if order is None else np.asarray(order, dtype=np.int64)
+    n_q = len(n_opt)
+    if not (len(t) == len(a) == len(rec) == len(q)) or not (len(is_binary) == len(end) == n_q):
+        raise ValueError("question, made_at, analyst and order need one entry per forecast; n_options, "
+                         "binary and until one per question")
+    width = np.where(is_binary, 1, n_opt)
+    if p.shape != (int(width[q].sum()),):
+        raise ValueError("probs must hold 1 value per binary forecast, n_options per choice one")
+    off = excl_cumsum(width[q])  # where each forecast's probabilities start
+    counted = np.flatnonzero(t < end[q])
+    ev = counted[np.lexsort((rec[counted], t[counted], q[counted]))]  # stable: full ties in input order
+    if len(ev) == 0:
+        return TeamSteps(np.zeros(n_q + 1, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                         np.zeros((0, max(2, int(n_opt.max(initial=2))))), n_opt, end)
+    walk = _StepPass(q[ev], off[ev], p, width, is_binary, n_q)
+    walk.run(a[ev])
+    qe, te = walk.qe, t[ev]
+    last = np.flatnonzero(np.append((qe[1:] != qe[:-1]) | (te[1:] != te[:-1]), True))  # one step per instant
+    start = np.zeros(n_q + 1, dtype=np.int64)
+    np.cumsum(np.bincount(qe[last], minlength=n_q), out=start[1:])
+    return TeamSteps(start, te[last], walk.team[last], n_opt, end)
+
+
+class _StepPass:
+    """The team after every event of many questions (events in (question, time) order)."""
+
+    def __init__(self, qe: np.ndarray, off: np.ndarray, probs: np.ndarray, width: np.ndarray,
+                 binary: np.ndarray, n_q: int) -> None:
+        self.qe, self.off, self.probs, self.width, self.binary = qe, off, probs, width, binary
+        self.n_ev = np.bincount(qe, minlength=n_q)
+        self.seg = excl_cumsum(self.n_ev)  # question i's events: seg[i] : seg[i] + n_ev[i]
+        self.event = np.arange(len(qe), dtype=np.int64) - self.seg[qe]
+        self.team = np.full((len(qe), max(2, int(width.max()))), np.nan)
+
+    def run(self, analyst: np.ndarray) -> None:
+        # an event's column: its analyst's rank among the question's (team_series' np.unique order)
+        _, first, column = np.unique(pair_key(self.qe, analyst, len(self.n_ev)), return_index=True,
+                                     return_inverse=True)
+        n_col = np.bincount(self.qe[first], minlength=len(self.n_ev))
+        self.column = column.reshape(-1) - excl_cumsum(n_col)[self.qe]
+        budget, loop_above = tuning()
+        n_ev, k = self.n_ev, self.width
+        alone = (n_col > loop_above) | (n_ev * k * n_col > budget)  # team_series walks these
+        for i in np.flatnonzero((n_ev > 0) & alone).tolist():
+            self.one(i)
+        stacked = np.flatnonzero((n_ev > 0) & ~alone)
+        shapes = np.stack([k[stacked], pad(n_ev[stacked]), pad(n_col[stacked])])
+        by_shape = np.lexsort((stacked, shapes[2], shapes[1], shapes[0]))
+        stacked, shapes = stacked[by_shape], shapes[:, by_shape]
+        bounds = np.concatenate(([0], np.flatnonzero((np.diff(shapes, axis=1) != 0).any(0)) + 1,
+                                 [len(stacked)])) if len(stacked) else np.zeros(1, dtype=np.int64)
+        for b0, b1 in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            kk, n_e, n_a = (int(x) for x in shapes[:, b0])
+            step = max(1, budget // (n_e * kk * n_a))
+            for r0 in range(b0, b1, step):
+                self.grid(stacked[r0:min(r0 + step, b1)], kk, n_e, n_a)
+
+    def values(self, places: np.ndarray, k: int) -> np.ndarray:
+        """float[n, k]: the probabilities of the events at these places."""
+        return self.probs[self.off[places][:, None] + np.arange(k)]
+
+    def store(self, places: np.ndarray, team: np.ndarray, k: int, binary: bool) -> None:
+        if binary:
+            self.team[places, 0] = team[:, 0]
+            self.team[places, 1] = 1.0 - team[:, 0]
+        else:
+            self.team[places, :k] = team
+
+    def one(self, i: int) -> None:
+        """Question i exactly as `team_series` computes it."""
+        places = np.arange(self.seg[i], self.seg[i] + self.n_ev[i])
+        k = int(self.width[i])
+        self.store(places, _team_at_each_forecast(self.values(places, k), self.column[places]), k,
+                   bool(self.binary[i]))
+
+    def grid(self, qs: np.ndarray, k: int, n_e: int, n_a: int) -> None:
+        """Questions qs (k values per forecast, at most n_e events by n_a analysts) on one grid of
+        standing values [question, event, option, analyst], NaN where an analyst has not
+        forecast yet; the medians are those of `team_series`' grid, padding being NaN."""
+        lens = self.n_ev[qs]
+        rows = np.repeat(np.arange(len(qs)), lens)
+        places = np.repeat(self.seg[qs], lens) + ranges(lens)
+        values = self.values(places, k)
+        standing = np.full((len(qs), n_e, n_a), -1, dtype=np.int64)
+        standing[rows, self.event[places], self.column[places]] = np.arange(len(places))
+        np.maximum.accumulate(standing, axis=1, out=standing)
+        grid = np.where(standing[:, :, None, :] >= 0, values[standing].transpose(0, 1, 3, 2), np.nan)
+        lo, hi, _ = middles(grid)
+        team = team_probs((lo + hi) / 2, k, lambda: np.full(lo.shape, np.nan))
+        if k > 1:  # medians summing to 0 take the means: those questions go through `one`
+            zero = np.isnan(team[rows, self.event[places], 0])
+            redo = np.unique(rows[zero])
+            keep = ~np.isin(rows, redo)
+            self.store(places[keep], team[rows[keep], self.event[places[keep]]], k, False)
+            for r in redo.tolist():
+                self.one(int(qs[r]))
+            return
+        self.store(places, team[rows, self.event[places]], k, bool(self.binary[qs[0]]))

@@ -257,3 +257,30 @@ class TeamSeries:
     times: np.ndarray
     probs: np.ndarray
     until: int
+
+
+@dataclass(frozen=True)
+class TeamSteps:
+    """The `@team` step series of many questions, back to back (`team_steps`).
+
+    Attributes:
+        start: int64[Q + 1]: question i's steps are rows start[i]:start[i + 1] (none before
+            its first counted forecast by a person).
+        times: int64[S], increasing within each question: the instants with a counted forecast.
+        probs: float64[S, W], the team's probability of each option from times[s] until the
+            question's next step; binary questions give (p_yes, p_no). W is the largest number
+            of options; a question with fewer has NaN beyond its own.
+        n_options: int64[Q], options per question (2 for binary).
+        until: int64[Q], where each series ends.
+    """
+
+    start: np.ndarray
+    times: np.ndarray
+    probs: np.ndarray
+    n_options: np.ndarray
+    until: np.ndarray
+
+    def series(self, i: int) -> TeamSeries:
+        """Question i's series, as `team_series` gives it."""
+        s0, s1 = int(self.start[i]), int(self.start[i + 1])
+        return TeamSeries(self.times[s0:s1], self.probs[s0:s1, :int(self.n_options[i])], int(self.until[i]))
