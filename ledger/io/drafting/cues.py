@@ -19,7 +19,7 @@ from datetime import date
 from ledger.io.drafting.dates import time_refs
 from ledger.io.drafting.cue import (
     ACTIVE, DATED, EVENT, EXPECTED, IMPERATIVE, INTENT, LIKELIHOOD, SCHEDULED, THAT, UNCERTAIN, Cue,
-    back_over_adverbs, low_at, reporting_before, skip_adverbs,
+    back_over_adverbs, low_at, own_clause, reporting_before, skip_adverbs,
 )
 from ledger.io.drafting.modals import is_counterfactual, modal_cue
 from ledger.io.drafting.words import (
@@ -53,12 +53,13 @@ _CHANCE_NOUNS = word_set("chance chances odds probability likelihood prospect pr
 def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list[Cue]:
     """Every forward-looking cue in the clause `tokens`, in order (see the module docstring)."""
     text = " ".join(t.text for t in tokens)
-    past, future = time_refs(text, ref)
+    whole_past, future = time_refs(text, ref)
     cues: list[Cue] = []
     counterfactual = is_counterfactual(tokens)
     for i, token in enumerate(tokens):
         low = token.low
         cue = None
+        past = whole_past and _clause_past(tokens, i, ref)
         if low in word_set("will would shall should could may might 'd"):
             cue = None if counterfactual and low != "will" else modal_cue(tokens, i, past, question, future=future)
         elif low in EXPECT_PARTICIPLES | LIKELIHOOD_ADJECTIVES or (low == "on" and low_at(tokens, i + 1) in ("track", "course")):
@@ -75,11 +76,19 @@ def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list
         if cue is not None and all(c.start != cue.start for c in cues):
             cues.append(cue)
     modal_rejected = any(t.low in ("would", "should", "could", "might") for t in tokens)
-    if not cues and future and not past and not question and not modal_rejected:  # a plain present only
+    if not cues and future and not whole_past and not question and not modal_rejected:  # a plain present only
         cue = _dated(tokens)
         if cue is not None:
             cues.append(cue)
     return cues
+
+
+def _clause_past(tokens: list[Token], i: int, ref: date) -> bool:
+    """Whether the clause of the verb group at i speaks of the past: tense is judged per clause
+    ("could walk out next week after talks broke down …, recovering from last year's closure"
+    is not a past habit; only the "after" clause and the participle phrase are past)."""
+    a, b = own_clause(tokens, i)
+    return time_refs(" ".join(t.text for t in tokens[a:b]), ref)[0]
 
 
 def _stem(low: str) -> str:

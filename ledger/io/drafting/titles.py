@@ -19,7 +19,7 @@ from ledger.io.drafting.cue import (
 )
 from ledger.io.drafting.words import (
     BE, CONJUNCTIONS, DETERMINERS, HAVE, MODALS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set,
-    is_adverb, is_participle,
+    is_adverb, is_participle, is_past_form,
 )
 
 FALLBACK = "Will it happen that: {}?"
@@ -61,6 +61,8 @@ def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
     for c in range(a, b):
         if tokens[c].low == ";" or (tokens[c].low == "because" and c > a):
             return c  # a reason is not part of what is foreseen: "… rise because soldiers are missing"
+        if tokens[c].low in ("after", "since", "when") and c > a + 1 and _past_clause_at(tokens, c + 1, b):
+            return c  # "… walk out next week after talks broke down on Tuesday": what led to it
         if tokens[c].low not in (",", "—", "–", "("):
             continue
         after = [t.low for t in tokens[c + 1:b]]
@@ -76,6 +78,18 @@ def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
         if tokens[c].low == "and" and tokens[c + 1].low in ("is", "are", "was", "were", "has", "have", "remains"):
             return c - 1 if tokens[c - 1].low == "," else c  # "… and is central to the plan": a statement now
     return b
+
+
+def _past_clause_at(tokens: list[Token], a: int, b: int) -> bool:
+    """tokens[a:] open a finite clause in the past tense, with no modal: "talks broke down"."""
+    for j in range(a + 1, min(a + 8, b)):
+        low = tokens[j].low
+        if low in MODALS or low in (",", ";"):
+            return False
+        if (low in ("was", "were", "had", "did") or (is_past_form(low) and not is_participle(low))
+                or (low.endswith("ed") and tokens[j - 1].low not in BE | HAVE)) and tokens[j - 1].is_word:
+            return True
+    return False
 
 
 def _report_frame(tokens: list[Token], end: int) -> tuple[int, int]:
