@@ -14,6 +14,7 @@ forecasts" are nouns; "was expected to open in 2025" is an old expectation unles
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from ledger.io.drafting.dates import time_refs
@@ -40,6 +41,8 @@ EXPECT_VERBS = word_set("expect predict forecast project anticipate foresee envi
 INTENT_VERBS = word_set("plan intend aim hope vow pledge promise seek")
 #: Copular verbs other than "be".
 COPULAS = word_set("seem seems seemed appear appears look looks remain remains become becomes")
+#: Subordinators that may follow an event's likelihood adjective: "possible if", "likely unless".
+_CONDITIONAL_OPENERS = word_set("if unless once should provided assuming when whenever depending")
 _UNCERTAIN_WORDS = word_set("unclear uncertain undecided unknown")
 _WH = word_set("whether if when how who what which where")
 _QUANTIFIERS = {"remote": "almost no chance",
@@ -73,6 +76,8 @@ def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list
         elif low in _UNCERTAIN_WORDS or (low == "clear" and low_at(tokens, i - 1) in ("not", "yet")) \
                 or (low == "seen" and low_at(tokens, i - 2) == "to" and low_at(tokens, i - 1) == "be"):
             cue = _uncertain(tokens, i, ref)
+        if cue is not None and cue.kind != ACTIVE and _denied_belief(tokens, cue.start):
+            cue = replace(cue, negated=not cue.negated)  # "Few observers think the government will intervene"
         if cue is not None and all(c.start != cue.start for c in cues):
             cues.append(cue)
     modal_rejected = any(t.low in ("would", "should", "could", "might") for t in tokens)
@@ -144,7 +149,8 @@ def _expected(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | No
     if low in LIKELIHOOD_ADJECTIVES:
         if low_at(tokens, k) == "that":
             return Cue(THAT, low, copula, k + 1, negated)
-        if k >= len(tokens) or not tokens[k].is_word or low_at(tokens, k) in PREPOSITIONS | {"next", "this", "soon", "anytime", "any", "now"}:
+        if k >= len(tokens) or not tokens[k].is_word or low_at(tokens, k) in PREPOSITIONS | _CONDITIONAL_OPENERS | {
+                "next", "this", "soon", "anytime", "any", "now"}:  # "delays were possible if the strike goes ahead"
             return Cue(EVENT, low, copula, k, negated)
     if low in ("expected", "predicted", "forecast", "projected", "anticipated") and low_at(tokens, k) == "that":
         return Cue(THAT, low, copula, k + 1, negated)
@@ -224,6 +230,26 @@ def _restricted_subject(tokens: list[Token], verb: int) -> bool:
     first, second = span[0], span[1] if len(span) > 1 else ""
     return first in ("few", "only", "nobody", "none", "hardly", "scarcely") or (first, second) in (
         ("no", "one"), ("not", "many"), ("not", "everyone"), ("not", "all")) or (first == "no" and len(span) > 1)
+
+
+#: Verbs of belief whose complement is the believer's forecast ("think the bank will cut").
+_BELIEF_VERBS = word_set("""think thinks believe believes expect expects reckon reckons predict predicts foresee
+    foresees anticipate anticipates imagine imagines see sees doubt doubts""")
+
+
+def _denied_belief(tokens: list[Token], start: int) -> bool:
+    """The clause from `start` is what a belief verb's subject denies: "few/hardly anyone/no one
+    think(s) … will" reverses it, and so does "doubt" itself (but "few doubt" affirms it)."""
+    for j in range(start - 1, max(start - 9, -1), -1):
+        if not tokens[j].is_word:
+            return False
+        if tokens[j].low not in _BELIEF_VERBS:
+            continue
+        k, _ = back_over_adverbs(tokens, j)
+        if low_at(tokens, k - 1) in DO:
+            k -= 1
+        return _restricted_subject(tokens, k) != tokens[j].low.startswith("doubt")
+    return False
 
 
 def _likelihood(tokens: list[Token], i: int) -> Cue | None:
