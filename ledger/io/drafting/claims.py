@@ -1,7 +1,8 @@
 """A sentence's forecastable claims: one per clause that carries its own cue.
 
 A sentence is cut at clause joints (";", ", but", "while …,", ", whereas", ", although",
-", yet", ", and" before a new subject, ", with" before an absolute clause); a piece without a
+", yet", ", and" before a new subject, ", with" before an absolute clause, ", who said" before a
+relative clause that reports a claim of its own); a piece without a
 cue of its own goes back to its neighbour ("Although talks stalled, a deal is likely" is one
 claim). When two or more pieces keep cues, each is a claim with its own quote; otherwise the
 claim is the whole sentence.
@@ -15,7 +16,7 @@ from datetime import date
 
 from ledger.io.drafting.cue import Cue
 from ledger.io.drafting.cues import find_cues
-from ledger.io.drafting.words import Token, word_set, tokenize
+from ledger.io.drafting.words import REPORTING, Token, word_set, tokenize
 
 _QUOTE_MARKS = re.compile(r"[\"“”«»]|(?<![A-Za-z])[‘’']|[‘’'](?![A-Za-z])")
 _JOINTS = word_set("but whereas although though yet while")
@@ -85,13 +86,20 @@ def _pieces(tokens: list[Token]) -> list[tuple[int, int]]:
             cuts.append(i)
         elif low in ("and", "with") and previous == "," and i > 2:
             cuts.append(i)  # ", with only three expecting …": an absolute clause with its own claim
+        elif low in ("who", "which") and previous == "," and i > 2 and _reports(lows, i + 1):
+            cuts.append(i)  # "…, who said the impact was likely to be small": the relative reports its own claim
     bounds = [0, *sorted(set(cuts)), len(tokens)]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if a < b]
 
 
+def _reports(lows: list[str], i: int) -> bool:
+    """A reporting verb opens the clause at i, after at most two adverbs or auxiliaries."""
+    return any(low in REPORTING for low in lows[i:i + 3])
+
+
 def _quote(sentence: str, tokens: list[Token], a: int, b: int) -> str:
     """The clause's text without its joining word and edge punctuation."""
-    while a < b and (tokens[a].low in _JOINTS | {"and", "with", ",", ";"}
+    while a < b and (tokens[a].low in _JOINTS | {"and", "with", "who", "which", ",", ";"}
                      or not tokens[a].is_word and tokens[a].low not in "$€£"):
         a += 1
     while b > a and tokens[b - 1].low in (",", ";", "—", "–"):

@@ -24,7 +24,7 @@ from ledger.io.drafting.cue import (
 )
 from ledger.io.drafting.modals import is_counterfactual, modal_cue
 from ledger.io.drafting.words import (
-    BE, CONJUNCTIONS, DETERMINERS, DO, HAVE, NEGATIONS, PAST_BE, PREPOSITIONS, SUBJECT_PRONOUNS,
+    BE, CONJUNCTIONS, DETERMINERS, DO, HAVE, NEGATIONS, PAST_BE, PREPOSITIONS, SENTENCE_STARTERS, SUBJECT_PRONOUNS,
     Token, word_set, is_past_form, is_verb_start,
 )
 
@@ -325,7 +325,10 @@ def _about_the_past(inner: list[Token]) -> bool:
 
 
 def _dated(tokens: list[Token]) -> Cue | None:
-    """A present tense with a future date: "The final takes place on 3 June 2027"."""
+    """A present tense with a future date: "The final takes place on 3 June 2027"; not an
+    instruction to the reader ("Check that your registration is valid before … closes on 30 November")."""
+    if _imperative(tokens):
+        return None
     if any(is_past_form(t.low) and low_at(tokens, n - 1) not in DETERMINERS | BE for n, t in enumerate(tokens)) \
             or any(t.low in HAVE for t in tokens):
         return None
@@ -343,3 +346,15 @@ def _dated(tokens: list[Token]) -> Cue | None:
                 or low_at(tokens, n + 1)[:1].isdigit())):
             return Cue(DATED, low, n, n, False)
     return None
+
+
+def _imperative(tokens: list[Token]) -> bool:
+    """The sentence opens with a bare verb and its object or "that" clause: a subject is never
+    followed straight by a determiner ("Check your", "Make sure the", "Ensure that")."""
+    if len(tokens) < 2 or not tokens[0].capitalised:
+        return False
+    first, second = tokens[0].low, tokens[1].low
+    if first in SENTENCE_STARTERS or first in PREPOSITIONS or first.endswith("s") or not first.isalpha():
+        return False
+    return second in DETERMINERS - {"no"} or second in ("sure", "certain")
+
