@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from ledger.io.drafting.words import NEGATIONS, REPORTING, Token, is_adverb
 
-MODAL, GOING, EXPECTED, SCHEDULED, EVENT, THAT, ACTIVE, INTENT, IMPERATIVE, LIKELIHOOD, UNCERTAIN, DATED = (
+MODAL, GOING, EXPECTED, SCHEDULED, EVENT, THAT, ACTIVE, INTENT, IMPERATIVE, LIKELIHOOD, UNCERTAIN, DATED, IDIOM = (
     "modal", "going", "expected", "scheduled", "event", "that", "active", "intent", "imperative",
-    "likelihood", "uncertain", "dated")
+    "likelihood", "uncertain", "dated", "idiom")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from ledger.io.drafting.cue import (
     ACTIVE, DATED, EVENT, EXPECTED, IMPERATIVE, INTENT, LIKELIHOOD, SCHEDULED, THAT, UNCERTAIN, Cue,
     back_over_adverbs, low_at, own_clause, reporting_before, skip_adverbs,
 )
+from ledger.io.drafting.idioms import idiom_cue
 from ledger.io.drafting.modals import is_counterfactual, modal_cue
 from ledger.io.drafting.words import (
     BE, CONJUNCTIONS, DETERMINERS, DO, HAVE, NEGATIONS, PAST_BE, PREPOSITIONS, SENTENCE_STARTERS, SUBJECT_PRONOUNS,
@@ -63,7 +64,10 @@ def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list
         low = token.low
         cue = None
         past = whole_past and _clause_past(tokens, i, ref)
-        if low in word_set("will would shall should could may might 'd"):
+        cue = idiom_cue(tokens, i, past, future)  # "a longer stoppage was not off the table"
+        if cue is not None:
+            pass
+        elif low in word_set("will would shall should could may might 'd"):
             cue = None if counterfactual and low != "will" else modal_cue(tokens, i, past, question, future=future)
         elif low in EXPECT_PARTICIPLES | LIKELIHOOD_ADJECTIVES or (low == "on" and low_at(tokens, i + 1) in ("track", "course")):
             cue = _expected(tokens, i, past, future)

@@ -15,7 +15,7 @@ import re
 
 from ledger.io.drafting.casing import Casing, lower_first
 from ledger.io.drafting.cue import (
-    ACTIVE, DATED, EVENT, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
+    ACTIVE, DATED, EVENT, IDIOM, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
 from ledger.io.drafting.words import (
     BE, CONJUNCTIONS, DETERMINERS, HAVE, MODALS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set,
@@ -227,7 +227,7 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
     if compound is not None:
         subject, first_predicate = compound
         return _join(f"Will {subject}", f"{first_predicate} and {_span(sentence, tokens, cue.verb, end)}", moved), subject
-    if start > 0 and tokens[start - 1].low == "whether" and cue.kind in (EVENT, THAT):
+    if start > 0 and tokens[start - 1].low == "whether" and cue.kind in (EVENT, IDIOM, THAT):
         inner = _whether_title(sentence, tokens, start - 1, cue.start, casing)
         if inner is not None:
             return inner, ""
@@ -238,7 +238,7 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
     if cue.kind in (LIKELIHOOD, DATED):
         first, _, rest = predicate.partition(" ")
         predicate = f"{lemma(first)} {rest}".strip()
-    if cue.kind == EVENT:
+    if cue.kind in (EVENT, IDIOM):
         return _event(subject, predicate, moved), subject
     if cue.kind == SCHEDULED:
         predicate = re.sub(r"^for\b", "on" if re.search(r"[0-9]", predicate) else "in", predicate)
