@@ -54,14 +54,18 @@ def idiom_cue(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | No
     j = i
     if low_at(tokens, j - 1) == "from" and low_at(tokens, j - 2) == "far":
         j, negated = j - 2, True  # "far from a done deal"
-    j, more = back_over_adverbs(tokens, j)
+    more = False
+    while j > 0 and (tokens[j - 1].low in NEGATIONS | {"still", "now", "very", "much", "longer", "no", "already"}
+                     or (tokens[j - 1].low.endswith("ly") and len(tokens[j - 1].low) > 4)):
+        j -= 1  # "is firmly on the cards", "is still very much on the table", "is no longer off the table"
+        more = more or tokens[j].low in NEGATIONS or (tokens[j].low == "no" and low_at(tokens, j + 1) == "longer")
     copula = low_at(tokens, j - 1)
     if copula not in _LINKS:
         return None
     if copula in PAST_BE and not future and (past or reporting_before(tokens, j - 1) < 0):
         return None  # "the plan was on the table last year": an old judgement
     start, before = back_over_adverbs(tokens, j - 1)
-    negated = negated != (more or before or any(lows[k] in NEGATIONS for k in range(j, i)))
+    negated = negated != (more or before)
     return Cue(IDIOM, " ".join(words), start, i + len(words) - (1 if lows[i] == "no" and words[0] != "no" else 0),
                negated)
 

@@ -69,6 +69,10 @@ def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
         if after[:1] and after[0] in ("which", "who", "whose", "according", "analysts", "a", "said", "says", "but",
                                       "while", "whereas", "although", "though", "yet", "given", "where"):
             return c
+        if tokens[c].low == "," and after[:1] and after[0].endswith("ing") and len(after[0]) > 4 \
+                and any(w in ("last", "ago", "yesterday", "previously") or (is_past_form(w) and not is_participle(w))
+                        for w in after[1:]):
+            return c  # ", ending a closure that began last year": an aside about the past, not what is foreseen
         if after[:1] == ["and"] and len(after) > 3:
             return c  # ", and bookmakers make them favourites": another clause
         words = [w for w in after if w[:1].isalnum() or w.startswith("'")]
