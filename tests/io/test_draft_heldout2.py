@@ -173,11 +173,11 @@ def _step(prior: str | None) -> int | None:
     return TERMS.index(prior) if prior in TERMS else TERMS.index(icd_term(parse_probability(prior)))
 
 
-def score(name: str) -> tuple[Score, list[QuestionDraft]]:
-    """Draft the article `heldout2-<name>.txt` and score it against its labels."""
-    text = (ARTICLES / f"heldout2-{name}.txt").read_text(encoding="utf-8")
+def score(name: str, *, run: str = "heldout2", labels: list | None = None) -> tuple[Score, list[QuestionDraft]]:
+    """Draft the article `<run>-<name>.txt` and score it against its labels (`LABELS[name]` by default)."""
+    text = (ARTICLES / f"{run}-{name}.txt").read_text(encoding="utf-8")
     drafted = draft_scenario(text, today=date(2000, 1, 1))
-    labels = LABELS[name]
+    labels = LABELS[name] if labels is None else labels
     used: set[int] = set()
     fp: list[str] = []
     priors_off: list[str] = []
