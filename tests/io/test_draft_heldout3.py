@@ -4,6 +4,26 @@ doubt for"), (i) a tech-regulation story ("is expected to rule", "could face fin
 "will likely be followed"). Each was labelled by hand and committed with its labels before
 the drafter ever ran on it (see the commit history); labels and scoring as in
 `test_draft_heldout2`.
+
+First run, before any change (commit "Held-out 3: the first run …" pins it as it was):
+
+    text         units  claims  TP  FN  FP  off  closes wrong
+    h-transfer      22      12   9   3   0    0  0
+    i-regulator     20       8   7   1   0    0  0
+    total           42      20  16   4   0    0  0
+
+The misses: a relative clause with a cue that is not a report (", who is not expected to
+start …") was no clause joint, so the sentence gave one draft, matched by its MAYBE ("in talks
+… over a loan"), titled "Will the club are in talks … start …?"; "is a doubt for Saturday's
+derby" (an idiom of sport) was no cue; "Bookmakers make Castleford favourites to finish in the
+top four, and most pundits believe they will qualify …" gave one draft for two claims, titled
+"Will pundits qualify …?" (the believers stood for "they"); "Vantio could face fines … based on
+last year's results" was read as past ability ("last year's", a noun's modifier, dated the
+clause). Weak titles that still matched: "Will with the 24-year-old undergo a medical …?",
+"Will Add-ons linked to …", "Will Midfielder Owen Barr …", "… stall, however?", "Will brussels
+watchdog …?", "Will it happen that: i would be surprised if this ends without a fine?". No
+prior more than a step off ("I would be surprised if this ends without a fine" is `likely`,
+the label says very likely).
 """
 
 from __future__ import annotations
