@@ -258,7 +258,8 @@ def closes_for(text: str, ref: date) -> date | None:
 
 _PAST_WORDS = re.compile(
     r"\b(?:ago|last (?:year|month|week|season|decade|spring|summer|autumn|fall|winter)|yesterday|earlier this"
-    r" (?:year|month|week)|in the past|back then|at the time|in those days|as a child|used to|previously)\b",
+    r" (?:year|month|week)|in the past|back then|at the time|in those days|as a child|used to|previously)\b"
+    r"(?!\s?['’]s\b)",  # "based on last year's results": a noun's modifier does not date the clause
     re.IGNORECASE)
 _DECADE = re.compile(r"\b((?:19|20)[0-9])0s\b")
 _FUTURE_WORDS = re.compile(
