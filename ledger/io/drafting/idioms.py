@@ -26,7 +26,11 @@ IDIOMS: dict[tuple[str, ...], tuple[str, str]] = {tuple(phrase.split()): terms f
     "a long shot": (_VERY_UNLIKELY, _EVEN), "an outside chance": (_VERY_UNLIKELY, _VERY_UNLIKELY),
     "touch and go": (_EVEN, _EVEN), "up in the air": (_EVEN, _EVEN), "in the balance": (_EVEN, _EVEN),
     "in doubt": (_EVEN, _VERY_LIKELY), "a given": (_VERY_LIKELY, _EVEN),
+    "a doubt": (_EVEN, _LIKELY), "an injury doubt": (_EVEN, _LIKELY), "a fitness doubt": (_EVEN, _LIKELY),
 }.items()}
+#: Idioms of a person's availability, read only before "for": "X is a doubt for Saturday's derby"
+#: asks "Will X be fit for Saturday's derby?".
+AVAILABILITY = frozenset({"a doubt", "an injury doubt", "a fitness doubt"})
 STARTS = frozenset(words[0] for words in IDIOMS) | {"no"}
 #: Verbs that stand for the copula before an idiom: "remains up in the air", "hangs in the balance".
 _LINKS = BE | frozenset("remain remains remained seem seems look looks appear appears hang hangs stay stays".split())
@@ -50,6 +54,8 @@ def idiom_cue(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | No
     words = _match(lows, i)
     if words is None:
         return None
+    if " ".join(words) in AVAILABILITY and low_at(tokens, i + len(words)) != "for":
+        return None  # "there is a doubt over the figures": no one's availability
     negated = lows[i] == "no" and words[0] != "no"
     j = i
     if low_at(tokens, j - 1) == "from" and low_at(tokens, j - 2) == "far":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ledger.io.drafting.casing import Casing, lower_first
+from ledger.io.drafting.idioms import AVAILABILITY
 from ledger.io.drafting.cue import (
     ACTIVE, DATED, EVENT, IDIOM, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
@@ -73,6 +74,8 @@ def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
                 and any(w in ("last", "ago", "yesterday", "previously") or (is_past_form(w) and not is_participle(w))
                         for w in after[1:]):
             return c  # ", ending a closure that began last year": an aside about the past, not what is foreseen
+        if tokens[c].low == "," and len(after) <= 2 and after[:1] and after[0] in _DISCOURSE | {"though", "too"}:
+            return c  # "… could stall, however."
         if after[:1] == ["and"] and len(after) > 3:
             return c  # ", and bookmakers make them favourites": another clause
         words = [w for w in after if w[:1].isalnum() or w.startswith("'")]
@@ -162,6 +165,8 @@ def _subject(sentence: str, tokens: list[Token], a: int, b: int, casing: Casing)
     if tokens[s].low in ("its", "his", "her", "their", "our") and after and tokens[after[0][0]].capitalised \
             and after[0][1] - after[0][0] <= 5:
         s, e = after[0]  # "its leader, Mrs. Karin Holt," -> the name
+    if s == a and tokens[s].low == "with" and e - s > 1:
+        s += 1  # ", with the 24-year-old expected to undergo …": an absolute clause's subject
     while s < e and (tokens[s].low in _DISCOURSE | _SUBORDINATORS or is_adverb(tokens, s)) and e - s > 1:
         s += 1
     text = _span(sentence, tokens, s, e)
@@ -242,6 +247,8 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
     if cue.kind in (LIKELIHOOD, DATED):
         first, _, rest = predicate.partition(" ")
         predicate = f"{lemma(first)} {rest}".strip()
+    if cue.kind == IDIOM and cue.word in AVAILABILITY:
+        return _join(f"Will {subject} be fit", predicate, moved), subject
     if cue.kind in (EVENT, IDIOM):
         return _event(subject, predicate, moved), subject
     if cue.kind == SCHEDULED:
