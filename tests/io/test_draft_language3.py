@@ -9,7 +9,9 @@ from datetime import date
 import pytest
 
 from ledger.io.drafting import draft_scenario
+from ledger.io.drafting.claims import antecedent
 from ledger.io.drafting.dates import closes_for
+from ledger.io.drafting.words import tokenize
 
 PUBLISHED = date(2026, 11, 20)
 
@@ -71,3 +73,23 @@ def test_a_yearless_day_is_ahead_when_near_and_closes_on_its_next_occurrence() -
 ])
 def test_likelihood_questions_in_an_faq(faq: str, prior: str, title: str) -> None:
     assert drafts(faq) == [(prior, title)]
+
+
+@pytest.mark.parametrize(("sentence", "prior", "title"), [
+    # rules added after texts (h) and (i), on sentences written for the rule
+    ("The board has hired a new coach, Ana Ruiz, who is expected to sign a three-year deal.", "likely",
+     "Will Ana Ruiz sign a three-year deal?"),
+    ("Farmers could lose a third of their income, based on last year's prices.", "roughly even chance",
+     "Will farmers lose a third of their income, based on last year's prices?"),
+    ("Tom Hale is a doubt for the final.", "roughly even chance", "Will Tom Hale be fit for the final?"),
+    ("The merger could collapse, however.", "roughly even chance", "Will the merger collapse?"),
+])
+def test_kept_by_the_rules_after_texts_h_and_i(sentence: str, prior: str, title: str) -> None:
+    assert drafts(sentence) == [(prior, title)]
+
+
+def test_a_which_clause_about_a_whole_clause_has_no_antecedent() -> None:
+    tokens = tokenize("Prices rose, which will hurt borrowers.")
+    assert antecedent(tokens, 2) is None  # "rose" is a verb: "which" stands for the clause
+    tokens = tokenize("He signed for Ana Ruiz, who will coach.")
+    assert [t.text for t in tokens[antecedent(tokens, 5):5]] == ["Ana", "Ruiz"]
