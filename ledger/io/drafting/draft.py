@@ -14,7 +14,8 @@ from ledger.io.drafting.dates import add_years, closes_for, find_published, is_d
 from ledger.io.drafting.filters import is_boilerplate
 from ledger.io.drafting.priors import LIKELY, UNLIKELY, phrase_prior, prior_for
 from ledger.io.drafting.segment import HEADING, META, QUESTION, Unit, read_units
-from ledger.io.drafting.titles import FALLBACK, asks_likelihood, clean, question_title, title_for
+from ledger.io.drafting.faq import asks_likelihood, question_title
+from ledger.io.drafting.titles import FALLBACK, clean, title_for
 from ledger.io.drafting.words import tokenize
 
 

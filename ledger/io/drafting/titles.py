@@ -36,7 +36,7 @@ _SKIPPABLE_AFTER_REPORT = word_set("on in last this yesterday earlier today stat
                                  " letter a an monday tuesday wednesday thursday friday saturday sunday week month"
                                  " year recently also")
 _AUXILIARIES = word_set("have has had is are was were do does did will would not never")
-_INDEFINITE = word_set("a an more further another some any fresh new additional")
+INDEFINITE = word_set("a an more further another some any fresh new additional")
 _QUOTES = re.compile(r"[\"“”«»‘]|(?<![A-Za-z])’|’(?![A-Za-z])|(?<![A-Za-z])'|'(?![A-Za-z])")
 #: Nouns whose "that" clause holds what may happen: "a real risk that the deal would stall".
 _CONTENT_NOUNS = word_set("""risk risks chance chances danger possibility prospect prospects likelihood odds fear fears
@@ -208,7 +208,7 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
         copula = next((i for i in range(cue.start - 1, -1, -1) if tokens[i].low in BE | {"remains", "remain"}), 0)
         subject, moved = _subject(sentence, tokens, _report_frame(tokens, copula)[0], copula, casing)
         if subject and not _personal(subject):
-            return _join(f"Will {subject}", _span(sentence, tokens, cue.verb + 1, end), moved), subject
+            return join(f"Will {subject}", _span(sentence, tokens, cue.verb + 1, end), moved), subject
     if cue.kind == UNCERTAIN and cue.word == "whether":
         copula = max((i for i, t in enumerate(tokens) if t.low in BE | {"remains", "remain", "seems"}), default=0)
         return (_whether_title(sentence, tokens, 0, copula, casing) if copula > 1 else None) or fallback, ""
@@ -235,7 +235,7 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
     compound = _coordinated_verb(sentence, tokens, start, cue.start, casing)
     if compound is not None:
         subject, first_predicate = compound
-        return _join(f"Will {subject}", f"{first_predicate} and {_span(sentence, tokens, cue.verb, end)}", moved), subject
+        return join(f"Will {subject}", f"{first_predicate} and {_span(sentence, tokens, cue.verb, end)}", moved), subject
     if start > 0 and tokens[start - 1].low == "whether" and cue.kind in (EVENT, IDIOM, THAT):
         inner = _whether_title(sentence, tokens, start - 1, cue.start, casing)
         if inner is not None:
@@ -248,18 +248,18 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
         first, _, rest = predicate.partition(" ")
         predicate = f"{lemma(first)} {rest}".strip()
     if cue.kind == IDIOM and cue.word in AVAILABILITY:
-        return _join(f"Will {subject} be fit", predicate, moved), subject
+        return join(f"Will {subject} be fit", predicate, moved), subject
     if cue.kind in (EVENT, IDIOM):
         return _event(subject, predicate, moved), subject
     if cue.kind == SCHEDULED:
         predicate = re.sub(r"^for\b", "on" if re.search(r"[0-9]", predicate) else "in", predicate)
         verb = "come" if cue.word in ("expected", "due") else "take place"
         if subject[:1].islower() and subject.split()[0] not in DETERMINERS:
-            return _join(f"Will there be {subject}", predicate, moved), subject  # "rainfall of up to 300 mm"
-        return _join(f"Will {subject} {verb}", predicate, moved), subject
+            return join(f"Will there be {subject}", predicate, moved), subject  # "rainfall of up to 300 mm"
+        return join(f"Will {subject} {verb}", predicate, moved), subject
     if not predicate:
         return fallback, subject
-    return _join(f"Will {subject}", predicate, moved), subject
+    return join(f"Will {subject}", predicate, moved), subject
 
 
 def _coordinated_verb(sentence: str, tokens: list[Token], a: int, b: int,
@@ -287,7 +287,7 @@ def _whether_title(sentence: str, tokens: list[Token], a: int, b: int, casing: C
     for m in range(start + 1, b):
         if tokens[m].low in ("will", "would", "can", "could", "may", "might", "shall", "should"):
             subject = lower_first(_span(sentence, tokens, start, m), casing)
-            return _join(f"Will {subject}", _span(sentence, tokens, m + 1, b), [])
+            return join(f"Will {subject}", _span(sentence, tokens, m + 1, b), [])
     return _present_clause(sentence, tokens, start, b, casing)
 
 
@@ -310,7 +310,7 @@ def _title_cue(cues: list[Cue]) -> Cue:
     return first
 
 
-def _join(head: str, predicate: str, moved: list[str]) -> str:
+def join(head: str, predicate: str, moved: list[str]) -> str:
     tail = " ".join(m for m in moved if m)
     return clean(" ".join(part for part in (head, predicate, tail) if part)) + "?"
 
@@ -334,10 +334,10 @@ def _agrees(pronoun: str, reporter: str) -> bool:
 def _event(subject: str, rest: str, moved: list[str]) -> str:
     words = subject.split()
     if words[0].lower() in SUBJECT_PRONOUNS | {"one"}:
-        return _join(f"Will {subject} happen", rest, moved)
-    if words[0].lower() in _INDEFINITE or words[0][:1].isdigit() or words[0][:1] in "$€£" or (words[0][:1].islower() and words[0].lower() not in DETERMINERS):
-        return _join(f"Will there be {subject}", rest, moved)
-    return _join(f"Will {subject} happen", rest, moved)
+        return join(f"Will {subject} happen", rest, moved)
+    if words[0].lower() in INDEFINITE or words[0][:1].isdigit() or words[0][:1] in "$€£" or (words[0][:1].islower() and words[0].lower() not in DETERMINERS):
+        return join(f"Will there be {subject}", rest, moved)
+    return join(f"Will {subject} happen", rest, moved)
 
 
 def _expectation_object(sentence: str, tokens: list[Token], cue: Cue, end: int,
@@ -353,7 +353,7 @@ def _expectation_object(sentence: str, tokens: list[Token], cue: Cue, end: int,
             subject = lower_first(_span(sentence, tokens, a, k), casing)
             if _personal(subject):
                 return None
-            return _join(f"Will {subject}", _span(sentence, tokens, k + 1, end), [])
+            return join(f"Will {subject}", _span(sentence, tokens, k + 1, end), [])
     rest = _span(sentence, tokens, a, end)
     pronoun, _, after = rest.partition(" ")
     if pronoun.lower() in ("one", "it") and inherited and inherited.split()[0].lower() not in SUBJECT_PRONOUNS \
@@ -377,57 +377,5 @@ def _present_clause(sentence: str, tokens: list[Token], a: int, end: int, casing
             if not subject or _personal(subject):
                 return None
             predicate = " ".join(filter(None, (lemma(t.text), _span(sentence, tokens, v + 1, end))))
-            return _join(f"Will {subject}", predicate, [])
-    return None
-
-
-_QUESTION_FORMS = (
-    (re.compile(r"^(?:is|are)\s+(.+?)\s+(?:expected|likely|set|going|poised|due|certain|unlikely|projected|"
-                r"forecast)\s+to\s+(.+)$", re.IGNORECASE), "Will {} {}?"),
-    (re.compile(r"^(?:could|might|may|would|should|can|shall)\s+(.+)$", re.IGNORECASE), "Will {}?"),
-    (re.compile(r"^(?:does|do)\s+(.+?)\s+(?:plan|expect|intend|aim|hope)\s+to\s+(.+)$", re.IGNORECASE), "Will {} {}?"),
-)
-
-
-#: "Is a deal still possible?", "Are rate cuts likely this year?", "Is it likely that the bank will cut?"
-_LIKELIHOOD_QUESTION = re.compile(
-    r"^(?:is|are)\s+(.+?)\s+(?:(?:still|now|really|even|at all|realistically)\s+)*"
-    r"(?:possible|likely|probable|unlikely|plausible|realistic|on the cards|on the table|in the offing)\b\s*(.*)$",
-    re.IGNORECASE)
-_CAN_QUESTION = re.compile(r"^can\s+\S", re.IGNORECASE)  # "could" is a modal cue of its own
-
-
-def asks_likelihood(question: str) -> bool:
-    """A question that asks how likely something is, or whether it can happen: "Is a deal still
-    possible?", "Can the candidate run?", "Could prices fall?"."""
-    text = clean(question)
-    return bool(_LIKELIHOOD_QUESTION.match(text) or _CAN_QUESTION.match(text))
-
-
-def _likelihood_title(text: str) -> str | None:
-    m = _LIKELIHOOD_QUESTION.match(text)
-    if m is None:
-        return None
-    subject, rest = m[1], m[2]
-    if subject.lower() == "it":  # "Is it likely that the bank will cut?", "Is it possible for X to …?"
-        inner = re.match(r"(?i)^that\s+(.+?)\s+(?:will|would|could|can|might|may)\s+(.+)$", rest) or \
-            re.match(r"(?i)^for\s+(.+?)\s+to\s+(.+)$", rest)
-        return f"Will {inner[1]} {inner[2]}?" if inner else None
-    head = subject.split()[0].lower()
-    if head in DETERMINERS and head not in _INDEFINITE:
-        return _join(f"Will {subject} happen", rest, [])
-    return _join(f"Will there be {subject}", rest, [])
-
-
-def question_title(question: str) -> str | None:
-    """A yes/no FAQ question as a "Will …?" title, or None for a wh-question ("When will …?")."""
-    text = clean(question)
-    if re.match(r"(?i)will\b", text):
-        return "Will" + text[4:] + "?"
-    if (likelihood := _likelihood_title(text)) is not None:
-        return likelihood
-    for pattern, form in _QUESTION_FORMS:
-        m = pattern.match(text)
-        if m:
-            return form.format(*m.groups())
+            return join(f"Will {subject}", predicate, [])
     return None
