@@ -3,8 +3,9 @@ claims of a news text and suggests a question for each; `render_yaml` writes the
 
 Modules, in the order text flows through them: `segment` (blocks and sentences), `words`
 (tokens and closed word classes), `cue` (the cue type), `modals` and `cues` (forward-looking verb
-groups), `claims` (one claim per clause with its own cue), `priors` (ICD 203 terms), `titles`
-("Will …?") with `casing` (a title's first word), `dates` (published date, closes), `filters`
+groups) with `idioms` ("not off the table"), `claims` (one claim per clause with its own cue),
+`priors` (ICD 203 terms), `titles` ("Will …?") with `casing` (a title's first word) and `faq`
+(question lines), `dates` (published date, closes), `filters`
 (calls to action), `draft` (the pure function), `render` (YAML).
 """
 

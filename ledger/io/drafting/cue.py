@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from ledger.io.drafting.words import NEGATIONS, REPORTING, Token, is_adverb
 
-MODAL, GOING, EXPECTED, SCHEDULED, EVENT, THAT, ACTIVE, INTENT, IMPERATIVE, LIKELIHOOD, UNCERTAIN, DATED = (
+MODAL, GOING, EXPECTED, SCHEDULED, EVENT, THAT, ACTIVE, INTENT, IMPERATIVE, LIKELIHOOD, UNCERTAIN, DATED, IDIOM = (
     "modal", "going", "expected", "scheduled", "event", "that", "active", "intent", "imperative",
-    "likelihood", "uncertain", "dated")
+    "likelihood", "uncertain", "dated", "idiom")
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,31 @@ def reporting_before(tokens: list[Token], i: int) -> int:
         if tokens[j].low in REPORTING and (tokens[j].low != "according" or low_at(tokens, j + 1) == "to"):
             return j
     return -1
+
+
+#: Words that open a new finite clause inside a sentence: a verb group's tense is judged up to them.
+_CLAUSE_OPENERS = frozenset("""after before when whenever while because since although though whereas until
+    unless once as who which whose where""".split())
+
+
+def own_clause(tokens: list[Token], i: int) -> tuple[int, int]:
+    """(start, end) of the clause holding the verb group at i: from the last clause opener or ";"
+    before it to the next opener, ";" or ", <-ing word>" after it. "X could walk out next week
+    after talks broke down, threatening … last year's closure": the "could" clause ends at "after"."""
+    start = 0
+    if tokens and tokens[0].low in _CLAUSE_OPENERS:  # "After talks broke down last year, X could …"
+        start = next((j + 1 for j in range(1, i) if tokens[j].low == ","), 0)
+    for j in range(i - 1, start - 1, -1):
+        low = tokens[j].low
+        if low == ";" or (low in _CLAUSE_OPENERS and j > 0 and low != "as"):
+            start = j + 1
+            break
+    end = len(tokens)
+    for j in range(i + 1, len(tokens)):
+        low = tokens[j].low
+        if low == ";" or (low in _CLAUSE_OPENERS and low != "as") or (
+                low == "," and j + 1 < len(tokens) and tokens[j + 1].low.endswith("ing") and len(tokens[j + 1].low) > 4):
+            end = j
+            break
+    return start, end
+

@@ -14,16 +14,18 @@ forecasts" are nouns; "was expected to open in 2025" is an old expectation unles
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from ledger.io.drafting.dates import time_refs
 from ledger.io.drafting.cue import (
     ACTIVE, DATED, EVENT, EXPECTED, IMPERATIVE, INTENT, LIKELIHOOD, SCHEDULED, THAT, UNCERTAIN, Cue,
-    back_over_adverbs, low_at, reporting_before, skip_adverbs,
+    back_over_adverbs, low_at, own_clause, reporting_before, skip_adverbs,
 )
+from ledger.io.drafting.idioms import idiom_cue
 from ledger.io.drafting.modals import is_counterfactual, modal_cue
 from ledger.io.drafting.words import (
-    BE, CONJUNCTIONS, DETERMINERS, DO, HAVE, NEGATIONS, PAST_BE, PREPOSITIONS, SUBJECT_PRONOUNS,
+    BE, CONJUNCTIONS, DETERMINERS, DO, HAVE, NEGATIONS, PAST_BE, PREPOSITIONS, SENTENCE_STARTERS, SUBJECT_PRONOUNS,
     Token, word_set, is_past_form, is_verb_start,
 )
 
@@ -40,6 +42,8 @@ EXPECT_VERBS = word_set("expect predict forecast project anticipate foresee envi
 INTENT_VERBS = word_set("plan intend aim hope vow pledge promise seek")
 #: Copular verbs other than "be".
 COPULAS = word_set("seem seems seemed appear appears look looks remain remains become becomes")
+#: Subordinators that may follow an event's likelihood adjective: "possible if", "likely unless".
+_CONDITIONAL_OPENERS = word_set("if unless once should provided assuming when whenever depending")
 _UNCERTAIN_WORDS = word_set("unclear uncertain undecided unknown")
 _WH = word_set("whether if when how who what which where")
 _QUANTIFIERS = {"remote": "almost no chance",
@@ -53,13 +57,17 @@ _CHANCE_NOUNS = word_set("chance chances odds probability likelihood prospect pr
 def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list[Cue]:
     """Every forward-looking cue in the clause `tokens`, in order (see the module docstring)."""
     text = " ".join(t.text for t in tokens)
-    past, future = time_refs(text, ref)
+    whole_past, future = time_refs(text, ref)
     cues: list[Cue] = []
     counterfactual = is_counterfactual(tokens)
     for i, token in enumerate(tokens):
         low = token.low
         cue = None
-        if low in word_set("will would shall should could may might 'd"):
+        past = whole_past and _clause_past(tokens, i, ref)
+        cue = idiom_cue(tokens, i, past, future)  # "a longer stoppage was not off the table"
+        if cue is not None:
+            pass
+        elif low in word_set("will would shall should could may might 'd"):
             cue = None if counterfactual and low != "will" else modal_cue(tokens, i, past, question, future=future)
         elif low in EXPECT_PARTICIPLES | LIKELIHOOD_ADJECTIVES or (low == "on" and low_at(tokens, i + 1) in ("track", "course")):
             cue = _expected(tokens, i, past, future)
@@ -72,14 +80,24 @@ def find_cues(tokens: list[Token], ref: date, *, question: bool = False) -> list
         elif low in _UNCERTAIN_WORDS or (low == "clear" and low_at(tokens, i - 1) in ("not", "yet")) \
                 or (low == "seen" and low_at(tokens, i - 2) == "to" and low_at(tokens, i - 1) == "be"):
             cue = _uncertain(tokens, i, ref)
+        if cue is not None and cue.kind != ACTIVE and _denied_belief(tokens, cue.start):
+            cue = replace(cue, negated=not cue.negated)  # "Few observers think the government will intervene"
         if cue is not None and all(c.start != cue.start for c in cues):
             cues.append(cue)
     modal_rejected = any(t.low in ("would", "should", "could", "might") for t in tokens)
-    if not cues and future and not past and not question and not modal_rejected:  # a plain present only
+    if not cues and future and not whole_past and not question and not modal_rejected:  # a plain present only
         cue = _dated(tokens)
         if cue is not None:
             cues.append(cue)
     return cues
+
+
+def _clause_past(tokens: list[Token], i: int, ref: date) -> bool:
+    """Whether the clause of the verb group at i speaks of the past: tense is judged per clause
+    ("could walk out next week after talks broke down …, recovering from last year's closure"
+    is not a past habit; only the "after" clause and the participle phrase are past)."""
+    a, b = own_clause(tokens, i)
+    return time_refs(" ".join(t.text for t in tokens[a:b]), ref)[0]
 
 
 def _stem(low: str) -> str:
@@ -135,7 +153,8 @@ def _expected(tokens: list[Token], i: int, past: bool, future: bool) -> Cue | No
     if low in LIKELIHOOD_ADJECTIVES:
         if low_at(tokens, k) == "that":
             return Cue(THAT, low, copula, k + 1, negated)
-        if k >= len(tokens) or not tokens[k].is_word or low_at(tokens, k) in PREPOSITIONS | {"next", "this", "soon", "anytime", "any", "now"}:
+        if k >= len(tokens) or not tokens[k].is_word or low_at(tokens, k) in PREPOSITIONS | _CONDITIONAL_OPENERS | {
+                "next", "this", "soon", "anytime", "any", "now"}:  # "delays were possible if the strike goes ahead"
             return Cue(EVENT, low, copula, k, negated)
     if low in ("expected", "predicted", "forecast", "projected", "anticipated") and low_at(tokens, k) == "that":
         return Cue(THAT, low, copula, k + 1, negated)
@@ -217,6 +236,26 @@ def _restricted_subject(tokens: list[Token], verb: int) -> bool:
         ("no", "one"), ("not", "many"), ("not", "everyone"), ("not", "all")) or (first == "no" and len(span) > 1)
 
 
+#: Verbs of belief whose complement is the believer's forecast ("think the bank will cut").
+_BELIEF_VERBS = word_set("""think thinks believe believes expect expects reckon reckons predict predicts foresee
+    foresees anticipate anticipates imagine imagines see sees doubt doubts""")
+
+
+def _denied_belief(tokens: list[Token], start: int) -> bool:
+    """The clause from `start` is what a belief verb's subject denies: "few/hardly anyone/no one
+    think(s) … will" reverses it, and so does "doubt" itself (but "few doubt" affirms it)."""
+    for j in range(start - 1, max(start - 9, -1), -1):
+        if not tokens[j].is_word:
+            return False
+        if tokens[j].low not in _BELIEF_VERBS:
+            continue
+        k, _ = back_over_adverbs(tokens, j)
+        if low_at(tokens, k - 1) in DO:
+            k -= 1
+        return _restricted_subject(tokens, k) != tokens[j].low.startswith("doubt")
+    return False
+
+
 def _likelihood(tokens: list[Token], i: int) -> Cue | None:
     low = tokens[i].low
     k, negated = skip_adverbs(tokens, i + 1)
@@ -290,7 +329,10 @@ def _about_the_past(inner: list[Token]) -> bool:
 
 
 def _dated(tokens: list[Token]) -> Cue | None:
-    """A present tense with a future date: "The final takes place on 3 June 2027"."""
+    """A present tense with a future date: "The final takes place on 3 June 2027"; not an
+    instruction to the reader ("Check that your registration is valid before … closes on 30 November")."""
+    if _imperative(tokens):
+        return None
     if any(is_past_form(t.low) and low_at(tokens, n - 1) not in DETERMINERS | BE for n, t in enumerate(tokens)) \
             or any(t.low in HAVE for t in tokens):
         return None
@@ -308,3 +350,15 @@ def _dated(tokens: list[Token]) -> Cue | None:
                 or low_at(tokens, n + 1)[:1].isdigit())):
             return Cue(DATED, low, n, n, False)
     return None
+
+
+def _imperative(tokens: list[Token]) -> bool:
+    """The sentence opens with a bare verb and its object or "that" clause: a subject is never
+    followed straight by a determiner ("Check your", "Make sure the", "Ensure that")."""
+    if len(tokens) < 2 or not tokens[0].capitalised:
+        return False
+    first, second = tokens[0].low, tokens[1].low
+    if first in SENTENCE_STARTERS or first in PREPOSITIONS or first.endswith("s") or not first.isalpha():
+        return False
+    return second in DETERMINERS - {"no"} or second in ("sure", "certain")
+

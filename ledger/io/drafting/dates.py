@@ -103,6 +103,8 @@ def _rule(pattern: str, when) -> _Rule:  # noqa: ANN001 - a small lambda table
 def _month_after(ref: date, month: int, day: int | None = None) -> date:
     """The next end of `month` (or that day of it) on or after `ref`."""
     year = ref.year if month >= ref.month else ref.year + 1
+    if day and date(year, month, day) <= ref:
+        year += 1  # "on May 3" in an article of May 12: the next one
     return date(year, month, day) if day else month_end(year, month)
 
 
@@ -112,6 +114,8 @@ def _count(word: str) -> int:
 
 #: Marks the rules whose year is guessed (a month or day with no year): the next one after `ref`.
 _GUESSED = r"\b(?#guessed)"
+#: Marks the guessed rules that name a day of a month ("on May 30"): see `time_refs`.
+_DAY_GUESSED = _GUESSED + r"(?#day)"
 _BARE_YEAR = rf"(?<![-/])\b{_YEAR}\b(?!s|-[0-9]|/)"
 _QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -124,10 +128,10 @@ _RULES: tuple[_Rule, ...] = (
     _rule(rf"\bbefore (?:the end of )?{_MONTH} {_YEAR}\b",
           lambda m, r: date(int(m[2]), month_number(m[1]), 1) - timedelta(days=1)),
     _rule(rf"\b{_MONTH},? {_YEAR}\b", lambda m, r: month_end(int(m[2]), month_number(m[1]))),
-    _rule(_GUESSED + rf"(?:in|by|until|before|from|on|since|through|early|late|mid|end of|end-) ?(?:mid-)?"
+    _rule(_DAY_GUESSED + rf"(?:in|by|until|before|from|on|since|through|early|late|mid|end of|end-) ?(?:mid-)?"
           rf"{_DAY} {_MONTH}(?![a-z])(?!,? [0-9])",
           lambda m, r: _month_after(r, month_number(m[2]), int(m[1]))),
-    _rule(_GUESSED + rf"(?:in|by|until|before|on|through|for|from) {_MONTH} {_DAY}\b(?!,? [0-9])",
+    _rule(_DAY_GUESSED + rf"(?:in|by|until|before|on|through|for|from) {_MONTH} {_DAY}\b(?!,? [0-9])",
           lambda m, r: _month_after(r, month_number(m[1]), int(m[2]))),
     _rule(_GUESSED + r"before (January|February|March|April|May|June|July|August|September|October|November|"
           r"December)\b(?!,? [0-9])", lambda m, r: _month_after(r, month_number(m[1]), 1) - timedelta(days=1)),
@@ -197,11 +201,12 @@ def _span(ref: date, n: int, unit: str) -> date:
 def deadlines(text: str, ref: date) -> list[tuple[date, bool]]:
     """(day, known) for every deadline the text names; `known` is False for a bare year (its
     end is meant) and for a month or day whose year was guessed as the next one after `ref`."""
-    return [(day, known) for _, day, known in _found(text, ref)]
+    return [(day, known) for _, day, known, _ in _found(text, ref)]
 
 
-def _found(text: str, ref: date) -> list[tuple[int, date, bool]]:
-    found: list[tuple[int, date, bool]] = []
+def _found(text: str, ref: date) -> list[tuple[int, date, bool, bool]]:
+    """(offset, day, known, a guessed year for a named day) of every deadline expression."""
+    found: list[tuple[int, date, bool, bool]] = []
     taken: list[tuple[int, int]] = []
     for rule in _RULES:
         for m in rule.pattern.finditer(text):
@@ -213,7 +218,7 @@ def _found(text: str, ref: date) -> list[tuple[int, date, bool]]:
                 continue
             if day is not None:
                 guessed = rule.pattern.pattern.startswith(_GUESSED) or rule.pattern.pattern == _BARE_YEAR
-                found.append((m.start(), day, not guessed))
+                found.append((m.start(), day, not guessed, rule.pattern.pattern.startswith(_DAY_GUESSED)))
                 taken.append((m.start(), m.end()))
     return found
 
@@ -246,14 +251,15 @@ def _told_of_the_past(before: str, date_text: str) -> bool:
 def closes_for(text: str, ref: date) -> date | None:
     """The latest deadline in `text` that is after `ref`, or None; dates that a past verb tells
     of ("announced in March") are not deadlines."""
-    later = [day for start, day, _ in _found(text, ref)
+    later = [day for start, day, _, _ in _found(text, ref)
              if day > ref and not _told_of_the_past(text[:start], text[start:start + 8])]
     return max(later) if later else None
 
 
 _PAST_WORDS = re.compile(
     r"\b(?:ago|last (?:year|month|week|season|decade|spring|summer|autumn|fall|winter)|yesterday|earlier this"
-    r" (?:year|month|week)|in the past|back then|at the time|in those days|as a child|used to|previously)\b",
+    r" (?:year|month|week)|in the past|back then|at the time|in those days|as a child|used to|previously)\b"
+    r"(?!\s?['’]s\b)",  # "based on last year's results": a noun's modifier does not date the clause
     re.IGNORECASE)
 _DECADE = re.compile(r"\b((?:19|20)[0-9])0s\b")
 _FUTURE_WORDS = re.compile(
@@ -262,11 +268,14 @@ _FUTURE_WORDS = re.compile(
 
 def time_refs(text: str, ref: date) -> tuple[bool, bool]:
     """(speaks of the past, speaks of the future) relative to `ref`, from time words and dates."""
-    found = deadlines(text, ref)
-    days = [day for day, _ in found]
+    found = _found(text, ref)
+    days = [day for _, day, _, _ in found]
     decades = [int(m[1]) for m in _DECADE.finditer(text)]
     past = (bool(_PAST_WORDS.search(text)) or any(day.year < ref.year for day in days)
             or any(d < ref.year // 10 for d in decades))
-    future = bool(_FUTURE_WORDS.search(text)) or any(day > ref and (known or day.year > ref.year)
-                                                     for day, known in found)
+    # A named day without a year ("closes on May 30") is the nearest one: ahead when its next
+    # occurrence is within half a year; a bare month or weekday stays unknown.
+    future = bool(_FUTURE_WORDS.search(text)) or any(
+        day > ref and (known or day.year > ref.year or (named_day and (day - ref).days <= 183))
+        for _, day, known, named_day in found)
     return past, future

@@ -14,7 +14,8 @@ from ledger.io.drafting.dates import add_years, closes_for, find_published, is_d
 from ledger.io.drafting.filters import is_boilerplate
 from ledger.io.drafting.priors import LIKELY, UNLIKELY, phrase_prior, prior_for
 from ledger.io.drafting.segment import HEADING, META, QUESTION, Unit, read_units
-from ledger.io.drafting.titles import FALLBACK, clean, question_title, title_for
+from ledger.io.drafting.faq import asks_likelihood, question_title
+from ledger.io.drafting.titles import FALLBACK, clean, title_for
 from ledger.io.drafting.words import tokenize
 
 
@@ -153,7 +154,8 @@ def _faq(question: Unit, answer: list[Unit], ref: date) -> _Candidate | None:
     the title, the answer the prior. None for a question about the present or the past."""
     title = question_title(question.text)
     _, future = time_refs(question.text, ref)
-    if title is None or (not find_cues(tokenize(question.text), ref, question=True) and not future):
+    if title is None or (not find_cues(tokenize(question.text), ref, question=True) and not future
+                         and not asks_likelihood(question.text)):
         return None
     answer_text = " ".join(u.text for u in answer)
     answer_claims = [c for u in answer for c in claims_in(u.text, ref)]
@@ -161,11 +163,17 @@ def _faq(question: Unit, answer: list[Unit], ref: date) -> _Candidate | None:
     return _Candidate(title, "", _answer_prior(answer_text, answer_claims), quote, quote)
 
 
+_CONCESSION = re.compile(r",\s+(?:though|although|but|even if|even though)\b", re.IGNORECASE)
+
+
 def _answer_prior(answer: str, claims: list[Claim]) -> str | None:
     """The answer's own estimative words ("Almost certainly not."); else a bare "Yes"/"No" as
     likely/unlikely; else the prior of its first claim."""
     first_sentence = re.split(r"(?<=[.!?])\s", answer, maxsplit=1)[0]
-    opening = tokenize(first_sentence)
+    # A bare "Yes"/"No" decides; a concession after it only hedges the timing: "Yes, most
+    # negotiators believe, though probably not before the first stoppage" is likely.
+    opening = tokenize(_CONCESSION.split(first_sentence, maxsplit=1)[0] if re.match(r"\W*(?:yes|no)\b", first_sentence,
+                                                                                  re.IGNORECASE) else first_sentence)
     if phrase_prior(opening) is not None:
         return prior_for(opening, claims[0].cues if claims and claims[0].sentence == first_sentence else [])
     if re.match(r"\W*no\b", answer, re.IGNORECASE):

@@ -14,8 +14,9 @@ import re
 
 from ledger.core.probability import ICD_TERMS
 from ledger.io.drafting.cue import (
-    ACTIVE, DATED, EVENT, EXPECTED, GOING, IMPERATIVE, INTENT, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
+    ACTIVE, DATED, EVENT, EXPECTED, GOING, IDIOM, IMPERATIVE, INTENT, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
+from ledger.io.drafting.idioms import idiom_term
 from ledger.io.drafting.words import BE, NEGATIONS, Token
 
 #: The product's terms, from "almost no chance" up to "almost certain".
@@ -122,6 +123,8 @@ def prior_for(tokens: list[Token], cues: list[Cue], *, as_written: bool = False)
     stated = numeric_prior(text)
     if stated is not None:
         return stated
+    if cues and cues[0].kind == IDIOM:
+        return idiom_term(cues[0])  # "not off the table": an idiom's denial is its own term
     negated = any(cue.negated for cue in cues)
     found = phrase_prior(tokens)
     if found is not None:

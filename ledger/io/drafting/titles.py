@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 
 from ledger.io.drafting.casing import Casing, lower_first
+from ledger.io.drafting.idioms import AVAILABILITY
 from ledger.io.drafting.cue import (
-    ACTIVE, DATED, EVENT, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
+    ACTIVE, DATED, EVENT, IDIOM, IMPERATIVE, LIKELIHOOD, MODAL, SCHEDULED, THAT, UNCERTAIN, Cue,
 )
 from ledger.io.drafting.words import (
     BE, CONJUNCTIONS, DETERMINERS, HAVE, MODALS, PERSONAL, PREPOSITIONS, REPORTING, SUBJECT_PRONOUNS, Token, word_set,
-    is_adverb, is_participle,
+    is_adverb, is_participle, is_past_form,
 )
 
 FALLBACK = "Will it happen that: {}?"
@@ -35,7 +36,7 @@ _SKIPPABLE_AFTER_REPORT = word_set("on in last this yesterday earlier today stat
                                  " letter a an monday tuesday wednesday thursday friday saturday sunday week month"
                                  " year recently also")
 _AUXILIARIES = word_set("have has had is are was were do does did will would not never")
-_INDEFINITE = word_set("a an more further another some any fresh new additional")
+INDEFINITE = word_set("a an more further another some any fresh new additional")
 _QUOTES = re.compile(r"[\"“”«»‘]|(?<![A-Za-z])’|’(?![A-Za-z])|(?<![A-Za-z])'|'(?![A-Za-z])")
 #: Nouns whose "that" clause holds what may happen: "a real risk that the deal would stall".
 _CONTENT_NOUNS = word_set("""risk risks chance chances danger possibility prospect prospects likelihood odds fear fears
@@ -61,12 +62,20 @@ def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
     for c in range(a, b):
         if tokens[c].low == ";" or (tokens[c].low == "because" and c > a):
             return c  # a reason is not part of what is foreseen: "… rise because soldiers are missing"
+        if tokens[c].low in ("after", "since", "when") and c > a + 1 and _past_clause_at(tokens, c + 1, b):
+            return c  # "… walk out next week after talks broke down on Tuesday": what led to it
         if tokens[c].low not in (",", "—", "–", "("):
             continue
         after = [t.low for t in tokens[c + 1:b]]
         if after[:1] and after[0] in ("which", "who", "whose", "according", "analysts", "a", "said", "says", "but",
                                       "while", "whereas", "although", "though", "yet", "given", "where"):
             return c
+        if tokens[c].low == "," and after[:1] and after[0].endswith("ing") and len(after[0]) > 4 \
+                and any(w in ("last", "ago", "yesterday", "previously") or (is_past_form(w) and not is_participle(w))
+                        for w in after[1:]):
+            return c  # ", ending a closure that began last year": an aside about the past, not what is foreseen
+        if tokens[c].low == "," and len(after) <= 2 and after[:1] and after[0] in _DISCOURSE | {"though", "too"}:
+            return c  # "… could stall, however."
         if after[:1] == ["and"] and len(after) > 3:
             return c  # ", and bookmakers make them favourites": another clause
         words = [w for w in after if w[:1].isalnum() or w.startswith("'")]
@@ -76,6 +85,18 @@ def _attribution_cut(tokens: list[Token], a: int, b: int) -> int:
         if tokens[c].low == "and" and tokens[c + 1].low in ("is", "are", "was", "were", "has", "have", "remains"):
             return c - 1 if tokens[c - 1].low == "," else c  # "… and is central to the plan": a statement now
     return b
+
+
+def _past_clause_at(tokens: list[Token], a: int, b: int) -> bool:
+    """tokens[a:] open a finite clause in the past tense, with no modal: "talks broke down"."""
+    for j in range(a + 1, min(a + 8, b)):
+        low = tokens[j].low
+        if low in MODALS or low in (",", ";"):
+            return False
+        if (low in ("was", "were", "had", "did") or (is_past_form(low) and not is_participle(low))
+                or (low.endswith("ed") and tokens[j - 1].low not in BE | HAVE)) and tokens[j - 1].is_word:
+            return True
+    return False
 
 
 def _report_frame(tokens: list[Token], end: int) -> tuple[int, int]:
@@ -144,6 +165,8 @@ def _subject(sentence: str, tokens: list[Token], a: int, b: int, casing: Casing)
     if tokens[s].low in ("its", "his", "her", "their", "our") and after and tokens[after[0][0]].capitalised \
             and after[0][1] - after[0][0] <= 5:
         s, e = after[0]  # "its leader, Mrs. Karin Holt," -> the name
+    if s == a and tokens[s].low == "with" and e - s > 1:
+        s += 1  # ", with the 24-year-old expected to undergo …": an absolute clause's subject
     while s < e and (tokens[s].low in _DISCOURSE | _SUBORDINATORS or is_adverb(tokens, s)) and e - s > 1:
         s += 1
     text = _span(sentence, tokens, s, e)
@@ -185,7 +208,7 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
         copula = next((i for i in range(cue.start - 1, -1, -1) if tokens[i].low in BE | {"remains", "remain"}), 0)
         subject, moved = _subject(sentence, tokens, _report_frame(tokens, copula)[0], copula, casing)
         if subject and not _personal(subject):
-            return _join(f"Will {subject}", _span(sentence, tokens, cue.verb + 1, end), moved), subject
+            return join(f"Will {subject}", _span(sentence, tokens, cue.verb + 1, end), moved), subject
     if cue.kind == UNCERTAIN and cue.word == "whether":
         copula = max((i for i, t in enumerate(tokens) if t.low in BE | {"remains", "remain", "seems"}), default=0)
         return (_whether_title(sentence, tokens, 0, copula, casing) if copula > 1 else None) or fallback, ""
@@ -212,8 +235,8 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
     compound = _coordinated_verb(sentence, tokens, start, cue.start, casing)
     if compound is not None:
         subject, first_predicate = compound
-        return _join(f"Will {subject}", f"{first_predicate} and {_span(sentence, tokens, cue.verb, end)}", moved), subject
-    if start > 0 and tokens[start - 1].low == "whether" and cue.kind in (EVENT, THAT):
+        return join(f"Will {subject}", f"{first_predicate} and {_span(sentence, tokens, cue.verb, end)}", moved), subject
+    if start > 0 and tokens[start - 1].low == "whether" and cue.kind in (EVENT, IDIOM, THAT):
         inner = _whether_title(sentence, tokens, start - 1, cue.start, casing)
         if inner is not None:
             return inner, ""
@@ -224,17 +247,19 @@ def title_for(sentence: str, tokens: list[Token], cues: list[Cue], casing: Casin
     if cue.kind in (LIKELIHOOD, DATED):
         first, _, rest = predicate.partition(" ")
         predicate = f"{lemma(first)} {rest}".strip()
-    if cue.kind == EVENT:
+    if cue.kind == IDIOM and cue.word in AVAILABILITY:
+        return join(f"Will {subject} be fit", predicate, moved), subject
+    if cue.kind in (EVENT, IDIOM):
         return _event(subject, predicate, moved), subject
     if cue.kind == SCHEDULED:
         predicate = re.sub(r"^for\b", "on" if re.search(r"[0-9]", predicate) else "in", predicate)
         verb = "come" if cue.word in ("expected", "due") else "take place"
         if subject[:1].islower() and subject.split()[0] not in DETERMINERS:
-            return _join(f"Will there be {subject}", predicate, moved), subject  # "rainfall of up to 300 mm"
-        return _join(f"Will {subject} {verb}", predicate, moved), subject
+            return join(f"Will there be {subject}", predicate, moved), subject  # "rainfall of up to 300 mm"
+        return join(f"Will {subject} {verb}", predicate, moved), subject
     if not predicate:
         return fallback, subject
-    return _join(f"Will {subject}", predicate, moved), subject
+    return join(f"Will {subject}", predicate, moved), subject
 
 
 def _coordinated_verb(sentence: str, tokens: list[Token], a: int, b: int,
@@ -262,7 +287,7 @@ def _whether_title(sentence: str, tokens: list[Token], a: int, b: int, casing: C
     for m in range(start + 1, b):
         if tokens[m].low in ("will", "would", "can", "could", "may", "might", "shall", "should"):
             subject = lower_first(_span(sentence, tokens, start, m), casing)
-            return _join(f"Will {subject}", _span(sentence, tokens, m + 1, b), [])
+            return join(f"Will {subject}", _span(sentence, tokens, m + 1, b), [])
     return _present_clause(sentence, tokens, start, b, casing)
 
 
@@ -285,7 +310,7 @@ def _title_cue(cues: list[Cue]) -> Cue:
     return first
 
 
-def _join(head: str, predicate: str, moved: list[str]) -> str:
+def join(head: str, predicate: str, moved: list[str]) -> str:
     tail = " ".join(m for m in moved if m)
     return clean(" ".join(part for part in (head, predicate, tail) if part)) + "?"
 
@@ -309,10 +334,10 @@ def _agrees(pronoun: str, reporter: str) -> bool:
 def _event(subject: str, rest: str, moved: list[str]) -> str:
     words = subject.split()
     if words[0].lower() in SUBJECT_PRONOUNS | {"one"}:
-        return _join(f"Will {subject} happen", rest, moved)
-    if words[0].lower() in _INDEFINITE or words[0][:1].isdigit() or words[0][:1] in "$€£" or (words[0][:1].islower() and words[0].lower() not in DETERMINERS):
-        return _join(f"Will there be {subject}", rest, moved)
-    return _join(f"Will {subject} happen", rest, moved)
+        return join(f"Will {subject} happen", rest, moved)
+    if words[0].lower() in INDEFINITE or words[0][:1].isdigit() or words[0][:1] in "$€£" or (words[0][:1].islower() and words[0].lower() not in DETERMINERS):
+        return join(f"Will there be {subject}", rest, moved)
+    return join(f"Will {subject} happen", rest, moved)
 
 
 def _expectation_object(sentence: str, tokens: list[Token], cue: Cue, end: int,
@@ -328,7 +353,7 @@ def _expectation_object(sentence: str, tokens: list[Token], cue: Cue, end: int,
             subject = lower_first(_span(sentence, tokens, a, k), casing)
             if _personal(subject):
                 return None
-            return _join(f"Will {subject}", _span(sentence, tokens, k + 1, end), [])
+            return join(f"Will {subject}", _span(sentence, tokens, k + 1, end), [])
     rest = _span(sentence, tokens, a, end)
     pronoun, _, after = rest.partition(" ")
     if pronoun.lower() in ("one", "it") and inherited and inherited.split()[0].lower() not in SUBJECT_PRONOUNS \
@@ -352,25 +377,5 @@ def _present_clause(sentence: str, tokens: list[Token], a: int, end: int, casing
             if not subject or _personal(subject):
                 return None
             predicate = " ".join(filter(None, (lemma(t.text), _span(sentence, tokens, v + 1, end))))
-            return _join(f"Will {subject}", predicate, [])
-    return None
-
-
-_QUESTION_FORMS = (
-    (re.compile(r"^(?:is|are)\s+(.+?)\s+(?:expected|likely|set|going|poised|due|certain|unlikely|projected|"
-                r"forecast)\s+to\s+(.+)$", re.IGNORECASE), "Will {} {}?"),
-    (re.compile(r"^(?:could|might|may|would|should|can|shall)\s+(.+)$", re.IGNORECASE), "Will {}?"),
-    (re.compile(r"^(?:does|do)\s+(.+?)\s+(?:plan|expect|intend|aim|hope)\s+to\s+(.+)$", re.IGNORECASE), "Will {} {}?"),
-)
-
-
-def question_title(question: str) -> str | None:
-    """A yes/no FAQ question as a "Will …?" title, or None for a wh-question ("When will …?")."""
-    text = clean(question)
-    if re.match(r"(?i)will\b", text):
-        return "Will" + text[4:] + "?"
-    for pattern, form in _QUESTION_FORMS:
-        m = pattern.match(text)
-        if m:
-            return form.format(*m.groups())
+            return join(f"Will {subject}", predicate, [])
     return None
