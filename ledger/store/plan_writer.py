@@ -26,6 +26,21 @@ from ledger.store.ledger import Tx
 _FIELD_NAMES = {"title": "q_title", "criteria": "criteria", "opens_at": "open_time", "closes_at": "close_time"}
 
 
+#: A SQLite import adding at least this many forecasts, and more than the table holds, builds the
+#: table's indexes after its rows instead of keeping them up row by row.
+BUILD_INDEXES_AFTER = 10_000
+
+
+def _drop_indexes(conn: Any, table: str) -> list[str]:
+    """Drop `table`'s own indexes (not those behind UNIQUE constraints) inside the transaction;
+    the statements that build them again."""
+    found = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                 "AND sql IS NOT NULL ORDER BY name", (table,)).all()
+    for name, _ in found:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [sql for _, sql in found]
+
+
 @dataclass
 class _Target:
     """A question forecasts, links, amendments and resolutions can name: its id, kind, options
@@ -305,6 +320,7 @@ class PlanWriter:
 
         # Forecasts, column-wise.
         fc = plan.forecasts
+        rebuilt: list[str] = []
         forecasts = self.batch(s.forecasts, analysts, questions)
         cites = self.batch(s.forecast_evidence, forecasts, evidence)
         withdrawals = self.batch(s.withdrawals, forecasts, analysts)
@@ -312,6 +328,10 @@ class PlanWriter:
                 and not fc.withdrawn and not plan.amendments and created.issuperset(fc.question)):
             # The common bulk case (every CSV import of new questions): binary forecasts on
             # questions of this very file, whose parser already checked each against its opening.
+            if not self.postgres and len(fc) >= max(BUILD_INDEXES_AFTER, forecasts.first_id - 1):
+                # More rows than the table holds: its indexes are built once, after the rows are in,
+                # instead of kept up row by row (the same definitions, in the same transaction).
+                rebuilt += _drop_indexes(conn, s.forecasts.name)
             self._binary_forecasts(forecasts, lookup, known)
         else:
             targets = sorted({lookup[slug].id for slug in set(fc.question) if slug in lookup and slug not in created})
@@ -358,6 +378,8 @@ class PlanWriter:
             if described is not None:
                 batches[b.table.name] = described
                 digesters.append(b.digest)
+        for sql in rebuilt:
+            conn.exec_driver_sql(sql)
         counts = {"analysts": new_analysts, "scenarios": scenarios.count, "questions": questions.count,
                   "amendments": amendments.count, "evidence": evidence.count, "forecasts": forecasts.count,
                   "withdrawals": withdrawals.count, "resolutions": resolutions.count}
