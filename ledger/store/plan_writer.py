@@ -265,6 +265,7 @@ class PlanWriter:
         implied = {r.question: r for r in plan.resolutions if r.implied}
         recorded: set[str] = set()  # CSV outcomes the ledger already holds: they add nothing
         created: set[str] = set()
+        homeless: dict[str, list[int]] = {}  # a scenario neither in the file nor the ledger -> its questions' lines
         questions = self.batch(s.questions, analysts, scenarios)
         tags = self.batch(s.question_tags, questions)
         for q in plan.questions:
@@ -283,7 +284,7 @@ class PlanWriter:
             if q.scenario is not None:
                 sid = scenario_ids.get(q.scenario)
                 if sid is None:
-                    problems.append(Problem(q.line, f"question {q.slug!r}: no scenario {q.scenario!r}"))
+                    homeless.setdefault(q.scenario, []).append(q.line)
                     continue
             qid = questions.add(q.slug, sid, q.title, q.kind,
                                 json.dumps(list(q.options), ensure_ascii=False) if q.kind == "choice" else None,
@@ -292,6 +293,12 @@ class PlanWriter:
             created.add(q.slug)
             for t in q.tags:
                 tags.add(qid, t)
+
+        if homeless:  # said once per scenario, not again for every row of every question it holds
+            raise ImportRefused(self.source, problems + [
+                Problem(lines[0], f"no scenario {slug!r} in the file or the ledger, for {len(lines)} new question(s) "
+                                  f"(the first on this line); create it first with `ledger scenario add {slug}`")
+                for slug, lines in homeless.items()])
 
         # Amendments, as recorded (historical: not re-checked against today's rules).
         amendments = self.batch(s.question_amendments, analysts, questions)

@@ -44,3 +44,14 @@ def test_the_index_is_built_after_the_rows_and_is_the_same(run: LedgerCli, tmp_p
     assert "in the future" in run("import", str(path), code=2).stderr
     assert dropped == ["forecasts", "forecasts"]
     assert run.state() == counts and indexes(run.url) == before
+
+
+def test_an_unknown_scenario_is_said_once(run: LedgerCli, tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text(CSV)
+    counts = run.state()
+    err = run("import", str(path), "--scenario", "nope", code=2).stderr
+    assert err == ("error: big.csv: 1 problem(s), nothing imported:\n  line 2: no scenario 'nope' in the file or the "
+                   "ledger, for 7 new question(s) (the first on this line); create it first with "
+                   "`ledger scenario add nope`\n")
+    assert run.state() == counts
