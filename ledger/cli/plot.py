@@ -92,11 +92,14 @@ def discrimination(env: Env, analyst: str | None, scenario: str | None, period_f
     """
     from ledger.reports.figure_data import final_forecasts
     from ledger.reports.plots import discrimination_figure
+    from ledger.reports.report import Discrimination
     from ledger.store.dossiers import discrimination_facts
 
     facts = discrimination_facts(env.ledger(), analyst=analyst, scenario=scenario,
                                  window_of=window_of(period_flags))
-    _write(discrimination_figure(final_forecasts(facts), subject=facts.subject), out)
+    finals = final_forecasts(facts)
+    summary = Discrimination.of([f.p_yes for f in finals], [f.happened for f in finals])
+    _write(discrimination_figure(summary, subject=facts.subject), out)
 
 
 @plot.command()

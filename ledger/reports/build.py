@@ -323,7 +323,7 @@ class _Builder:
         p = self.pairs
         binary = np.asarray(self.data.scored.input.binary, dtype=bool)
         keep = (p.analyst[p.point_pair] != TEAM_ANALYST) & binary[p.question[p.point_pair]]
-        return discrimination(p.point_p[keep], p.point_o[keep].astype(bool))
+        return r.Discrimination.of(p.point_p[keep], p.point_o[keep].astype(bool))
 
     def scenarios(self) -> tuple[r.ScenarioSection, ...]:
         return tuple(self.section(sc) for sc in sorted(self.data.scenarios, key=lambda sc: sc.slug))
@@ -425,29 +425,6 @@ class _Builder:
             scenarios=self.scenarios(), not_counted=not_counted,
             totals={**{name: n for name, (n, _) in cut.items()}, **more}, demo=self.data.demo,
         )
-
-
-def discrimination(p_yes: np.ndarray, happened: np.ndarray) -> r.Discrimination:
-    """The discrimination section from the final p_yes of persons' yes/no pairs and whether
-    each question resolved yes: counts per bin, the means and the right-side-of-maybe rate.
-
-    A bin [k/20, (k+1)/20) holds p_yes ≥ its lower edge and < its upper one (1 in the last),
-    compared with the edges as floats, as numpy's histogram bins them; so the figure's ten bins
-    are pairs of these twenty."""
-    edges = np.array([k / r.DISCRIMINATION_BINS for k in range(r.DISCRIMINATION_BINS + 1)])
-    k = np.minimum(np.searchsorted(edges, p_yes, side="right") - 1, r.DISCRIMINATION_BINS - 1)
-    yes_bins = np.bincount(k[happened], minlength=r.DISCRIMINATION_BINS).tolist()
-    no_bins = np.bincount(k[~happened], minlength=r.DISCRIMINATION_BINS).tolist()
-    yes, no = p_yes[happened].tolist(), p_yes[~happened].tolist()
-    n = len(p_yes)
-    # Σ of 1s and halves is exact in floating point: the same rate as `data.right_side_of_maybe`
-    right = int(np.count_nonzero((p_yes != 0.5) & ((p_yes > 0.5) == happened)))
-    half = int(np.count_nonzero(p_yes == 0.5))
-    return r.Discrimination(
-        len(yes), sum(yes) / len(yes) if yes else None, len(no), sum(no) / len(no) if no else None,
-        (right + 0.5 * half) / n if n else None,
-        tuple(r.DiscriminationBin(float(edges[j]), float(edges[j + 1]), yes_bins[j], no_bins[j])
-              for j in range(r.DISCRIMINATION_BINS)))
 
 
 def to_us_date(day: str) -> int:

@@ -17,12 +17,13 @@ from typing import IO, TYPE_CHECKING, Any, Iterator, Sequence
 
 from ledger.core.errors import BadInput
 from ledger.core.timeutil import from_us
-from ledger.reports.data import SOURCE, TEAM, FinalForecast, ScoreHistory, Timeline, right_side_of_maybe
+from ledger.reports.data import SOURCE, TEAM, ScoreHistory, Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
     from ledger.core.scoring.types import Bin
+    from ledger.reports.report import Discrimination
 
 #: Okabe & Ito (2008), "Color Universal Design".
 BLACK, ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
@@ -178,21 +179,26 @@ def calibration_figure(bins: Sequence["Bin"], questions: int, *, subject: str = 
     return figure
 
 
-def discrimination_figure(pairs: Sequence[FinalForecast], *, subject: str = "all analysts") -> "Figure":
-    """The final p_yes of the yes/no pairs: one histogram for questions that resolved yes, one
-    for those that resolved no, each mean marked, and the right-side-of-maybe rate in the title."""
+def discrimination_figure(d: "Discrimination", *, subject: str = "all analysts") -> "Figure":
+    """The final p_yes of the yes/no pairs, from the discrimination section's histogram (a
+    million pairs are twenty bins): one panel of bars for questions that resolved yes, one for
+    those that resolved no, each mean marked, and the right-side-of-maybe rate in the title.
+
+    Its ten bars of 10% are the histogram's bins in pairs (`Discrimination.of` bins a value as
+    numpy's histogram would, by comparing it with the edges)."""
     with _style():
         figure = _figure(4.6)
         axes = figure.subplots(2, 1, sharex=True, sharey=True)
-        rate = right_side_of_maybe(pairs)
         edges = [i / 10 for i in range(11)]
-        for ax, happened, colour, name in ((axes[0], True, BLUE, "resolved yes"), (axes[1], False, VERMILLION,
-                                                                                  "resolved no")):
-            values = [f.p_yes for f in pairs if f.happened == happened]
-            ax.hist(values, bins=edges, color=colour, alpha=0.8, edgecolor="white", linewidth=0.8,
-                    label=f"{name} ({_plural(len(values), 'forecast')})")
-            if values:
-                mean = sum(values) / len(values)
+        sides = ((axes[0], True, BLUE, "resolved yes", d.yes_n, d.yes_mean),
+                 (axes[1], False, VERMILLION, "resolved no", d.no_n, d.no_mean))
+        for ax, happened, colour, name, n, mean in sides:
+            counts = [b.yes if happened else b.no for b in d.histogram]
+            # one weighted value at each bar's left edge: the bars numpy's histogram of the pairs gives
+            ax.hist(edges[:-1], bins=edges, weights=[counts[2 * j] + counts[2 * j + 1] for j in range(10)],
+                    color=colour, alpha=0.8, edgecolor="white", linewidth=0.8,
+                    label=f"{name} ({_plural(n, 'forecast')})")
+            if n:
                 ax.axvline(mean, color=BLACK, linestyle="--", linewidth=1.4, label=f"mean {mean:.0%}")
             ax.axvline(0.5, color=GREY, linewidth=1, linestyle=":", label="maybe (50%)")
             ax.set_ylabel("forecasts")
@@ -202,10 +208,10 @@ def discrimination_figure(pairs: Sequence[FinalForecast], *, subject: str = "all
         axes[1].set_xlim(0, 1)
         axes[1].set_xlabel("final forecast of yes")
         _percent_axis(axes[1].xaxis)
-        if rate is None:
+        if d.right_side_of_maybe is None:
             summary = "no resolved yes/no questions"
         else:
-            summary = f"right side of maybe: {rate:.0%} of {_plural(len(pairs), 'forecast')}"
+            summary = f"right side of maybe: {d.right_side_of_maybe:.0%} of {_plural(d.n, 'forecast')}"
         _titles(figure, axes[0], f"Discrimination: {subject}", summary)
     return figure
 

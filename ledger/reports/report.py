@@ -341,6 +341,32 @@ class Discrimination:
     right_side_of_maybe: float | None
     histogram: tuple[DiscriminationBin, ...]
 
+    @classmethod
+    def of(cls, p_yes: Any, happened: Any) -> "Discrimination":
+        """The section from the final p_yes of persons' yes/no pairs and whether each question
+        resolved yes (arrays, or sequences): counts per bin, the means and the rate.
+
+        A bin [k/20, (k+1)/20) holds p_yes ≥ its lower edge and < its upper one (1 in the last),
+        compared with the edges as floats, as numpy's histogram bins them; so the figure's ten
+        bins are pairs of these twenty."""
+        import numpy as np
+
+        p_yes, happened = np.asarray(p_yes, dtype=float), np.asarray(happened, dtype=bool)
+        edges = np.array([k / DISCRIMINATION_BINS for k in range(DISCRIMINATION_BINS + 1)])
+        k = np.minimum(np.searchsorted(edges, p_yes, side="right") - 1, DISCRIMINATION_BINS - 1)
+        yes_bins = np.bincount(k[happened], minlength=DISCRIMINATION_BINS).tolist()
+        no_bins = np.bincount(k[~happened], minlength=DISCRIMINATION_BINS).tolist()
+        yes, no = p_yes[happened].tolist(), p_yes[~happened].tolist()
+        n = len(p_yes)
+        # Σ of 1s and halves is exact in floating point: the same rate as `data.right_side_of_maybe`
+        right = int(np.count_nonzero((p_yes != 0.5) & ((p_yes > 0.5) == happened)))
+        half = int(np.count_nonzero(p_yes == 0.5))
+        return cls(
+            len(yes), sum(yes) / len(yes) if yes else None, len(no), sum(no) / len(no) if no else None,
+            (right + 0.5 * half) / n if n else None,
+            tuple(DiscriminationBin(float(edges[j]), float(edges[j + 1]), yes_bins[j], no_bins[j])
+                  for j in range(DISCRIMINATION_BINS)))
+
     @property
     def n(self) -> int:
         """How many pairs there are."""

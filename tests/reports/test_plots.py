@@ -14,6 +14,7 @@ from ledger.core.errors import BadInput
 from ledger.core.scoring import calibration
 from ledger.core.timeutil import DAY, parse_instant
 from ledger.reports import plots
+from ledger.reports.report import Discrimination
 from ledger.reports.data import (
     PERSON, SOURCE, TEAM, AmendmentTick, EvidenceTick, FinalForecast, ForecastLine, ForecastStep, ResolvedScore,
     ScoreHistory, Timeline,
@@ -108,7 +109,7 @@ PAIRS = [FinalForecast(0.8, True), FinalForecast(0.6, False), FinalForecast(0.5,
 
 
 def test_discrimination_figure_structure():
-    figure = plots.discrimination_figure(PAIRS)
+    figure = plots.discrimination_figure(Discrimination.of([f.p_yes for f in PAIRS], [f.happened for f in PAIRS]))
     yes, no = figure.axes
     assert figure.get_suptitle() == "Discrimination: all analysts"
     assert yes.get_title(loc="left") == "right side of maybe: 70% of 5 forecasts"
@@ -122,7 +123,7 @@ def test_discrimination_figure_structure():
 
 
 def test_discrimination_without_pairs_says_so():
-    figure = plots.discrimination_figure([])
+    figure = plots.discrimination_figure(Discrimination.of([], []))
     assert figure.axes[0].get_title(loc="left") == "no resolved yes/no questions"
 
 
