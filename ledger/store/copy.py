@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 from ledger.core.errors import LedgerError, Refused
 from ledger.core.model import Head
 from ledger.store import journal as jr
-from ledger.store.engine import make_folder, read_revision, sqlite_path, translated
+from ledger.store.engine import driver_chunks, make_folder, read_revision, sqlite_path, translated
 from ledger.store.ledger import Ledger
 from ledger.store.schema import DOMAIN_TABLES, metadata
 
@@ -181,7 +181,7 @@ def _copy_table(src: Connection, dst: Connection, table: Table, from_postgres: b
     driver = dst.connection.driver_connection
     listed = ", ".join(names)
     copied = 0
-    chunks = _chunks(src, table, names, from_postgres)
+    chunks = _chunks(src, table, names)
     try:
         if to_postgres:
             with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({listed}) FROM STDIN") as out:
@@ -207,21 +207,12 @@ def _copy_table(src: Connection, dst: Connection, table: Table, from_postgres: b
     return copied
 
 
-def _chunks(conn: Connection, table: Table, names: list[str], postgres: bool) -> Iterator[list[tuple]]:
-    """The table's rows as plain tuples in primary-key order, `CHUNK` at a time. On PostgreSQL a
-    named (server-side) cursor, so the rows are not all fetched into memory at once."""
+def _chunks(conn: Connection, table: Table, names: list[str]) -> Iterator[list[tuple]]:
+    """The table's rows as plain tuples in primary-key order, `CHUNK` at a time (on PostgreSQL
+    through a server-side cursor)."""
     order = ", ".join(c.name for c in table.primary_key.columns)
-    driver = conn.connection.driver_connection
-    cursor = driver.cursor(name=f"ledger_copy_{table.name}") if postgres else driver.cursor()
-    try:
-        cursor.execute(f"SELECT {', '.join(names)} FROM {table.name} ORDER BY {order}")
-        while True:
-            chunk = cursor.fetchmany(CHUNK)
-            if not chunk:
-                return
-            yield chunk
-    finally:
-        cursor.close()
+    return driver_chunks(conn, f"SELECT {', '.join(names)} FROM {table.name} ORDER BY {order}", CHUNK,
+                         f"ledger_copy_{table.name}")
 
 
 def _with_bools(chunk: list[tuple], columns: list[int]) -> Iterator[tuple]:

@@ -161,6 +161,23 @@ def _begin_immediate(driver: sqlite3.Connection, policy: WaitPolicy, where: str)
         driver.execute(f"PRAGMA busy_timeout = {int(policy.timeout * 1000)}")
 
 
+def driver_chunks(conn: Connection, sql: str, size: int, name: str) -> Iterator[list[tuple]]:
+    """The rows of `sql` as the driver's own tuples, `size` at a time, without SQLAlchemy's row
+    objects (a million of them cost as much as the read); on PostgreSQL through a named,
+    server-side cursor (`name`), so a large table is never fetched whole."""
+    driver = conn.connection.driver_connection
+    cursor = driver.cursor(name=name) if conn.dialect.name == "postgresql" else driver.cursor()
+    try:
+        cursor.execute(sql)
+        while True:
+            chunk = cursor.fetchmany(size)
+            if not chunk:
+                return
+            yield chunk
+    finally:
+        cursor.close()
+
+
 @contextmanager
 def writers_queue(path: Path | None, policy: WaitPolicy, where: str) -> Iterator[None]:
     """Hold the SQLite writers' queue: an OS lock (`flock`) on `PATH-lock`, taken before `BEGIN

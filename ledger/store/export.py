@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from ledger.core.rules import dates_in_force
 from ledger.store import schema as s
 from ledger.store.batches import CHUNK
+from ledger.store.engine import driver_chunks
 from ledger.store.ledger import Ledger
 
 @dataclass(frozen=True)
@@ -193,16 +194,8 @@ class Snapshot:
             for r in self.conn.execute(select(s.withdrawals))
         }
         # Straight from the driver's cursor: a million Row objects would double the export's time.
-        cursor = self.conn.connection.driver_connection.cursor()
-        try:
-            cursor.execute("SELECT id, question_id, analyst_id, made_at, p, probs, rationale FROM forecasts ORDER BY id")
-            while True:
-                chunk = cursor.fetchmany(CHUNK)
-                if not chunk:
-                    break
-                yield chunk
-        finally:
-            cursor.close()
+        yield from driver_chunks(self.conn, "SELECT id, question_id, analyst_id, made_at, p, probs, rationale "
+                                 "FROM forecasts ORDER BY id", CHUNK, "ledger_export_forecasts")
 
     def forecasts(self) -> Iterator[ExportForecast]:
         """Every forecast in recording order, withdrawn ones with their withdrawal."""

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from ledger.core.errors import Tampered
 from ledger.core.model import Head
 from ledger.store import formats as fmt
+from ledger.store.engine import driver_chunks
 from ledger.store.journal import GENESIS, entry_hash, row_dict
 from ledger.store.verify_batches import Batch, BatchCheck, BatchCheckV1, BatchCheckV2, misfit, with_bools
 from ledger.store.schema import DOMAIN_TABLES, journal
@@ -205,20 +206,9 @@ class _TableCheck:
         self.current += 1
 
     def _chunks(self):
-        """Every row as a tuple of current columns, straight from the driver, in id order (on
-        PostgreSQL through a server-side cursor, so a large table is never held whole)."""
-        driver = self.conn.connection.driver_connection
-        postgres = self.conn.dialect.name == "postgresql"
-        cursor = driver.cursor(name=f"ledger_verify_{self.table.name}") if postgres else driver.cursor()
-        try:
-            cursor.execute(f"SELECT {', '.join(self.names)} FROM {self.table.name} ORDER BY id")
-            while True:
-                chunk = cursor.fetchmany(PROGRESS_STEP)
-                if not chunk:
-                    break
-                yield chunk
-        finally:
-            cursor.close()
+        """Every row as a tuple of current columns, straight from the driver, in id order."""
+        return driver_chunks(self.conn, f"SELECT {', '.join(self.names)} FROM {self.table.name} ORDER BY id",
+                             PROGRESS_STEP, f"ledger_verify_{self.table.name}")
 
     def _batch_check(self, batch: Batch) -> "BatchCheck":
         if batch.version == 1:

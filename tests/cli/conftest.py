@@ -102,3 +102,19 @@ def history(run: LedgerCli, tmp_path, fixed_now: int) -> LedgerCli:
     path.write_text("".join(json.dumps(line) + "\n" for line in HISTORY), encoding="utf-8")
     run("import", str(path))
     return run
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The figures `ledger plot` hands to `save`, in order (still written to their files)."""
+    from ledger.reports import plots
+
+    figures = []
+    real = plots.save
+
+    def keep(figure, target, fmt=None):
+        figures.append(figure)
+        real(figure, target, fmt)
+
+    monkeypatch.setattr(plots, "save", keep)
+    return figures

@@ -14,7 +14,6 @@ import json
 
 import pytest
 
-from ledger.reports import plots
 from tests.conftest import LedgerCli
 
 LINES = [
@@ -90,19 +89,6 @@ def test_review_analyst_over_a_period(two_months: LedgerCli):
 def test_a_dossier_and_the_due_list_take_no_period(two_months: LedgerCli):
     for args in (("review", "a", "--as-of", "2026-02-01"), ("review", "--due", "--period", "month")):
         assert "go with --analyst" in two_months(*args, code=2).stderr
-
-
-@pytest.fixture
-def drawn(monkeypatch):
-    figures = []
-    real = plots.save
-
-    def keep(figure, target, fmt=None):
-        figures.append(figure)
-        real(figure, target, fmt)
-
-    monkeypatch.setattr(plots, "save", keep)
-    return figures
 
 
 def test_plots_take_the_period(two_months: LedgerCli, drawn, tmp_path):

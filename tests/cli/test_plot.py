@@ -8,23 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from ledger.reports import plots
 
 MINERALS_KNOWN = datetime(2026, 2, 15)
-
-
-@pytest.fixture
-def drawn(monkeypatch):
-    """The figures `ledger plot` hands to `save`, in order (still written to their files)."""
-    figures = []
-    real = plots.save
-
-    def keep(figure, target, fmt=None):
-        figures.append(figure)
-        real(figure, target, fmt)
-
-    monkeypatch.setattr(plots, "save", keep)
-    return figures
 
 
 def legend(ax) -> list[str]:

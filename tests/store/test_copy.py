@@ -230,8 +230,8 @@ def test_a_copy_interrupted_by_an_error_leaves_the_destination_empty(tmp_path, d
     source = v1_ledger(tmp_path)
     real = copy_module._chunks
 
-    def failing(conn, table, names, postgres):
-        for n, chunk in enumerate(real(conn, table, names, postgres)):
+    def failing(conn, table, names):
+        for n, chunk in enumerate(real(conn, table, names)):
             if table.name == "forecasts" and n == 1:
                 raise sqlite3.OperationalError("disk I/O error (simulated)")
             yield chunk
