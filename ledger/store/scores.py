@@ -265,7 +265,9 @@ def _read_packed(conn: Any, as_of: int, question_id: int | None) -> np.ndarray |
     try:
         widths = []
         for table in ("forecasts", "questions", "analysts"):
-            low, high = cursor.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()
+            # apart: SQLite answers a lone min() or max() of the rowid from the b-tree, both at once by a scan
+            low = cursor.execute(f"SELECT min(id) FROM {table}").fetchone()[0]
+            high = cursor.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
             if low is not None and low < 0:
                 return None
             widths.append(int(high or 0).bit_length())
@@ -339,19 +341,25 @@ def _scoring_input(questions: _Questions, rows: np.ndarray, q_index: np.ndarray,
 
 def group_scores(data: ScoredLedger, *, by: str, method: str) -> list[Any]:
     """Per-group scores (`GroupScore`s, sources beside persons under `--by analyst`)."""
-    from ledger.core.scoring import aggregate, score_pairs
+    return group_table(data, by=by, method=method).scores()
+
+
+def group_table(data: ScoredLedger, *, by: str, method: str) -> Any:
+    """`group_scores` as columns (a `GroupTable`): what `ledger score` prints from."""
+    from ledger.core.scoring import score_pairs
+    from ledger.core.scoring.groups import aggregate_table
 
     pairs = score_pairs(data.input, method)
     if by == "analyst":
-        groups = aggregate(pairs, "analyst", analyst_keys=data.analyst_keys)
+        groups = aggregate_table(pairs, "analyst", analyst_keys=data.analyst_keys)
         if data.sources is not None:
-            groups = _with_sources(groups, aggregate(score_pairs(data.sources, method), "analyst",
-                                                     analyst_keys=data.analyst_keys))
+            groups = _with_sources(groups, aggregate_table(score_pairs(data.sources, method), "analyst",
+                                                           analyst_keys=data.analyst_keys))
     elif by == "all":
-        groups = aggregate(pairs, "all")
+        groups = aggregate_table(pairs, "all")
     else:
         keys = {"question": data.slugs, "scenario": data.scenarios, "tag": data.tags}[by]
-        groups = aggregate(pairs, by, question_keys=keys)
+        groups = aggregate_table(pairs, by, question_keys=keys)
     return groups
 
 
@@ -415,13 +423,24 @@ def pair_scores(data: ScoredLedger, *, method: str = "time") -> list[PairScore]:
     return out
 
 
-def _with_sources(persons: list, sources: list) -> list:
-    """Persons' groups (with `@team` last) and sources' groups, by key; a source is scored alone,
-    so its relative Brier (against persons' median) is not defined: null (SPEC 6)."""
+def _with_sources(persons: Any, sources: Any) -> Any:
+    """Persons' groups (with `@team` last) and sources' groups, by key (`GroupTable`s); a source
+    is scored alone, so its relative Brier (against persons' median) is not defined: null (SPEC 6)."""
     from dataclasses import replace
 
     from ledger.core.scoring import TEAM
+    from ledger.core.scoring.calibration import CalibrationTable
 
-    mine = [replace(g, relative_brier=None) for g in sources if g.key != TEAM]
-    team = [g for g in persons if g.key == TEAM]
-    return sorted([g for g in persons if g.key != TEAM] + mine, key=lambda g: g.key) + team
+    mine = [i for i, key in enumerate(sources.key) if key != TEAM]
+    sources = replace(sources.take(mine), relative_brier=[None] * len(mine))
+    n = len(persons.key)
+    both = replace(
+        persons,
+        **{f: getattr(persons, f) + getattr(sources, f)
+           for f in ("key", "questions", "brier", "log_loss", "relative_brier", "coverage")},
+        calibration=CalibrationTable(*(np.concatenate((getattr(persons.calibration, f), getattr(sources.calibration, f)))
+                                       for f in ("n", "mean_p", "freq", "ci_low", "ci_high", "summary", "total"))),
+    )
+    rest = sorted((i for i in range(len(both.key)) if not (i < n and both.key[i] == TEAM)), key=lambda i: both.key[i])
+    team = [i for i in range(n) if both.key[i] == TEAM]
+    return both.take(rest + team)
