@@ -236,9 +236,9 @@ def load_in(
 
 
 def read_forecasts(conn: Any, as_of: int, question_id: int | None = None) -> np.ndarray:
-    """The forecasts made before `as_of` (on one question, or all), in recording order, as rows
-    of `_FORECAST_DTYPE` (a choice forecast's p is -1), read through the driver's cursor: no Row
-    objects."""
+    """The forecasts made before `as_of` (on one question, or all) as rows of `_FORECAST_DTYPE`
+    (a choice forecast's p is -1), read through the driver's cursor: no Row objects. SQLite gives
+    them in recording order (id), which spares the engine a sort; any order scores the same."""
     if conn.dialect.name == "sqlite":
         packed = _read_packed(conn, as_of, question_id)
         if packed is not None:
