@@ -67,6 +67,18 @@ def emit_json(value: Any) -> None:
     click.echo(json_text(value))
 
 
+def emit_json_groups(doc: dict[str, Any], groups: Any) -> None:
+    """Print `doc` with a last key `groups`, a `GroupTable`, as `emit_json` would print
+    `{**doc, "groups": [...]}`, the groups written piece by piece (never the whole text at once)."""
+    from ledger.core.scoring.as_json import groups_json
+
+    head = json_text({**doc, "groups": []})  # ends in `[]}`
+    click.echo(head[:-3], nl=False)
+    for piece in groups_json(groups, json_text):
+        click.echo(piece, nl=False)
+    click.echo("}")
+
+
 def note(message: str) -> None:
     """A message for the person, on stderr (user text in it `shown`)."""
     click.echo(shown(message, block=True), err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ledger.cli.context import Env, emit_json, json_option, pass_env
+from ledger.cli.context import Env, emit_json_groups, json_option, pass_env
 from ledger.cli.options import PeriodFlags, period_options, scenario_option, window_of
 from ledger.cli.output import table
 from ledger.core.timeutil import MICROS, format_instant
@@ -42,24 +42,25 @@ def score(env: Env, by: str, method: str, scenario: str | None, tag: str | None,
       ledger score --as-of 2026-12-01 --from 2026-11-01 --to 2026-12-01
     """
     from ledger.store.dossiers import scored
-    from ledger.store.scores import score_groups
+    from ledger.store.scores import group_table
 
     data, window = scored(env.ledger(), window_of(period_flags), scenario=scenario, tag=tag)
-    groups = score_groups(data, by=by, method=method)
+    groups = group_table(data, by=by, method=method)
     if as_json:
         doc = {"method": method, "by": by, "as_of": format_instant(data.as_of - data.as_of % MICROS)}
         if window.period is not None:
             doc["period"] = window.period.to_json()
-        emit_json({**doc, "groups": groups})
+        emit_json_groups(doc, groups)
         return
     if window.period is not None:
         click.echo(f"questions resolved in {window.period.label}, scored as of {format_instant(window.as_of)}")
-    if not groups:
+    if not groups.key:
         click.echo("no scored questions (resolved, not annulled, with counted forecasts)")
         return
+    ece = [s[0] if n else None for s, n in zip(groups.calibration.summary.tolist(), groups.calibration.total.tolist())]
     rows = [
-        (g["key"], g["questions"], _number(g["brier"]), _number(g["log_loss"]), _number(g["relative_brier"]),
-         _number(g["coverage"], 2), _number(g["calibration"]["ece"]))
-        for g in groups
+        (key, n, _number(brier), _number(loss), _number(rel), _number(cover, 2), _number(e))
+        for key, n, brier, loss, rel, cover, e in zip(groups.key, groups.questions, groups.brier, groups.log_loss,
+                                                     groups.relative_brier, groups.coverage, ece)
     ]
     click.echo(table((by, "n", "brier", "log loss", "relative", "coverage", "ece"), rows))

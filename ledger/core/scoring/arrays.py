@@ -37,13 +37,13 @@ def pad(n: np.ndarray) -> np.ndarray:
 
 def chronological(t: np.ndarray, rec: np.ndarray) -> np.ndarray:
     """Order by (made_at, order), full ties in input order."""
+    if not (rec[1:] < rec[:-1]).any():
+        return np.argsort(t, kind="stable")  # input in recording order (as the store reads it): one sort
     order = np.argsort(t)
     ts = t[order]
     if not (ts[1:] == ts[:-1]).any():
         return order  # distinct times: any sort gives the one order
-    if (rec[1:] < rec[:-1]).any():
-        return np.lexsort((rec, t))
-    return np.argsort(t, kind="stable")
+    return np.lexsort((rec, t))
 
 
 def stable_argsort(keys: np.ndarray) -> np.ndarray:

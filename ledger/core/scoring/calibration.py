@@ -4,6 +4,7 @@ point Brier score. Many groups are computed at once with bincounts over (group, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,12 +28,47 @@ def calibration(p: Any, o: Any) -> Calibration:
 
 def calibrations(p: np.ndarray, o: np.ndarray, g: np.ndarray, n_groups: int) -> list[Calibration]:
     """Calibration of every group at once; point i belongs to group g[i]."""
+    return calibration_table(p, o, g, n_groups).calibrations()
+
+
+def calibration_table(p: np.ndarray, o: np.ndarray, g: np.ndarray, n_groups: int) -> CalibrationTable:
+    """`calibrations` as arrays, one row per group: no object per bin (a `--by question` of a
+    large ledger has a hundred thousand groups)."""
     o = o.astype(np.float64)
     k = np.minimum(np.floor(10 * p + 1e-9), N_BINS - 1).astype(np.int64)
     n, mean_p, freq, o_bar, total = _bin_means(p, o, g * N_BINS + k, n_groups)
     ci_low, ci_high = wilson_interval(freq, np.where(n > 0, n, 1))
     summary = _summary(p, o, g, k, n, mean_p, freq, o_bar, total, n_groups)
-    return _build(n, mean_p, freq, ci_low, ci_high, summary, total)
+    return CalibrationTable(n, mean_p, freq, ci_low, ci_high, summary, total)
+
+
+@dataclass(frozen=True)
+class CalibrationTable:
+    """The calibration of many groups, one row per group.
+
+    Attributes:
+        n: int64[G, 10], points per bin.
+        mean_p, freq, ci_low, ci_high: float64[G, 10], per bin (meaningless where n is 0).
+        summary: float64[G, 7], per group [ece, point Brier, REL, RES, UNC, WBV, WBC].
+        total: int64[G], points per group (ece and Murphy are null without any).
+    """
+
+    n: np.ndarray
+    mean_p: np.ndarray
+    freq: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    summary: np.ndarray
+    total: np.ndarray
+
+    def take(self, rows: np.ndarray) -> CalibrationTable:
+        """These groups' rows, in this order."""
+        return CalibrationTable(*(x[rows] for x in (self.n, self.mean_p, self.freq, self.ci_low, self.ci_high,
+                                                    self.summary, self.total)))
+
+    def calibrations(self) -> list[Calibration]:
+        """The value objects."""
+        return _build(self.n, self.mean_p, self.freq, self.ci_low, self.ci_high, self.summary.tolist(), self.total)
 
 
 def _bin_means(p: np.ndarray, o: np.ndarray, gk: np.ndarray, n_groups: int):
@@ -60,7 +96,7 @@ def wilson_interval(freq: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.nda
     return ci_low, ci_high
 
 
-def _summary(p, o, g, k, n, mean_p, freq, o_bar, total, n_groups) -> list[list[float]]:
+def _summary(p, o, g, k, n, mean_p, freq, o_bar, total, n_groups) -> np.ndarray:
     """Per group: [ece, point Brier, REL, RES, UNC, WBV, WBC] (zeros for a group without
     points)."""
     tt = np.where(total > 0, total, 1).astype(np.float64)
@@ -72,7 +108,7 @@ def _summary(p, o, g, k, n, mean_p, freq, o_bar, total, n_groups) -> list[list[f
     dp = p - mean_p[g, k]
     wbv = np.bincount(g, weights=dp * dp, minlength=n_groups) / tt
     wbc = 2 * np.bincount(g, weights=dp * (o - freq[g, k]), minlength=n_groups) / tt
-    return np.stack([ece, bs, rel, res, unc, wbv, wbc], axis=1).tolist()
+    return np.stack([ece, bs, rel, res, unc, wbv, wbc], axis=1).reshape(n_groups, 7)
 
 
 def _build(n, mean_p, freq, ci_low, ci_high, summary, total) -> list[Calibration]:

@@ -8,12 +8,13 @@ several tags is in each of them), and every group is summarised at once from its
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ledger.core.scoring.arrays import excl_cumsum, ranges
-from ledger.core.scoring.calibration import calibrations
+from ledger.core.scoring.calibration import CalibrationTable, calibration_table
 from ledger.core.scoring.types import TEAM, TEAM_ANALYST, GroupScore, PairScores
 
 _BY_QUESTION = ("question", "scenario", "tag")
@@ -26,7 +27,19 @@ def aggregate(
     analyst_keys: Mapping[int, str] | Sequence[str] | None = None,
     question_keys: Mapping[int, Any] | Sequence[Any] | None = None,
 ) -> list[GroupScore]:
-    """Group the pairs (`ledger score --by`) and summarise each group.
+    """Group the pairs (`ledger score --by`) and summarise each group: `aggregate_table`'s
+    groups as value objects."""
+    return aggregate_table(pairs, by, analyst_keys=analyst_keys, question_keys=question_keys).scores()
+
+
+def aggregate_table(
+    pairs: PairScores,
+    by: str = "analyst",
+    *,
+    analyst_keys: Mapping[int, str] | Sequence[str] | None = None,
+    question_keys: Mapping[int, Any] | Sequence[Any] | None = None,
+) -> GroupTable:
+    """Group the pairs (`ledger score --by`) and summarise each group, as columns.
 
     Args:
         pairs: from `score_pairs`.
@@ -103,12 +116,43 @@ def _group_mean(values: np.ndarray, g: np.ndarray, n_groups: int) -> list[float 
     return [float(x) / int(y) if y else None for x, y in zip(s.tolist(), c.tolist())]
 
 
+@dataclass(frozen=True)
+class GroupTable:
+    """Groups' numbers as columns, one row per group, in output order (see `GroupScore`).
+
+    Attributes:
+        key, questions, brier, log_loss, relative_brier, coverage: per group, as in `GroupScore`.
+        calibration: the groups' calibrations, row for row.
+    """
+
+    key: list[str]
+    questions: list[int]
+    brier: list[float]
+    log_loss: list[float]
+    relative_brier: list[float | None]
+    coverage: list[float | None]
+    calibration: CalibrationTable
+
+    def take(self, rows: Sequence[int]) -> GroupTable:
+        """These rows, in this order."""
+        return GroupTable([self.key[i] for i in rows], [self.questions[i] for i in rows],
+                          [self.brier[i] for i in rows], [self.log_loss[i] for i in rows],
+                          [self.relative_brier[i] for i in rows], [self.coverage[i] for i in rows],
+                          self.calibration.take(np.asarray(rows, dtype=np.int64)))
+
+    def scores(self) -> list[GroupScore]:
+        """The groups as value objects."""
+        return [GroupScore(*row) for row in zip(self.key, self.questions, self.brier, self.log_loss,
+                                                self.relative_brier, self.coverage,
+                                                self.calibration.calibrations())]
+
+
 def _summarise(pairs: PairScores, edge_pair: np.ndarray, edge_group: np.ndarray,
-               keys: list[str]) -> list[GroupScore]:
-    """The GroupScore of every group with at least one edge, in SPEC 6 order."""
+               keys: list[str]) -> GroupTable:
+    """The summary of every group with at least one edge, in SPEC 6 order."""
     n_groups = len(keys)
     if n_groups == 0:
-        return []
+        return GroupTable([], [], [], [], [], [], calibration_table(np.zeros(0), np.zeros(0), np.zeros(0, np.int64), 0))
     counts = np.bincount(edge_group, minlength=n_groups).tolist()
     brier = _group_mean(pairs.brier[edge_pair], edge_group, n_groups)
     loss = _group_mean(pairs.log_loss[edge_pair], edge_group, n_groups)
@@ -119,14 +163,13 @@ def _summarise(pairs: PairScores, edge_pair: np.ndarray, edge_group: np.ndarray,
     final = pairs.method == "final"
     order = sorted((gi for gi in range(n_groups) if counts[gi]),
                    key=lambda gi: (keys[gi] == TEAM, keys[gi]))
-    return [
-        GroupScore(
-            key=keys[gi], questions=counts[gi], brier=brier[gi], log_loss=loss[gi],
-            relative_brier=None if final or keys[gi] == TEAM else rel[gi],
-            coverage=None if final else cover[gi], calibration=cals[gi],
-        )
-        for gi in order
-    ]
+    return GroupTable(
+        key=[keys[gi] for gi in order], questions=[counts[gi] for gi in order],
+        brier=[brier[gi] for gi in order], log_loss=[loss[gi] for gi in order],
+        relative_brier=[None if final or keys[gi] == TEAM else rel[gi] for gi in order],
+        coverage=[None if final else cover[gi] for gi in order],
+        calibration=cals.take(np.asarray(order, dtype=np.int64)),
+    )
 
 
 def _group_calibrations(pairs: PairScores, edge_pair: np.ndarray, edge_group: np.ndarray,
@@ -137,5 +180,5 @@ def _group_calibrations(pairs: PairScores, edge_pair: np.ndarray, edge_group: np
     pt_start = excl_cumsum(pt_count)
     reps = pt_count[edge_pair]
     pts = np.repeat(pt_start[edge_pair], reps) + ranges(reps)
-    return calibrations(pairs.point_p[pts], pairs.point_o[pts].astype(np.float64),
-                        np.repeat(edge_group, reps), n_groups)
+    return calibration_table(pairs.point_p[pts], pairs.point_o[pts].astype(np.float64),
+                             np.repeat(edge_group, reps), n_groups)
