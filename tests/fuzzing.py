@@ -92,6 +92,14 @@ def _short(args: tuple[str, ...]) -> str:
     return text if len(text) < 300 else text[:300] + "…"
 
 
+def rarely(draw: Callable[[Any], Any], n: int) -> bool:
+    """True about one time in `n`. False is the simple case Hypothesis starts from and shrinks to
+    (it favours 0, so `integers(0, n - 1) == 0` would make the rare case the common one)."""
+    from hypothesis import strategies as st
+
+    return draw(st.integers(0, n - 1)) == n - 1
+
+
 def mutate(draw: Callable[[Any], Any], text: str, alphabet: Any) -> str:
     """`text` with a few random edits: a character inserted, deleted or replaced, or a slice
     duplicated (Hypothesis shrinks these back to the smallest failing edit)."""
@@ -154,3 +162,11 @@ def refused_unchanged(result: Result, before: Any, after: Any, *, by_line: bool)
             assert re.match(r"  (line \d+: .|\.\.\. and \d+ more$)", line), line
     else:
         one_error_line(result)
+
+
+def timeless(text: str) -> str:
+    """`text` with its UTC instants masked: a check and the import after it run at other moments
+    (a question without `opens` opens at the import's own time, and messages say so)."""
+    import re
+
+    return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z", "<now>", text)

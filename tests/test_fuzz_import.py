@@ -16,7 +16,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzzing import backend, emptied, fuzz, invoke, refused_unchanged, state, verified
+from tests.fuzzing import backend, emptied, fuzz, invoke, rarely, refused_unchanged, state, timeless, verified
 
 #: The ledger every example starts from: an editor, an analyst, and questions a file may refer to.
 SEED = [
@@ -153,7 +153,12 @@ def jsonl_files(draw) -> bytes:
         if how == "type" or not lines:
             lines.insert(at, json.dumps({"type": draw(st.sampled_from(["unknown", "Forecast", "", None, 1, ["x"]]))}))
         elif how == "object":
-            obj = json.loads(lines[at])
+            try:
+                obj = json.loads(lines[at])
+            except ValueError:  # a line already broken
+                continue
+            if not isinstance(obj, dict) or not obj:
+                continue
             _corrupt_object(draw, obj)
             lines[at] = json.dumps(obj, ensure_ascii=draw(st.booleans()))
             for value in obj.values():  # a deep list kept as its text, not a string
@@ -170,7 +175,7 @@ def jsonl_files(draw) -> bytes:
         else:
             break  # edits below JSON, next
     data = "".join(line + "\n" for line in lines).encode("utf-8", "surrogatepass")
-    return _text_edits(draw, data) if draw(st.integers(0, 2)) == 0 else data
+    return _text_edits(draw, data) if rarely(draw, 3) else data
 
 
 CSV_COLUMNS = ["question_id", "user_id", "probability", "answer_option", "timestamp", "outcome", "open_time",
@@ -223,7 +228,7 @@ def csv_files(draw) -> bytes:
             cells = cells[:short[n]] if short[n] <= 0 else cells + ["spare"] * short[n]
         writer.writerow(cells)
     data = out.getvalue().encode("utf-8", "surrogatepass")
-    return _text_edits(draw, data) if draw(st.integers(0, 2)) == 0 else data
+    return _text_edits(draw, data) if rarely(draw, 3) else data
 
 
 _COUNT = re.compile(r"(\d+) (analysts|scenarios|questions|amendments|evidence|forecasts|withdrawals|resolutions)")
@@ -245,7 +250,7 @@ def import_once(url: str, path, data: bytes, fmt: str) -> None:
     assert done.exit_code == checked.exit_code, (checked.output, done.output)
     if done.exit_code != 0:
         refused_unchanged(done, before, after, by_line=done.exit_code == 2)
-        assert checked.stderr == done.stderr
+        assert timeless(checked.stderr) == timeless(done.stderr)
         return
     out = done.stdout
     if out.startswith("already imported"):
