@@ -234,28 +234,32 @@ def csv_files(draw) -> bytes:
 _COUNT = re.compile(r"(\d+) (analysts|scenarios|questions|amendments|evidence|forecasts|withdrawals|resolutions)")
 
 
-def import_once(url: str, path, data: bytes, fmt: str) -> None:
-    """The property of one file: `--check` then the import, from the seed ledger."""
+options = st.tuples(st.sampled_from(["ed"] * 8 + ["amina", "newcomer"]),
+                    st.sampled_from([[]] * 8 + [["--scenario", "base"], ["--scenario", "nope"]]))
+
+
+def import_once(url: str, path, data: bytes, fmt: str, actor: str = "ed", extra: list[str] = ()) -> None:
+    """The property of one file: `--check`, the import, and the import again, from the seed
+    ledger, by `actor` (an editor; or an analyst, or someone new, whom the import refuses)."""
     emptied(url)
     seed = path.with_name("seed.jsonl")
     seed.write_text("".join(json.dumps(x) + "\n" for x in SEED), encoding="utf-8")
     invoke(url, "import", str(seed), allowed=(0,))
     path.write_bytes(data)
     before = state(url)
-    args = ["import", str(path), "--format", fmt]
-    checked = invoke(url, *args, "--check")
+    args = ["import", str(path), "--format", fmt, *extra]
+    checked = invoke(url, *args, "--check", as_=actor)
     assert state(url) == before, checked.output
-    done = invoke(url, *args)
+    done = invoke(url, *args, as_=actor)
     after = state(url)
     assert done.exit_code == checked.exit_code, (checked.output, done.output)
+    if actor != "ed":
+        assert done.exit_code == 1, done.output
     if done.exit_code != 0:
         refused_unchanged(done, before, after, by_line=done.exit_code == 2)
         assert timeless(checked.stderr) == timeless(done.stderr)
         return
     out = done.stdout
-    if out.startswith("already imported"):
-        assert after == before
-        return
     assert out.startswith(f"imported {path.name}: "), out
     assert checked.stdout.startswith(f"checked {path.name}: would import "), checked.stdout
     reported = {kind: int(n) for n, kind in _COUNT.findall(out.split("; head")[0])}
@@ -264,15 +268,18 @@ def import_once(url: str, path, data: bytes, fmt: str) -> None:
         assert n - before[0][kind] == reported.get(kind, 0), (kind, out, before, after)
     assert after[1]["seq"] == before[1]["seq"] + 1
     verified(url)
+    again = invoke(url, *args, allowed=(0,))
+    assert again.stdout.startswith(f"already imported: {path.name}"), again.stdout
+    assert state(url) == after
 
 
 def test_jsonl_import_lands_whole_or_is_refused_by_line(run, tmp_path) -> None:
     url = run.url
 
-    @fuzz(40, backend=backend(url)) if backend(url) == "sqlite" else fuzz(10, backend="postgresql")
-    @given(jsonl_files())
-    def check(data: bytes) -> None:
-        import_once(url, tmp_path / "fuzzed.jsonl", data, "jsonl")
+    @fuzz(30 if backend(url) == "sqlite" else 8, backend=backend(url))
+    @given(jsonl_files(), options)
+    def check(data: bytes, how: tuple[str, list[str]]) -> None:
+        import_once(url, tmp_path / "fuzzed.jsonl", data, "jsonl", *how)
 
     check()
 
@@ -280,10 +287,10 @@ def test_jsonl_import_lands_whole_or_is_refused_by_line(run, tmp_path) -> None:
 def test_csv_import_lands_whole_or_is_refused_by_line(run, tmp_path) -> None:
     url = run.url
 
-    @fuzz(40, backend=backend(url)) if backend(url) == "sqlite" else fuzz(10, backend="postgresql")
-    @given(csv_files())
-    def check(data: bytes) -> None:
-        import_once(url, tmp_path / "fuzzed.csv", data, "csv")
+    @fuzz(30 if backend(url) == "sqlite" else 8, backend=backend(url))
+    @given(csv_files(), options)
+    def check(data: bytes, how: tuple[str, list[str]]) -> None:
+        import_once(url, tmp_path / "fuzzed.csv", data, "csv", *how)
 
     check()
 
