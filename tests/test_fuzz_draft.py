@@ -26,7 +26,8 @@ WORDS = ["The", "government", "will", "likely", "unlikely", "could", "may", "exp
          "in 2027", "by the end of 2028", "next year", "on 14 June 2027", "within a year", "Q3", "$25 million", "31%",
          "Mali", "Dr.", "U.S.", "e.g.", "sign", "a deal", "rise", "above", "while", "although", "but", "and", "expect",
          "Will", "What", "?", "!", ".", "…", ",", ";", ":", "—", "(", ")", "“", "”", "'", '"', "-", "%", "#", "&",
-         "é", "ß", "İ", "\u0301", "中国", "مصر", "\u200b", "\u200f", "\ufeff", "\u00ad"]
+         "é", "ß", "İ", "\u0301", "中国", "مصر", "\u200b", "\u200f", "\ufeff", "\u00ad", "\ufffe",
+         "\uffff", "\U0001fffe"]
 SPACES = [" ", " ", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\r", "\u00a0", "\u2028", "\u2029", "\x0c", "\x0b", "\x85",
           "\u3000", "\x1c"]
 LINES = ["Nov. 20, 2026", "Published 2026-11-20", "20/11/2026", "Key dates", "1. Lists close on 1 May 2027.",
@@ -143,3 +144,12 @@ def test_a_headline_of_only_quotation_marks_gives_the_default_title() -> None:
     titled "" (its own import then refused the empty title) instead of "Draft scenario"."""
     drafted = draft_scenario("“ ", today=TODAY)
     assert (drafted.slug, drafted.title, drafted.source) == ("draft-scenario", "Draft scenario", ())
+
+
+def test_noncharacters_are_escaped_in_the_yaml() -> None:
+    """U+FFFE and U+FFFF are valid UTF-8 but not allowed in a YAML stream: a draft quoting them
+    raw could be read neither by `yaml.safe_load` nor by `scenario import`."""
+    drafted = draft_scenario("Prices will rise \uffff.", today=TODAY)
+    body = render_yaml(drafted)
+    assert '"Prices will rise \\uffff."' in body
+    assert yaml.safe_load(body)["questions"][0]["quote"] == "Prices will rise \uffff."
