@@ -160,8 +160,11 @@ def refused_unchanged(result: Result, before: Any, after: Any, *, by_line: bool)
         assert "problem(s), nothing imported:" in first, err
         for line in listed:
             assert re.match(r"  (line \d+: .|\.\.\. and \d+ more$)", line), line
-    else:
-        one_error_line(result)
+    else:  # one line, naming where in the file (or that it holds nothing)
+        import re
+
+        message = one_error_line(result)
+        assert re.search(r": line \d+: ", message) or message.endswith(" holds nothing to import"), message
 
 
 def timeless(text: str) -> str:

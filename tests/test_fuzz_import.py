@@ -31,9 +31,9 @@ SEED = [
 
 #: Values of the wrong type or shape, at the edges of what readers cope with.
 JUNK = [None, True, False, 0, -1, 1, 2, 0.5, 1.5, -0.0, 1e308, 10**400, "", " ", "\x00", "x" * 20_000, "\ud800",
-        "\u202e", "2020-13-45", "2020-02-30", "0000-01-01", "9999-12-31T23:59:60Z", "2020-01-01T25:00:00Z",
-        "+002020-01-01", "2020-W01-1", "1e309", "nan", "NaN", "70%", "yes", [], [1], ["x"], {}, {"a": 1},
-        [[[[[[[[[[[]]]]]]]]]]], {"question": "existing", "stance": "?"}]
+        "\u202e", ["\ud800"], ["a", "\x00"], "2020-13-45", "2020-02-30", "0000-01-01", "9999-12-31T23:59:60Z",
+        "2020-01-01T25:00:00Z", "+002020-01-01", "2020-W01-1", "1e309", "nan", "NaN", "70%", "yes", [], [1], ["x"], {},
+        {"a": 1}, [[[[[[[[[[[]]]]]]]]]]], {"question": "existing", "stance": "?"}]
 #: Text that replaces a JSON number token: exponents out of range, specials, digits beyond the
 #: interpreter's limit for int conversion, JSON it does not allow.
 NUMBER_TEXT = ["1e309", "-1e309", "1e-400", "NaN", "Infinity", "-Infinity", "1" * 5000, "0." + "0" * 5000 + "1",
@@ -307,4 +307,17 @@ def test_a_jsonl_number_too_long_to_read_is_a_problem_on_its_line(run, tmp_path)
     err = run("import", str(path), code=2).stderr
     assert err == "error: long.jsonl: 1 problem(s), nothing imported:\n" \
                   "  line 2: not valid JSON here: a number too long to read\n"
+    assert run.state() == before
+
+
+def test_a_tag_that_is_not_utf8_is_a_problem_on_its_line(run, tmp_path) -> None:
+    """A JSON escape `\\ud800` is a lone surrogate, which no database stores: `validate.tag` let
+    it through, and the import failed in the driver with "an argument is not valid UTF-8 text"
+    (exit 2, nothing written, but no line and the wrong culprit)."""
+    path = tmp_path / "tag.jsonl"
+    path.write_text('{"type": "question", "slug": "q1", "title": "T", "kind": "binary", "criteria": "c", '
+                    '"opens_at": "2021-01-01", "closes_at": "2022-01-01", "tags": ["\\ud800"]}\n', encoding="utf-8")
+    before = run.state()
+    err = run("import", str(path), code=2).stderr
+    assert err == "error: tag.jsonl: 1 problem(s), nothing imported:\n  line 1: tag '\\ud800': not valid UTF-8 text\n"
     assert run.state() == before

@@ -89,7 +89,7 @@ def documents(draw) -> dict:
         elif draw(st.booleans()):
             q["prior"] = usually(draw, one_of(*PRIORS[:7]), one_of(*PRIORS[7:]))
         if draw(st.booleans()):
-            q["tags"] = usually(draw, one_of(["minerals"], ["a", "b"]), one_of([""], ["two words"], ["a", "a"]))
+            q["tags"] = usually(draw, one_of(["minerals"], ["a", "b"]), one_of([""], ["two words"], ["a", "a"], ["\ud800"]))
         if draw(st.booleans()):
             q["quote"] = usually(draw, good_texts, texts)
         questions.append(q)
@@ -290,4 +290,16 @@ def test_deep_nesting_is_a_problem_on_its_line(run: LedgerCli, tmp_path) -> None
     err = run("scenario", "import", str(path), code=2).stderr
     assert err == "error: deep.yaml: 1 problem(s), nothing imported:\n" \
                   "  line 3: not valid YAML here: nested too deeply to read\n"
+    assert run.state() == before
+
+
+def test_a_tag_that_is_not_utf8_is_a_problem_on_its_line(run: LedgerCli, tmp_path) -> None:
+    """The YAML escape `"\\ud800"` is a lone surrogate: the tag reached the database driver
+    ("an argument is not valid UTF-8 text", no line) instead of being refused on its line."""
+    path = tmp_path / "tag.yaml"
+    path.write_text('scenario: {slug: s, title: T}\nquestions:\n  - {slug: q, title: T, criteria: c, closes: 2031-01-01,'
+                    ' tags: ["\\ud800"]}\n', encoding="utf-8")
+    before = run.state()
+    err = run("scenario", "import", str(path), code=2).stderr
+    assert err == "error: tag.yaml: 1 problem(s), nothing imported:\n  line 3: tag '\\ud800': not valid UTF-8 text\n"
     assert run.state() == before
