@@ -88,7 +88,7 @@ def _control(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cs") and not ch.isspace() for ch in text)
 
 
-@fuzz(300)
+@fuzz(120)
 @given(texts)
 def test_drafting_any_text_gives_yaml_that_reads_back(text: str) -> None:
     body = check_draft(text)
@@ -101,7 +101,7 @@ def test_drafting_any_text_gives_yaml_that_reads_back(text: str) -> None:
         assert not others, others
 
 
-@fuzz(100)
+@fuzz(60)
 @given(texts, st.none() | st.sampled_from(["sahel-2026", "s"]),
        st.none() | st.text(st.characters(codec=None), max_size=20), st.none() | st.text(max_size=20),
        st.none() | st.sampled_from(["https://e.org/a?b=c&d", "x: y", "\"", "#"]),

@@ -276,7 +276,7 @@ def import_once(url: str, path, data: bytes, fmt: str, actor: str = "ed", extra:
 def test_jsonl_import_lands_whole_or_is_refused_by_line(run, tmp_path) -> None:
     url = run.url
 
-    @fuzz(30 if backend(url) == "sqlite" else 8, backend=backend(url))
+    @fuzz(25 if backend(url) == "sqlite" else 8, backend=backend(url))
     @given(jsonl_files(), options)
     def check(data: bytes, how: tuple[str, list[str]]) -> None:
         import_once(url, tmp_path / "fuzzed.jsonl", data, "jsonl", *how)
@@ -287,7 +287,7 @@ def test_jsonl_import_lands_whole_or_is_refused_by_line(run, tmp_path) -> None:
 def test_csv_import_lands_whole_or_is_refused_by_line(run, tmp_path) -> None:
     url = run.url
 
-    @fuzz(30 if backend(url) == "sqlite" else 8, backend=backend(url))
+    @fuzz(25 if backend(url) == "sqlite" else 8, backend=backend(url))
     @given(csv_files(), options)
     def check(data: bytes, how: tuple[str, list[str]]) -> None:
         import_once(url, tmp_path / "fuzzed.csv", data, "csv", *how)

@@ -189,7 +189,9 @@ def _forecast_once(url: str, args: list[str], why: str | None = None) -> None:
 def test_forecast_command_exits_0_or_2_and_a_refusal_writes_nothing(sahel: LedgerCli, question: str) -> None:
     url = sahel.url
 
-    @fuzz(40 if question == "minerals" else 30, backend=backend(url))
+    on_sqlite = backend(url) == "sqlite"
+
+    @fuzz((30 if on_sqlite else 10) if question == "minerals" else (20 if on_sqlite else 8), backend=backend(url))
     @given(binary_args if question == "minerals" else choice_args(), st.none() | st.text(chars, max_size=20))
     def check(args: list[str], why: str | None) -> None:
         _forecast_once(url, [question, *args], why)
