@@ -161,12 +161,18 @@ def choice_args(draw) -> list[str]:
     return args or ["a=1"]
 
 
+#: Question references that name no question (exit 1, "no question …") or are bad input (exit 2).
+NO_SUCH_QUESTION = ["#", "#0", "#-1", "#99", "0", "-1", "#" + "9" * 30, "9" * 30, "#1.0", "\u0661", "#\u0661",
+                    "MINERALS", "minerals ", "\udcff", "", " "]
+
+
 def _forecast_once(url: str, args: list[str], why: str | None = None) -> None:
     """One `ledger forecast` with fuzzed arguments against the property."""
     before = state(url)
     extra = ["--why", why] if why is not None else []
-    cites = any(arg.startswith("--evidence=") for arg in args)  # no evidence exists: exit 1, "no evidence 1"
-    result = invoke(url, "forecast", *args, *extra, allowed=(0, 1, 2) if cites else (0, 2))
+    # exit 1 is right for evidence that does not exist ("no evidence 1") and an unknown question
+    refused = any(arg.startswith("--evidence=") for arg in args) or args[0] in NO_SUCH_QUESTION
+    result = invoke(url, "forecast", *args, *extra, allowed=(0, 1, 2) if refused else (0, 2))
     after = state(url)
     if result.exit_code in (1, 2):
         one_error_line(result)
@@ -188,12 +194,12 @@ def _forecast_once(url: str, args: list[str], why: str | None = None) -> None:
 @pytest.mark.parametrize("question", ["minerals", "troops"])
 def test_forecast_command_exits_0_or_2_and_a_refusal_writes_nothing(sahel: LedgerCli, question: str) -> None:
     url = sahel.url
-
     on_sqlite = backend(url) == "sqlite"
+    refs = st.sampled_from([question] * 9 + ["#1" if question == "minerals" else "#2"]) | st.sampled_from(NO_SUCH_QUESTION)
 
     @fuzz((30 if on_sqlite else 10) if question == "minerals" else (20 if on_sqlite else 8), backend=backend(url))
-    @given(binary_args if question == "minerals" else choice_args(), st.none() | st.text(chars, max_size=20))
-    def check(args: list[str], why: str | None) -> None:
-        _forecast_once(url, [question, *args], why)
+    @given(refs, binary_args if question == "minerals" else choice_args(), st.none() | st.text(chars, max_size=20))
+    def check(ref: str, args: list[str], why: str | None) -> None:
+        _forecast_once(url, [ref, *args], why)
 
     check()
