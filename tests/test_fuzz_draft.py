@@ -31,7 +31,8 @@ WORDS = ["The", "government", "will", "likely", "unlikely", "could", "may", "exp
 SPACES = [" ", " ", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\r", "\u00a0", "\u2028", "\u2029", "\x0c", "\x0b", "\x85",
           "\u3000", "\x1c"]
 LINES = ["Nov. 20, 2026", "Published 2026-11-20", "20/11/2026", "Key dates", "1. Lists close on 1 May 2027.",
-         "- A bullet that will matter.", "* Another could follow", "Q: Will the deal be signed?", "A: Almost certainly not.",
+         "- A bullet that will matter.", "* Another could follow", "Q: Will the deal be signed?",
+         "A: Almost certainly not.",
          "FAQ", "Comment below: who should lead?", "Subscribe now!", "By Jane Doe", "Updated 10:00 GMT", "###", "---",
          "What happens next?", "Will prices rise in 2027? Yes.", "Is it over? No."]
 
@@ -115,7 +116,8 @@ def test_drafting_with_any_options(text: str, slug, title, publisher, url, publi
 @given(st.one_of(texts.map(lambda t: t.encode("utf-8", "surrogatepass")), st.binary(max_size=200)),
        st.lists(st.sampled_from(["--slug", "--title", "--publisher", "--url", "--published"]), max_size=2, unique=True),
        st.text(st.characters(codec=None), max_size=12))
-def test_draft_command_exits_0_or_2_and_prints_yaml(tmp_path_factory, data: bytes, flags: list[str], value: str) -> None:
+def test_draft_command_exits_0_or_2_and_prints_yaml(tmp_path_factory, data: bytes, flags: list[str],
+                                                   value: str) -> None:
     """Through the command line, on any bytes and any option values: exit 0 with a YAML file
     on stdout (the same on a second run), or exit 2 with one line; never a traceback."""
     article = Path(tmp_path_factory.mktemp("draft")) / "article.txt"

@@ -146,7 +146,8 @@ def jsonl_files(draw) -> bytes:
     """A history from `_objects`, written one JSON object a line, then up to three corruptions
     (none for about a third of the files, so that valid imports are explored too)."""
     objects = _objects(draw)
-    lines = [json.dumps(obj, ensure_ascii=draw(st.booleans())) for obj in objects]  # NaN, Infinity as Python writes them
+    # NaN and Infinity as Python writes them
+    lines = [json.dumps(obj, ensure_ascii=draw(st.booleans())) for obj in objects]
     for _ in range(draw(st.sampled_from([0, 0, 1, 1, 2, 3]))):
         how = draw(st.sampled_from(["object", "object", "number", "line", "type", "text"]))
         at = draw(st.integers(0, max(0, len(lines) - 1)))
@@ -203,8 +204,8 @@ def csv_files(draw) -> bytes:
             shared.update(open_time="2020-01-01T00:00:00Z", close_time="2099-01-01T00:00:00Z",
                           q_title=draw(st.sampled_from(["", "Existing?"])), criteria=draw(st.sampled_from(["", "c"])))
         for _ in range(draw(st.integers(1, 3))):
-            rows.append(dict(shared, user_id=draw(handles), timestamp=draw(dates),
-                             probability=draw(st.sampled_from(["0.7", "0", "1", ".5", "1E-5"]) | st.floats(0, 1).map(repr)),
+            p = draw(st.sampled_from(["0.7", "0", "1", ".5", "1E-5"]) | st.floats(0, 1).map(repr))
+            rows.append(dict(shared, user_id=draw(handles), timestamp=draw(dates), probability=p,
                              answer_option=draw(st.sampled_from(["1", "0", "", "1.0"]))))
     short: dict[int, int] = {}
     for _ in range(draw(st.sampled_from([0, 0, 1, 1, 2, 3]))):

@@ -195,7 +195,8 @@ def _forecast_once(url: str, args: list[str], why: str | None = None) -> None:
 def test_forecast_command_exits_0_or_2_and_a_refusal_writes_nothing(sahel: LedgerCli, question: str) -> None:
     url = sahel.url
     on_sqlite = backend(url) == "sqlite"
-    refs = st.sampled_from([question] * 9 + ["#1" if question == "minerals" else "#2"]) | st.sampled_from(NO_SUCH_QUESTION)
+    by_id = "#1" if question == "minerals" else "#2"
+    refs = st.sampled_from([question] * 9 + [by_id]) | st.sampled_from(NO_SUCH_QUESTION)
 
     @fuzz((30 if on_sqlite else 10) if question == "minerals" else (20 if on_sqlite else 8), backend=backend(url))
     @given(refs, binary_args if question == "minerals" else choice_args(), st.none() | st.text(chars, max_size=20))

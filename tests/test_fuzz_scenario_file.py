@@ -8,6 +8,7 @@ no YAML construct runs code, and alias expansion ("billion laughs") stays bounde
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 import tracemalloc
@@ -20,10 +21,11 @@ from ledger.io.scenario_file import read_scenario
 from tests.conftest import LedgerCli
 from tests.fuzzing import backend, emptied, fuzz, invoke, mutate, rarely, refused_unchanged, state, timeless, verified
 
-#: A file created by any YAML construct that runs code would appear here (see `_tags`).
-MARKER = "/tmp/ledger-fuzz-yaml-ran-code"
+#: A file that any YAML construct running code would create (the first `TAGS` try to).
+MARKER = f"/tmp/ledger-fuzz-yaml-ran-code-{os.getpid()}"
 TAGS = [f'!!python/object/apply:os.system ["touch {MARKER}"]', "!!python/name:os.system",
-        f"!!python/object/new:os.system [touch {MARKER}]", f'!<tag:yaml.org,2002:python/object/apply:os.system> ["touch {MARKER}"]',
+        f"!!python/object/new:os.system [touch {MARKER}]",
+        f'!<tag:yaml.org,2002:python/object/apply:os.system> ["touch {MARKER}"]',
         "!!binary aGVsbG8=", "!!int 7", "!!float .5", "!!bool yes", "!!null ~", "!!str text", "!!timestamp 2030-01-01",
         "!!set {a, b}", "!!omap [a: 1]", "!!pairs [a: 1]", "!custom x", "!!merge <<", "!ruby/object:Foo {}"]
 GOOD_DATES = ["2033-01-01", "2033-06-30T12:00:00Z", "2033-01-01T00:00:00+05:30", "9999-12-30"]
@@ -67,7 +69,8 @@ def documents(draw) -> dict:
     slug = usually(draw, one_of("s1", "S.1", "x" * 200), one_of("sahel-2026", "bad slug", "", "s" * 201, "-s"))
     doc: dict = {"scenario": {"slug": slug, "title": usually(draw, good_texts, texts)}}
     if draw(st.booleans()):
-        doc["scenario"]["source"] = {"title": usually(draw, good_texts, texts), "publisher": "P", "url": "https://e.org",
+        doc["scenario"]["source"] = {"title": usually(draw, good_texts, texts), "publisher": "P",
+                                     "url": "https://e.org",
                                      "published": usually(draw, one_of("2026-11-20"), one_of(*BAD_DATES)),
                                      "forecaster": usually(draw, one_of("Sahel Monitor", "source:x", "\u200b"),
                                                            one_of("ed", "amina", "\x07", "", "@team"))}
@@ -82,14 +85,16 @@ def documents(draw) -> dict:
             q["opens"] = usually(draw, one_of("2030-01-01", "2032-01-01T10:00:00Z"), one_of("2034-01-01", *BAD_DATES))
         if draw(st.booleans()):
             q["kind"] = usually(draw, one_of("choice"), one_of("Choice", "binary", ""))
-            q["options"] = usually(draw, one_of(["a", "b"], ["yes", "no"], ["1", "2", "3"]), one_of(["a"], ["a", "a"], []))
+            q["options"] = usually(draw, one_of(["a", "b"], ["yes", "no"], ["1", "2", "3"]),
+                                   one_of(["a"], ["a", "a"], []))
             if draw(st.booleans()):
                 q["prior"] = [f"{o}={usually(draw, one_of('50%', '0.5', '1 in 2'), one_of('x', '60%', '='))}"
                               for o in q["options"]]
         elif draw(st.booleans()):
             q["prior"] = usually(draw, one_of(*PRIORS[:7]), one_of(*PRIORS[7:]))
         if draw(st.booleans()):
-            q["tags"] = usually(draw, one_of(["minerals"], ["a", "b"]), one_of([""], ["two words"], ["a", "a"], ["\ud800"]))
+            q["tags"] = usually(draw, one_of(["minerals"], ["a", "b"]),
+                                one_of([""], ["two words"], ["a", "a"], ["\ud800"]))
         if draw(st.booleans()):
             q["quote"] = usually(draw, good_texts, texts)
         questions.append(q)
@@ -170,7 +175,7 @@ def _mutations(draw, text: str) -> str:
         elif how == "laughs":
             lines = LAUGHS.split("\n") + lines + [draw(st.sampled_from(["questions: *l9", "scenario: *l9", "x: *l9"]))]
         elif how == "merge":
-            lines = ["base: &b {slug: s1, title: T}"] + lines + [draw(st.sampled_from(["  <<: *b", "scenario: {<<: *b}"]))]
+            lines = ["base: &b {slug: s1, title: T}"] + lines + [draw(one_of("  <<: *b", "scenario: {<<: *b}"))]
         elif how == "chars":
             lines[at] = mutate(draw, line, st.one_of(st.sampled_from(list(":-[]{},&*!|>'\"#%@`?\t\\ ") + ["\r", "\x00",
                                                                       "\ufeff", "\x85", "\u2028"]),
@@ -183,8 +188,8 @@ def scenario_files(draw) -> bytes:
     """A rendered document, mutated; or YAML-ish noise; as bytes, sometimes not UTF-8."""
     kind = draw(st.sampled_from(["document"] * 6 + ["noise", "empty"]))
     if kind == "noise":
-        text = "".join(draw(st.lists(st.sampled_from(list(":-[]{},&*!|>'\"#%@`? \n\tabc12")
-                                                     + ["scenario", "questions", "slug", "  ", "\n  - "]), max_size=40)))
+        tokens = list(":-[]{},&*!|>'\"#%@`? \n\tabc12") + ["scenario", "questions", "slug", "  ", "\n  - "]
+        text = "".join(draw(st.lists(st.sampled_from(tokens), max_size=40)))
     elif kind == "empty":
         text = draw(st.sampled_from(["", "\n", "   \n", "# only a comment\n", "---\n", "...\n", "~\n", "''\n"]))
     else:
@@ -192,7 +197,7 @@ def scenario_files(draw) -> bytes:
     data = text.encode("utf-8", "surrogatepass")
     if rarely(draw, 10):
         at = draw(st.integers(0, len(data)))
-        data = data[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xef\xbb\xbf", b"\x00"])) + data[at:]
+        data = data[:at] + draw(one_of(b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xef\xbb\xbf", b"\x00")) + data[at:]
     if rarely(draw, 10):
         data = data.replace(b"\n", b"\r\n")
     return data
@@ -210,8 +215,6 @@ SEED = [{"type": "analyst", "handle": "ed", "role": "editor"}, {"type": "analyst
 
 def scenario_import_once(url: str, path, data: bytes) -> None:
     """The property of one file, from the seed ledger: `--check`, the import, and the import again."""
-    import os
-
     emptied(url)
     seed = path.with_name("seed.jsonl")
     seed.write_text("".join(json.dumps(x) + "\n" for x in SEED), encoding="utf-8")
@@ -309,8 +312,8 @@ def test_a_tag_that_is_not_utf8_is_a_problem_on_its_line(run: LedgerCli, tmp_pat
     """The YAML escape `"\\ud800"` is a lone surrogate: the tag reached the database driver
     ("an argument is not valid UTF-8 text", no line) instead of being refused on its line."""
     path = tmp_path / "tag.yaml"
-    path.write_text('scenario: {slug: s, title: T}\nquestions:\n  - {slug: q, title: T, criteria: c, closes: 2031-01-01,'
-                    ' tags: ["\\ud800"]}\n', encoding="utf-8")
+    path.write_text('scenario: {slug: s, title: T}\nquestions:\n'
+                    '  - {slug: q, title: T, criteria: c, closes: 2031-01-01, tags: ["\\ud800"]}\n', encoding="utf-8")
     before = run.state()
     err = run("scenario", "import", str(path), code=2).stderr
     assert err == "error: tag.yaml: 1 problem(s), nothing imported:\n  line 3: tag '\\ud800': not valid UTF-8 text\n"
