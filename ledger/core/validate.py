@@ -93,6 +93,7 @@ def tag(value: str) -> str:
         ch.isspace() for ch in value
     ):
         raise BadInput(f"tag {value!r}: 1 to 100 characters without spaces")
+    _check_encodable(value, "tag")
     return value
 
 

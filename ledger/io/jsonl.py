@@ -159,8 +159,11 @@ def read_jsonl(
             continue
         try:
             obj = json.loads(raw)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             problems.append(Problem(lineno, f"not valid JSON ({exc.msg})"))
+            continue
+        except ValueError:  # an integer longer than the interpreter converts (sys.get_int_max_str_digits)
+            problems.append(Problem(lineno, "not valid JSON here: a number too long to read"))
             continue
         except RecursionError:  # [[[[...]]]] or {"a": {"a": ...}} thousands deep
             problems.append(Problem(lineno, "nested too deeply to read"))

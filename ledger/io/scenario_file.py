@@ -60,8 +60,14 @@ class _Reader:
         """The root node, or None after a problem (syntax, or an empty file)."""
         import yaml
 
+        loader = None
         try:
-            root = yaml.compose(text, Loader=_loader())
+            loader = _loader()(text)  # what yaml.compose does, keeping the loader for its mark
+            root = loader.get_single_node()
+        except RecursionError:  # [[[…]]] or {a: {a: …}} some hundreds deep: PyYAML composes recursively
+            self.problem(loader.get_mark().line + 1 if loader is not None else 1,
+                         "not valid YAML here: nested too deeply to read")
+            return None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             message = f"not valid YAML: {exc.problem or exc.context or 'cannot be read'}"
@@ -80,6 +86,9 @@ class _Reader:
         except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error above has a mark
             self.problem(1, f"not valid YAML: {exc}")
             return None
+        finally:
+            if loader is not None:
+                loader.dispose()
         if root is None:
             self.problem(1, 'the file is empty: a scenario file has a "scenario" block and a "questions" list')
         return root

@@ -90,7 +90,8 @@ def draft_scenario(text: str, *, today: date, slug: str | None = None, title: st
     headline = next((u.text for u in units[:2] if u.kind == HEADING and not is_date_line(u.text)), None)
     candidates = _candidates(units, ref, casing)
     questions = _questions(candidates, ref, published)
-    scenario_title = title or (clean(headline) if headline else "Draft scenario")
+    # `or` after `clean`: a headline of only quotation marks cleans to ""
+    scenario_title = title or (clean(headline) if headline else "") or "Draft scenario"
     source = tuple((key, value) for key, value in (
         ("title", clean(headline) if headline else None), ("publisher", publisher), ("url", url),
         ("published", published.isoformat() if published else None)) if value)
