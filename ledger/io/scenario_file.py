@@ -29,6 +29,9 @@ _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.o
 T = TypeVar("T")
 
 
+#: The longest analyst handle (SPEC 1): a default forecaster `source:<slug>` must fit.
+MAX_HANDLE = 200
+
 def _loader() -> type:
     """A PyYAML loader whose resolvers know only strings, lists and mappings: every scalar,
     quoted or plain (`yes`, `7:3`, `2030-13-45`, `~`), stays the text it is."""
@@ -207,6 +210,9 @@ class _Reader:
         given = self.value(src, "forecaster", validate.handle)
         forecaster = given if given is not None else f"source:{slug or '?'}"
         at = src["forecaster"] if given is not None else f.get("slug", node)
+        if given is None and len(forecaster) > MAX_HANDLE:
+            self.problem(at, f"the slug is too long for the source's default handle `source:<slug>` ({MAX_HANDLE} "
+                             "characters at most): give `source: {forecaster: …}` or a shorter slug")
         if slug is not None and title is not None:
             plan.scenarios.append(PlanScenario(
                 _line(f["slug"]), slug, title, summary, self.value(src, "title", one_line("source title")),

@@ -286,6 +286,18 @@ def test_a_bad_forecaster_handle_and_publication_date():
                               "line 6: handle '@team' is reserved for the team forecast"]
 
 
+
+def test_a_slug_too_long_for_the_default_forecaster_handle():
+    # Found by the fuzz tests on PostgreSQL (SQLite does not enforce the 200-character column):
+    # 193 characters make `source:` + slug 200, the longest handle; 194 are one too many.
+    ok = "scenario:\n  slug: " + "x" * 193 + "\n  title: T\nquestions: []\n"
+    assert [a.handle for a in read_scenario(ok, "s.yaml").analysts] == ["source:" + "x" * 193]
+    assert problems(ok.replace("x" * 193, "x" * 194)) == [
+        "line 2: the slug is too long for the source's default handle `source:<slug>` (200 characters at most): "
+        "give `source: {forecaster: …}` or a shorter slug"]
+    named = ok.replace("x" * 193, "x" * 194).replace("  title: T\n", "  title: T\n  source: {forecaster: Daily}\n")
+    assert [a.handle for a in read_scenario(named, "s.yaml").analysts] == ["Daily"]
+
 # -- writing ---------------------------------------------------------------------------------
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1))
