@@ -318,3 +318,19 @@ def test_a_tag_that_is_not_utf8_is_a_problem_on_its_line(run: LedgerCli, tmp_pat
     err = run("scenario", "import", str(path), code=2).stderr
     assert err == "error: tag.yaml: 1 problem(s), nothing imported:\n  line 3: tag '\\ud800': not valid UTF-8 text\n"
     assert run.state() == before
+
+
+def test_a_slug_too_long_for_the_default_source_handle_is_a_problem_on_its_line(run: LedgerCli, tmp_path) -> None:
+    """A 200-character slug is a valid slug, but the source it implies, `source:<slug>`, would have
+    a 207-character handle: SQLite stored it (past SPEC 1's 200), PostgreSQL's COPY failed (exit 1,
+    a two-line driver message)."""
+    path = tmp_path / "long.yaml"
+    path.write_text(f"scenario:\n  slug: {'x' * 200}\n  title: T\nquestions: []\n", encoding="utf-8")
+    before = run.state()
+    err = run("scenario", "import", str(path), code=2).stderr
+    assert err == "error: long.yaml: 1 problem(s), nothing imported:\n  line 2: the source's handle would be " \
+                  "source:<slug>, 207 characters (at most 200): give a shorter slug, or the source's forecaster\n"
+    assert run.state() == before
+    path.write_text(f"scenario:\n  slug: {'x' * 200}\n  title: T\n  source: {{forecaster: Monitor}}\nquestions: []\n",
+                    encoding="utf-8")
+    run("scenario", "import", str(path))

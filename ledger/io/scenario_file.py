@@ -204,9 +204,13 @@ class _Reader:
         def one_line(what: str) -> Callable[[str], str | None]:
             return lambda t: validate.text(t, what=what, single_line=True)
 
+        known = len(self.problems)
         given = self.value(src, "forecaster", validate.handle)
         forecaster = given if given is not None else f"source:{slug or '?'}"
         at = src["forecaster"] if given is not None else f.get("slug", node)
+        if given is None and slug is not None and len(self.problems) == known and len(forecaster) > 200:
+            self.problem(at, f"the source's handle would be source:<slug>, {len(forecaster)} characters (at most "
+                             "200): give a shorter slug, or the source's forecaster")
         if slug is not None and title is not None:
             plan.scenarios.append(PlanScenario(
                 _line(f["slug"]), slug, title, summary, self.value(src, "title", one_line("source title")),
