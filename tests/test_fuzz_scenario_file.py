@@ -318,3 +318,38 @@ def test_a_tag_that_is_not_utf8_is_a_problem_on_its_line(run: LedgerCli, tmp_pat
     err = run("scenario", "import", str(path), code=2).stderr
     assert err == "error: tag.yaml: 1 problem(s), nothing imported:\n  line 3: tag '\\ud800': not valid UTF-8 text\n"
     assert run.state() == before
+
+
+def test_a_slug_too_long_for_the_default_source_handle_is_a_problem_on_its_line(run: LedgerCli, tmp_path) -> None:
+    """A 200-character slug is a valid slug, but the source it implies, `source:<slug>`, would have
+    a 207-character handle: SQLite stored it (past SPEC 1's 200), PostgreSQL's COPY failed (exit 1,
+    a two-line driver message)."""
+    path = tmp_path / "long.yaml"
+    path.write_text(f"scenario:\n  slug: {'x' * 200}\n  title: T\nquestions: []\n", encoding="utf-8")
+    before = run.state()
+    err = run("scenario", "import", str(path), code=2).stderr
+    assert err == "error: long.yaml: 1 problem(s), nothing imported:\n  line 2: the source's handle would be " \
+                  "source:<slug>, 207 characters (at most 200): give a shorter slug, or the source's forecaster\n"
+    assert run.state() == before
+    path.write_text(f"scenario:\n  slug: {'x' * 200}\n  title: T\n  source: {{forecaster: Monitor}}\nquestions: []\n",
+                    encoding="utf-8")
+    run("scenario", "import", str(path))
+
+
+def test_lines_are_counted_as_editors_count_them() -> None:
+    """PyYAML counts U+2028 (and U+2029, U+0085) as line breaks, as YAML 1.1 did: a title holding
+    one put every later problem a line past where an editor (or the CSV and JSONL importers) shows it."""
+    text = "scenario:\n  slug: s\n  title: \u2028\nquestions: []\nextra: 1\n"
+    try:
+        read_scenario(text, "f.yaml")
+    except ImportRefused as refused:
+        assert [str(p) for p in refused.problems] == [
+            'line 3: "title" must not be empty',
+            'line 5: unknown key "extra"; a scenario file takes: scenario, questions']
+    else:
+        raise AssertionError("refused")
+    with_cr = "scenario: {slug: s, title: T}\r# old Mac line ends\rquestions: []\rextra: 1\r"
+    try:
+        read_scenario(with_cr, "f.yaml")
+    except ImportRefused as refused:
+        assert [p.line for p in refused.problems] == [4]

@@ -10,6 +10,8 @@ collected; a file with any is refused whole. Writing one back is `ledger.io.scen
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from fractions import Fraction
 from typing import Any, Callable, TypeVar
 
@@ -29,8 +31,6 @@ _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.o
 T = TypeVar("T")
 
 
-#: The longest analyst handle (SPEC 1): a default forecaster `source:<slug>` must fit.
-MAX_HANDLE = 200
 
 def _loader() -> type:
     """A PyYAML loader whose resolvers know only strings, lists and mappings: every scalar,
@@ -44,8 +44,10 @@ def _loader() -> type:
     return StringsOnly
 
 
-def _line(node: Any) -> int:
-    return node.start_mark.line + 1
+#: Line ends as editors (and the CSV and JSONL importers) count them. PyYAML also counts U+0085,
+#: U+2028 and U+2029 (YAML 1.1; YAML 1.2 no longer does), which would put a problem lines past
+#: where an editor shows it.
+_LINE_END = re.compile(r"\r\n?|\n")
 
 
 class _Reader:
@@ -53,9 +55,15 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self._starts: list[int] = []  # where each line after the first starts
+
+    def line(self, at: Any) -> int:
+        """The 1-based line of a node, or of a mark (a position PyYAML reports)."""
+        mark = getattr(at, "start_mark", at)
+        return bisect_right(self._starts, mark.index) + 1
 
     def problem(self, at: Any, message: str) -> None:
-        self.problems.append(Problem(at if isinstance(at, int) else _line(at), message))
+        self.problems.append(Problem(at if isinstance(at, int) else self.line(at), message))
 
     # -- the YAML layer ---------------------------------------------------------------------
 
@@ -63,12 +71,13 @@ class _Reader:
         """The root node, or None after a problem (syntax, or an empty file)."""
         import yaml
 
+        self._starts = [m.end() for m in _LINE_END.finditer(text)]
         loader = None
         try:
             loader = _loader()(text)  # what yaml.compose does, keeping the loader for its mark
             root = loader.get_single_node()
         except RecursionError:  # [[[…]]] or {a: {a: …}} some hundreds deep: PyYAML composes recursively
-            self.problem(loader.get_mark().line + 1 if loader is not None else 1,
+            self.problem(self.line(loader.get_mark()) if loader is not None else 1,
                          "not valid YAML here: nested too deeply to read")
             return None
         except yaml.MarkedYAMLError as exc:
@@ -76,13 +85,13 @@ class _Reader:
             message = f"not valid YAML: {exc.problem or exc.context or 'cannot be read'}"
             if exc.context and exc.problem:
                 start = exc.context_mark
-                where = f" on line {start.line + 1}" if start is not None and mark is not None \
-                    and start.line != mark.line else ""
+                where = f" on line {self.line(start)}" if start is not None and mark is not None \
+                    and self.line(start) != self.line(mark) else ""
                 message += f" ({exc.context}{where})"
-            self.problem(mark.line + 1 if mark is not None else 1, message)
+            self.problem(self.line(mark) if mark is not None else 1, message)
             return None
         except yaml.reader.ReaderError as exc:
-            line = text.count("\n", 0, max(exc.position, 0)) + 1
+            line = bisect_right(self._starts, max(exc.position, 0)) + 1
             self.problem(line, f"not valid YAML: character U+{exc.character:04X} is not allowed in a YAML file"
                          if isinstance(exc.character, int) else "not valid YAML: unreadable character")
             return None
@@ -114,7 +123,7 @@ class _Reader:
             if name in first:
                 self.problem(key, f'key "{name}" appears twice (first on line {first[name]})')
                 continue
-            first[name] = _line(key)
+            first[name] = self.line(key)
             if known is not None and name not in known:
                 self.problem(key, f'unknown key "{name}"; {holder} takes: {", ".join(known)}')
                 continue
@@ -207,15 +216,16 @@ class _Reader:
         def one_line(what: str) -> Callable[[str], str | None]:
             return lambda t: validate.text(t, what=what, single_line=True)
 
+        known = len(self.problems)
         given = self.value(src, "forecaster", validate.handle)
         forecaster = given if given is not None else f"source:{slug or '?'}"
         at = src["forecaster"] if given is not None else f.get("slug", node)
-        if given is None and len(forecaster) > MAX_HANDLE:
-            self.problem(at, f"the slug is too long for the source's default handle `source:<slug>` ({MAX_HANDLE} "
-                             "characters at most): give `source: {forecaster: …}` or a shorter slug")
+        if given is None and slug is not None and len(self.problems) == known and len(forecaster) > 200:
+            self.problem(at, f"the source's handle would be source:<slug>, {len(forecaster)} characters (at most "
+                             "200): give a shorter slug, or the source's forecaster")
         if slug is not None and title is not None:
             plan.scenarios.append(PlanScenario(
-                _line(f["slug"]), slug, title, summary, self.value(src, "title", one_line("source title")),
+                self.line(f["slug"]), slug, title, summary, self.value(src, "title", one_line("source title")),
                 self.value(src, "publisher", one_line("publisher")), self.value(src, "url", one_line("url")),
                 self.value(src, "published", lambda t: parse_day(t, what="published")),
             ))
@@ -223,7 +233,7 @@ class _Reader:
             for key in ("title", "publisher", "url"):
                 self.value(src, key, one_line(key))
             self.value(src, "published", lambda t: parse_day(t, what="published"))
-        plan.analysts.append(PlanAnalyst(_line(at), forecaster, kind="source", must_be_source=True))
+        plan.analysts.append(PlanAnalyst(self.line(at), forecaster, kind="source", must_be_source=True))
         return slug, forecaster
 
     def questions(self, node: Any, plan: ImportPlan, scenario: str | None, forecaster: str) -> None:
@@ -251,7 +261,7 @@ class _Reader:
             if slug in seen:
                 self.problem(f["slug"], f"question {slug!r} appears twice in the file (first on line {seen[slug]})")
             else:
-                seen[slug] = _line(f["slug"])
+                seen[slug] = self.line(f["slug"])
         title = self.value(f, "title", lambda t: validate.text(t, what="title", required=True, single_line=True),
                            owner=node, required=True)
         known = len(self.problems)
@@ -281,12 +291,12 @@ class _Reader:
         if len(self.problems) > before:
             return
         plan.questions.append(PlanQuestion(
-            _line(f["slug"]), slug, title, kind, options, criteria, opens, closes, closes if due is None else due,
+            self.line(f["slug"]), slug, title, kind, options, criteria, opens, closes, closes if due is None else due,
             scenario, tuple(sorted(tag_set)), quote,
         ))
         if prior is not None:
             p, probs = prior
-            plan.forecasts.add(_line(f["prior"]), slug, forecaster, opens, p, probs, quote)
+            plan.forecasts.add(self.line(f["prior"]), slug, forecaster, opens, p, probs, quote)
 
     def options(self, f: dict[str, Any], kind: str | None, node: Any) -> tuple[str, ...]:
         given = self.items(f["options"], "options") if "options" in f else None

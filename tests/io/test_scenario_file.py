@@ -293,8 +293,8 @@ def test_a_slug_too_long_for_the_default_forecaster_handle():
     ok = "scenario:\n  slug: " + "x" * 193 + "\n  title: T\nquestions: []\n"
     assert [a.handle for a in read_scenario(ok, "s.yaml").analysts] == ["source:" + "x" * 193]
     assert problems(ok.replace("x" * 193, "x" * 194)) == [
-        "line 2: the slug is too long for the source's default handle `source:<slug>` (200 characters at most): "
-        "give `source: {forecaster: …}` or a shorter slug"]
+        "line 2: the source's handle would be source:<slug>, 201 characters (at most 200): give a shorter slug, "
+        "or the source's forecaster"]
     named = ok.replace("x" * 193, "x" * 194).replace("  title: T\n", "  title: T\n  source: {forecaster: Daily}\n")
     assert [a.handle for a in read_scenario(named, "s.yaml").analysts] == ["Daily"]
 
