@@ -119,8 +119,8 @@ class EntriesMixin:
                         evidence_ids: Sequence[int] = ()) -> tuple[Question, Forecast]:
         """Record a forecast now; `given` was parsed from what the analyst typed."""
         validate.text(rationale, what="--why")
-        with self.writing(actor) as tx:
-            question = load_question(tx.conn, ref)
+        with self.writing(actor, prepare=lambda conn: load_question(conn, ref)) as tx:
+            question = tx.prepared
             probabilities = given.probabilities(question.kind, question.options, f"#{question.id}")
             rules.raise_first([rules.forecast_window(question, tx.now)])
             check_evidence(tx.conn, evidence_ids)

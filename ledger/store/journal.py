@@ -9,12 +9,13 @@ block digests for imports. `ledger.store.verify` checks both.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Insert, Table, insert, select
 from sqlalchemy.engine import Connection
 
 from ledger.core.errors import BadInput
@@ -63,15 +64,26 @@ class LastEntry:
     at: int | None
 
 
+_LAST = select(journal.c.seq, journal.c.hash, journal.c.at).order_by(journal.c.seq.desc()).limit(1)
+_HEAD = select(journal.c.seq, journal.c.hash).order_by(journal.c.seq.desc()).limit(1)
+
+
+@functools.cache
+def inserting(table: Table) -> Insert:
+    """`INSERT INTO table`, its values given at execution: one statement object per table, so a
+    write does not build (and SQLAlchemy does not re-key) a new statement for every row."""
+    return insert(table)
+
+
 def read_last(conn: Connection) -> LastEntry:
     """The head entry with its time."""
-    row = conn.execute(select(journal.c.seq, journal.c.hash, journal.c.at).order_by(journal.c.seq.desc()).limit(1)).first()
+    row = conn.execute(_LAST).first()
     return LastEntry(0, GENESIS, None) if row is None else LastEntry(row.seq, row.hash, row.at)
 
 
 def read_head(conn: Connection) -> Head:
     """The last entry's sequence number and hash (0 and 64 zeros for an empty journal)."""
-    row = conn.execute(select(journal.c.seq, journal.c.hash).order_by(journal.c.seq.desc()).limit(1)).first()
+    row = conn.execute(_HEAD).first()
     return Head(0, GENESIS) if row is None else Head(row.seq, row.hash)
 
 
@@ -109,7 +121,7 @@ class JournalWriter:
         for name, value in values.items():
             if isinstance(value, float):
                 values[name] = value + 0.0  # -0.0 is 0.0: SQLite keeps no negative zero
-        new_id = self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]
+        new_id = self.conn.execute(inserting(table), values).inserted_primary_key[0]
         row = row_dict(table, {**values, "id": new_id})
         self._pending.append((table, row))
         return row
@@ -139,10 +151,8 @@ class JournalWriter:
         seq = head.seq + 1
         who = actor or self.actor
         digest = fmt.entry_hash_v2(seq, self.at, kind, who, head.hash, payload)
-        self.conn.execute(
-            insert(journal).values(seq=seq, at=self.at, kind=kind, actor=who, payload=payload, prev_hash=head.hash,
-                                   hash=digest, format=fmt.CURRENT)
-        )
+        self.conn.execute(inserting(journal), dict(seq=seq, at=self.at, kind=kind, actor=who, payload=payload,
+                                                   prev_hash=head.hash, hash=digest, format=fmt.CURRENT))
         self._pending = []
         self._head = Head(seq, digest)
         return self._head

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from ledger.core.errors import NotAllowed, NotInitialised, Refused
+from ledger.core.errors import BadInput, NotAllowed, NotFound, NotInitialised, Refused
 from ledger.core.model import Analyst, Head
 from ledger.core.timeutil import format_instant
 from ledger.store import journal as jr
@@ -33,7 +33,7 @@ from ledger.store.engine import (
     writers_queue,
 )
 from ledger.store.entries import EntriesMixin
-from ledger.store.people import PeopleMixin, register
+from ledger.store.people import PeopleMixin, cannot_write, find_analyst, register
 from ledger.store.questions import QuestionsMixin
 from ledger.store.schema import analysts, evidence, forecasts, journal, questions, resolutions, scenarios
 
@@ -57,6 +57,7 @@ class Tx:
         journal: inserts rows and appends the entries covering them.
         actor: the acting analyst, registered on this first write if unknown.
         notices: messages for the person, shown once the write has landed.
+        prepared: what the write's `prepare` read, still true under the lock (or None).
     """
 
     conn: Connection
@@ -64,11 +65,28 @@ class Tx:
     journal: jr.JournalWriter
     actor: Analyst
     notices: list[str] = field(default_factory=list)
+    prepared: Any = None
 
     def require_editor(self, what: str) -> None:
         """Refuse (exit 1) unless the actor is an editor."""
         if self.actor.role != "editor":
             raise NotAllowed(f"only editors may {what}; {self.actor.handle!r} is an {self.actor.role}")
+
+
+#: Journal entries that change no question and no analyst: a write's reads made before the lock
+#: (`Ledger.writing(prepare=…)`) still hold if only these were appended in between. Anything else
+#: (a question added or amended, a resolution, an analyst registered or changed, an import)
+#: makes the write read again under the lock.
+INERT_KINDS = frozenset({"forecast", "forecast.withdraw", "evidence.add", "evidence.link", "scenario.add"})
+
+
+@dataclass(frozen=True)
+class _Early:
+    """Reads made before the write lock, and the head they were made at."""
+
+    seen: int
+    actor: Analyst
+    value: Any
 
 
 @dataclass(frozen=True)
@@ -104,6 +122,11 @@ class Overview:
         return iter((self.revision, self.counts, self.head))
 
 
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_KINDS_SINCE = select(journal.c.kind).distinct().where(journal.c.seq > bindparam("seen"))
+
+
 class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
     """A ledger database. Use `open_ledger(url)` for an initialised, current one.
 
@@ -122,6 +145,7 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         self.clock = clock or SystemClock()
         self.notify = notify
         self.wait = WaitPolicy(lock_timeout(), self._say)
+        self._demo: bool | None = None  # the first journal entry never changes: read once a write sees one
 
     def _say(self, message: str) -> None:
         if self.notify is not None:
@@ -169,30 +193,70 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
                     raise RuntimeError("rows were written without a journal entry")
 
     @contextmanager
-    def writing(self, handle: str, *, register_as: tuple[str | None, str] | None = None) -> Iterator[Tx]:
+    def writing(self, handle: str, *, register_as: tuple[str | None, str] | None = None,
+                prepare: Callable[[Connection], Any] | None = None) -> Iterator[Tx]:
         """One write transaction for `handle`: all of it lands, journaled, or none of it.
 
         Args:
             handle: the acting analyst; registered on this write if unknown (the first analyst
                 of a fresh ledger becomes its editor).
             register_as: (name, role) to use if the actor has to be registered now.
+            prepare: reads the write needs (`Tx.prepared`), made with the actor's before the lock
+                is taken, so sixteen writers at once hold it only to append; made again under the
+                lock if anything but `INERT_KINDS` was written in between, or if they failed.
         """
         notices: list[str] = []
-        with self._appending(handle) as (conn, writer, _):
-            actor = register(conn, writer, handle, register_as, notices)
-            yield Tx(conn, writer.at, writer, actor, notices)
+        early = self._prepare(handle, prepare) if prepare is not None else None
+        with self._appending(handle) as (conn, writer, last):
+            if early is not None and last.seq != early.seen and not self._inert_since(conn, early.seen):
+                early = None
+            if early is not None:
+                tx = Tx(conn, writer.at, writer, early.actor, notices, early.value)
+            else:
+                actor = register(conn, writer, handle, register_as, notices)
+                tx = Tx(conn, writer.at, writer, actor, notices, prepare(conn) if prepare is not None else None)
+            yield tx
         for message in notices:
             self._say(message)
 
+    def _prepare(self, handle: str, prepare: Callable[[Connection], Any]) -> _Early | None:
+        """`prepare` and the actor read in one snapshot, without the lock; None if either is not
+        as a write needs it (unknown or barred actor, the reads refused): the write then reads
+        under the lock, and says what is wrong exactly as it would have. A database that cannot be
+        reached is said at once (`Unavailable`), not tried twice."""
+        try:
+            with self.reading() as conn:
+                seen = jr.read_last(conn).seq
+                actor = find_analyst(conn, handle)
+                if actor is None or cannot_write(actor) is not None:
+                    return None
+                return _Early(seen, actor, prepare(conn))
+        except (BadInput, NotFound, NotAllowed, Refused):
+            return None
+
+    @staticmethod
+    def _inert_since(conn: Connection, seen: int) -> bool:
+        """Whether every entry after `seen` is one of `INERT_KINDS`."""
+        kinds = conn.execute(_KINDS_SINCE, {"seen": seen}).scalars()
+        return all(kind in INERT_KINDS for kind in kinds)
+
     def _advisory_lock(self, conn: Connection) -> None:
-        """Take the append lock, waiting at most the policy's timeout (PostgreSQL)."""
+        """Take the append lock, waiting at most the policy's timeout (PostgreSQL).
+
+        A free lock costs one round trip. A held one is waited for inside a savepoint, with
+        `lock_timeout` set for the wait: after `WAIT_NOTICE_S` the person is told, then the wait
+        goes on to the timeout. Once the lock is held nothing more is sent for it (the savepoint
+        and the setting end with the transaction), since every round trip made while holding it
+        is one the other writers wait through.
+        """
+        if conn.execute(_TRY_LOCK, {"key": ADVISORY_LOCK_KEY}).scalar():
+            return
         first = min(WAIT_NOTICE_S, self.wait.timeout)
-        lock = text("SELECT pg_advisory_xact_lock(:key)")
         for attempt, limit in enumerate((first, self.wait.timeout - first)):
             conn.exec_driver_sql("SAVEPOINT ledger_lock")
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{max(1, int(limit * 1000))}ms'")
             try:
-                conn.execute(lock, {"key": ADVISORY_LOCK_KEY})
+                conn.execute(_LOCK, {"key": ADVISORY_LOCK_KEY})
             except DBAPIError as exc:
                 if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
                     raise
@@ -201,14 +265,14 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
                     raise self.wait.gave_up(self.display_url) from None
                 self.wait.waiting(self.display_url)
                 continue
-            conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
-            conn.exec_driver_sql("RELEASE SAVEPOINT ledger_lock")
             return
 
     def _write_time(self, conn: Connection, last: jr.LastEntry) -> int:
         """The write's instant: the clock read now, under the lock, never before the head's."""
         now = self.clock.now(conn, self.is_postgres)
-        demo = last.seq > 0 and self.is_demo(conn)
+        if last.seq > 0 and self._demo is None:
+            self._demo = self.is_demo(conn)
+        demo = last.seq > 0 and bool(self._demo)
         if demo and not self.clock.simulated:
             raise Refused(f"{self.display_url} is a demo ledger, built on a simulated clock: it takes no real "
                           "writes (make a ledger of your own with `ledger init`)")

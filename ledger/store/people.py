@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from ledger.core import rules, validate
@@ -37,8 +38,13 @@ def to_analyst(row: Any) -> Analyst:
     return Analyst(row.id, row.handle, row.name, row.role, bool(row.active), row.created_at, row.kind)
 
 
+@functools.cache
+def _by_handle() -> Select:
+    return analyst_query().where(analysts.c.handle == bindparam("handle"))
+
+
 def find_analyst(conn: Connection, handle: str) -> Analyst | None:
-    row = conn.execute(analyst_query().where(analysts.c.handle == handle)).first()
+    row = conn.execute(_by_handle(), {"handle": handle}).first()
     return None if row is None else to_analyst(row)
 
 

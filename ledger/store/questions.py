@@ -3,10 +3,12 @@ Mixed into `Ledger`."""
 
 from __future__ import annotations
 
+import functools
 import json
+from dataclasses import dataclass
 from typing import Any, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select, true
 from sqlalchemy.engine import Connection
 
 from ledger.core import rules, validate
@@ -31,14 +33,18 @@ def to_scenario(row: Any, n: int) -> Scenario:
                     row["source_publisher"], row["source_url"], row["source_published"], row["created_at"], n)
 
 
+_BY_SLUG = select(questions.c.id).where(questions.c.slug == bindparam("ref"))
+_BY_ID = select(questions.c.id).where(questions.c.id == bindparam("ref"))
+
+
 def resolve_ref(conn: Connection, ref: str) -> int:
     """A question id from Q: an exact slug wins, else `12` or `#12` is an id."""
-    found = conn.execute(select(questions.c.id).where(questions.c.slug == ref)).scalar()
+    found = conn.execute(_BY_SLUG, {"ref": ref}).scalar()
     if found is not None:
         return found
     digits = ref[1:] if ref.startswith("#") else ref
     if digits.isascii() and digits.isdigit() and int(digits) <= MAX_ID:
-        found = conn.execute(select(questions.c.id).where(questions.c.id == int(digits))).scalar()
+        found = conn.execute(_BY_ID, {"ref": int(digits)}).scalar()
         if found is not None:
             return found
     raise NotFound(f"no question {ref!r} (give a slug, or an id as 12 or #12)")
@@ -58,40 +64,69 @@ def slugs(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
     return {r.id: r.slug for r in conn.execute(select(questions.c.id, questions.c.slug).where(questions.c.id.in_(ids)))}
 
 
+@dataclass(frozen=True)
+class _QuestionReads:
+    """The statements `load_questions` runs: built once for some questions (`:ids`) and once for
+    all, since building them costs a one-question write more than running them."""
+
+    handles: Select
+    handle: Select
+    tags: Select
+    amendments: Select
+    resolutions: Select
+    cited: Select
+    questions: Select
+
+    @staticmethod
+    @functools.cache
+    def of(some: bool) -> "_QuestionReads":
+        def only(column):  # restrict a query to the wanted questions
+            return column.in_(bindparam("ids", expanding=True)) if some else true()
+
+        return _QuestionReads(
+            handles=select(analysts.c.id, analysts.c.handle),
+            handle=select(analysts.c.handle).where(analysts.c.id == bindparam("analyst")),
+            tags=select(question_tags.c.question_id, question_tags.c.tag).where(only(question_tags.c.question_id)),
+            amendments=select(question_amendments).where(only(question_amendments.c.question_id))
+            .order_by(question_amendments.c.id),
+            resolutions=select(resolutions).where(only(resolutions.c.question_id)).order_by(resolutions.c.id),
+            cited=select(resolution_evidence).where(
+                resolution_evidence.c.resolution_id.in_(bindparam("resolutions", expanding=True))),
+            questions=select(questions, scenarios.c.slug.label("scenario_slug"))
+            .outerjoin(scenarios, scenarios.c.id == questions.c.scenario_id)
+            .where(only(questions.c.id)).order_by(questions.c.id),
+        )
+
+
 def load_questions(conn: Connection, ids: list[int] | None) -> list[Question]:
     """Questions (these ids, or all) with tags, amendments, the values and resolution in force."""
-    def only(column):  # restrict a query to the wanted questions
-        return column.in_(ids) if ids is not None else True
-
-    handles = dict(conn.execute(select(analysts.c.id, analysts.c.handle)).all()) if ids is None else None
+    reads = _QuestionReads.of(ids is not None)
+    wanted = {} if ids is None else {"ids": ids}
+    handles = dict(conn.execute(reads.handles).all()) if ids is None else None
 
     def handle_of(analyst_id: int) -> str:
         if handles is not None:
             return handles[analyst_id]
-        return conn.execute(select(analysts.c.handle).where(analysts.c.id == analyst_id)).scalar_one()
+        return conn.execute(reads.handle, {"analyst": analyst_id}).scalar_one()
 
     tags: dict[int, list[str]] = {}
-    for r in conn.execute(select(question_tags.c.question_id, question_tags.c.tag).where(only(question_tags.c.question_id))):
+    for r in conn.execute(reads.tags, wanted):
         tags.setdefault(r.question_id, []).append(r.tag)
     amendments: dict[int, list[Amendment]] = {}
-    for r in conn.execute(select(question_amendments).where(only(question_amendments.c.question_id))
-                          .order_by(question_amendments.c.id)):
+    for r in conn.execute(reads.amendments, wanted):
         amendments.setdefault(r.question_id, []).append(Amendment(
             r.id, r.amended_at, handle_of(r.amended_by), r.reason, r.clarification, r.closes_at, r.resolves_by,
             r.title, r.opens_at))
     latest: dict[int, Any] = {}
-    for r in conn.execute(select(resolutions).where(only(resolutions.c.question_id)).order_by(resolutions.c.id)):
+    for r in conn.execute(reads.resolutions, wanted):
         latest[r.question_id] = r
     cited: dict[int, list[int]] = {}
     if latest:
-        for r in conn.execute(select(resolution_evidence).where(
-                resolution_evidence.c.resolution_id.in_([r.id for r in latest.values()]))):
+        for r in conn.execute(reads.cited, {"resolutions": [r.id for r in latest.values()]}):
             cited.setdefault(r.resolution_id, []).append(r.evidence_id)
-    query = (select(questions, scenarios.c.slug.label("scenario_slug"))
-             .outerjoin(scenarios, scenarios.c.id == questions.c.scenario_id)
-             .where(only(questions.c.id)).order_by(questions.c.id))
+    query = reads.questions
     out = []
-    for r in conn.execute(query):
+    for r in conn.execute(query, wanted):
         mine = tuple(amendments.get(r.id, ()))
         opens, closes, due = rules.dates_in_force(r.opens_at, r.closes_at, r.resolves_by, mine)
         title = next((a.title for a in reversed(mine) if a.title is not None), r.title)
