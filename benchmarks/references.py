@@ -8,6 +8,8 @@ CSV, so a change to ledger's schema never moves a goal.
 - READ:   `select * from r` fetched into Python, where `r` holds just the data scoring needs
           (built once per size by `build_r`, outside the timing).
 - DUMP:   one `json.dumps` line per row of `f` (the export reference).
+- COPY:   the CSV rows, as text, `COPY`d with psycopg into one table `f` of a fresh PostgreSQL
+          database (the PostgreSQL import reference; the URL in libpq's `postgresql://` form).
 """
 
 from __future__ import annotations
@@ -42,6 +44,17 @@ con = sqlite3.connect(sys.argv[1])
 with open(sys.argv[2], "w", encoding="utf-8") as out:
     for row in con.execute("select * from f"):
         out.write(json.dumps(row) + "\\n")
+"""
+
+COPY = f"""
+import csv, sys, psycopg
+with psycopg.connect(sys.argv[2]) as con, open(sys.argv[1], newline="", encoding="utf-8") as fh:
+    con.execute("CREATE TABLE f ({', '.join(f'{c} TEXT' for c in HEADER)})")
+    rows = csv.reader(fh)
+    next(rows)
+    with con.cursor().copy("COPY f ({', '.join(HEADER)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 """
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

@@ -7,12 +7,16 @@ plain-Python reference built from the same CSV (see `references.py`):
     figure                                   reference                            goal at 1M
     ledger import FILE.csv                   INSERT the rows as text into `f`     <= 2.5x
     ledger score --by analyst --method time  READ: select * from r                <= 2.5x
+      the same on the dense ledger           READ of the dense CSV's own `r`      <= 4x
+    ledger score --by question               READ                                 <= 6x
     ledger verify                            READ                                 <= 4x
     ledger export --format jsonl             one json.dumps line per row of f     <= 1.5x
     ledger --help                            python -c "import click"             <= 1.5x
     ledger forecast Q 70% (largest ledger)   python -c "import sqlalchemy.orm"    <= 1.3x
     ledger report --period year              score --json, of the same ledger     <= 2x
       --as-of 2023-01-01 --format html
+    ledger import FILE.csv into PostgreSQL   psycopg COPY of the rows as text     <= 3x
+      (a fresh database each run)              into `f` (a fresh database too)
 
 plus the peak memory (max RSS) of every command (<= 1 GiB at 1M) and the growth of time per
 forecast from the smallest to the largest size for import and score (<= 1.5x). At 300k each ratio
@@ -21,7 +25,11 @@ may be 1.25x its goal; at 100k ratios are shown without a goal.
 Each ratio is the median of interleaved pairs (reference, ledger, reference, ledger, ...), each
 pair's ledger time over its reference time. With several `--ledger`s the pairs of each installation
 alternate too, so every installation sees the same machine. References run with the interpreter of
-the installation they stand beside. Imports use a fresh ledger file per run (`init` untimed).
+the installation they stand beside. Imports use a fresh ledger file per run (`init` untimed);
+PostgreSQL imports, and their references, a fresh database on the `--postgres` server (created,
+`init`ed and dropped untimed; the figure is skipped if the server does not answer). The dense
+ledger (1,000 questions, size // 1,000 forecasts on each, by 600 analysts) is imported untimed,
+as the others are when the import figure is not asked for.
 
 Time a real install (non-editable `pip install .`, bytecode compiled once), not a source tree:
 
@@ -29,6 +37,7 @@ Time a real install (non-editable `pip install .`, bytecode compiled once), not 
     python benchmarks/run.py --ledger after=/tmp/venv-main/bin [--ledger before=/tmp/venv-release/bin]
                              [--sizes 100000,300000,1000000] [--pairs 5] [--figures import,verify]
                              [--work DIR] [--results benchmarks/RESULTS.md]
+                             [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 `--ledger` takes a venv's bin directory, its python, or its `ledger` script, optionally `LABEL=`
 first; the default is the installation of the interpreter running this script.
@@ -47,22 +56,34 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import references  # noqa: E402
-from synth import write_csv  # noqa: E402
+from synth import write_csv, write_dense_csv  # noqa: E402
 
-FIGURES = ("help", "import", "score", "verify", "export", "report", "forecast")
-GOALS = {"help": 1.5, "forecast": 1.3, "import": 2.5, "score": 2.5, "verify": 4.0, "export": 1.5, "report": 2.0}
+FIGURES = ("help", "import", "score", "dense", "byquestion", "verify", "export", "report", "pgimport", "forecast")
+GOALS = {"help": 1.5, "forecast": 1.3, "import": 2.5, "score": 2.5, "dense": 4.0, "byquestion": 6.0, "verify": 4.0,
+         "export": 1.5, "report": 2.0, "pgimport": 3.0}
 REFERENCE_NAMES = {"help": "import click", "forecast": "import sqlalchemy.orm", "import": "INSERT",
-                   "score": "READ", "verify": "READ", "export": "json.dumps f", "report": "score --json"}
+                   "score": "READ", "dense": "READ dense", "byquestion": "READ", "verify": "READ",
+                   "export": "json.dumps f", "report": "score --json", "pgimport": "COPY"}
+#: How the table names a figure, where not by its `--figures` name.
+FIGURE_NAMES = {"dense": "score dense", "byquestion": "score by question", "pgimport": "pg import"}
+#: The figures run on the (sparse) ledgers of a size, which are imported untimed if "import" is not asked for.
+ON_LEDGER = {"score", "byquestion", "verify", "export", "report"}
+SCORE_ARGS = ("score", "--by", "analyst", "--method", "time", "--json")
 #: The report of SPEC 10: a year of the synthetic history, as of its end.
 REPORT_ARGS = ("report", "--period", "year", "--as-of", "2023-01-01", "--format", "html")
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 MEMORY_GOAL_MIB = 1024
 GROWTH_GOAL = 1.5
 SLACK_300K = 1.25  # SPEC 10: at 300k, where start-up weighs more, a ratio may be 1.25x its goal
@@ -75,6 +96,24 @@ print(json.dumps({"python": sys.version.split()[0], "sqlite": sqlite3.sqlite_ver
                   "sqlalchemy": sqlalchemy.__version__, "ledger": pkg,
                   "dont_write_bytecode": sys.flags.dont_write_bytecode,
                   "compiled": os.path.isdir(os.path.join(pkg, "cli", "__pycache__"))}))
+"""
+
+#: The PostgreSQL server's housekeeping, run with an installation's interpreter (psycopg is a ledger
+#: dependency, so this script needs nothing of the one running it): `ping` prints the server's version,
+#: `create NAME` and `drop NAME` make and remove a database. A failure is one line on stderr, exit 1.
+PG_ADMIN = """
+import sys, psycopg
+url, action, *name = sys.argv[1:]
+try:
+    with psycopg.connect(url, autocommit=True, connect_timeout=5) as con:
+        if action == "ping":
+            print(con.execute("show server_version").fetchone()[0])
+        elif action == "create":
+            con.execute(f'CREATE DATABASE "{name[0]}"')
+        else:
+            con.execute(f'DROP DATABASE IF EXISTS "{name[0]}" WITH (FORCE)')
+except psycopg.Error as e:
+    sys.exit(" ".join(str(e).split()))
 """
 
 
@@ -199,40 +238,97 @@ def remove_db(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+class Postgres:
+    """The `--postgres` server: a fresh database for every PostgreSQL import run, dropped after it.
+
+    Its housekeeping (PG_ADMIN) runs with an installation's interpreter, each in its own session and
+    waited for even after Ctrl-C: a database being created exists before the drop that follows it runs,
+    and the terminal's next Ctrl-C does not reach that drop.
+    """
+
+    def __init__(self, server: str, python: str):
+        self.server, self.python = server, python
+        parts = urlsplit(server)
+        self.where = parts.netloc.rpartition("@")[2] + parts.path  # no user or password
+
+    def url(self, database: str | None = None, *, driver: bool = True) -> str:
+        """The server's URL, naming `database` (default its own), as ledger takes it (`postgresql+psycopg://`)
+        or, `driver` false, as psycopg does (libpq's `postgresql://`)."""
+        parts = urlsplit(self.server)
+        path = f"/{database}" if database else parts.path
+        return urlunsplit(("postgresql+psycopg" if driver else "postgresql", parts.netloc, path, parts.query, ""))
+
+    def _admin(self, *args: str) -> tuple[int, str]:
+        """Exit status and output (stdout and stderr) of PG_ADMIN with `args`."""
+        with tempfile.TemporaryFile("w+") as out:
+            proc = subprocess.Popen([self.python, "-c", PG_ADMIN, self.url(driver=False), *args], stdout=out,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                proc.wait()
+            except KeyboardInterrupt:
+                proc.wait()
+                raise
+            out.seek(0)
+            return proc.returncode, out.read().strip()
+
+    def ping(self) -> tuple[bool, str]:
+        """Whether the server can be used, and its version (or the last line of the error)."""
+        status, text = self._admin("ping")
+        return not status, (text.splitlines() or [f"exit {status}"])[-1]
+
+    @contextmanager
+    def database(self) -> Iterator[str]:
+        """The name of a fresh database, dropped afterwards whatever happens (`DROP … IF EXISTS`, so also
+        after a CREATE that failed or was interrupted)."""
+        name = f"ledger_bench_{uuid.uuid4().hex[:12]}"
+        try:
+            status, text = self._admin("create", name)
+            if status:
+                raise SystemExit(f"CREATE DATABASE {name} at {self.where}:\n{text}")
+            yield name
+        finally:
+            status, text = self._admin("drop", name)
+            if status:
+                print(f"could not drop database {name} at {self.where}; drop it by hand:\n{text}", file=sys.stderr)
+
+
 class Bench:
     """The figures of one run, over every installation and size."""
 
-    def __init__(self, installs: list[Install], runner: Runner, pairs: int):
-        self.installs, self.run, self.pairs = installs, runner, pairs
+    def __init__(self, installs: list[Install], runner: Runner, pairs: int, postgres: Postgres | None):
+        self.installs, self.run, self.pairs, self.postgres = installs, runner, pairs, postgres
         self.rows: list[Row] = []
-        self.ledgers: dict[tuple[str, int], Path] = {}  # (label, size) -> the last ledger imported
+        self.ledgers: dict[tuple[str, int, bool], Path] = {}  # (label, size, dense) -> the last ledger imported
 
     def record(self, row: Row) -> None:
         self.rows.append(row)
         print(format_console(row), flush=True)
 
-    def files(self, n: int) -> tuple[Path, Path, Path]:
-        """The CSV, `f` and `r` files of size `n` (CSV and `r` made once, kept in the work directory)."""
-        work = self.run.work
-        csv_path, f_path, r_path = work / f"synthetic-{n}.csv", work / f"f-{n}.db", work / f"r-{n}.db"
+    def files(self, n: int, dense: bool = False) -> tuple[Path, Path, Path]:
+        """The CSV, `f` and `r` files of size `n`, of the dense ledger if `dense` (CSV and `r` made once,
+        kept in the work directory; each written aside, then renamed)."""
+        work, tag = self.run.work, "dense-" if dense else ""
+        csv_path, f_path, r_path = work / f"synthetic-{tag}{n}.csv", work / f"f-{tag}{n}.db", work / f"r-{tag}{n}.db"
         if not csv_path.exists():
             print(f"writing {csv_path.name}", flush=True)
-            write_csv(csv_path, n)
+            partial = csv_path.with_suffix(".partial")
+            (write_dense_csv if dense else write_csv)(partial, n)
+            os.replace(partial, csv_path)
         if not r_path.exists():
             print(f"building {r_path.name}", flush=True)
             references.build_r(csv_path, r_path)
         return csv_path, f_path, r_path
 
-    def ledger_db(self, inst: Install, n: int) -> Path:
-        return self.run.work / f"ledger{self.installs.index(inst)}-{n}.db"
+    def ledger_db(self, inst: Install, n: int, dense: bool = False) -> Path:
+        return self.run.work / f"ledger{self.installs.index(inst)}-{'dense-' if dense else ''}{n}.db"
 
-    def import_ledger(self, inst: Install, n: int) -> tuple[float, int]:
-        csv_path = self.files(n)[0]
-        db = self.ledger_db(inst, n)
+    def import_ledger(self, inst: Install, n: int, dense: bool = False) -> tuple[float, int]:
+        csv_path = self.files(n, dense)[0]
+        db = self.ledger_db(inst, n, dense)
         remove_db(db)
         self.run.output([*inst.ledger, "--db", str(db), "init"])
         took = self.run.timed([*inst.ledger, "--db", str(db), "import", str(csv_path)])
-        self.ledgers[inst.label, n] = db
+        self.ledgers[inst.label, n, dense] = db
         return took
 
     def insert_f(self, inst: Install, n: int) -> tuple[float, int]:
@@ -240,25 +336,35 @@ class Bench:
         remove_db(f_path)
         return self.run.timed([inst.python, "-c", references.INSERT, str(csv_path), str(f_path)])
 
-    def ensure(self, n: int) -> None:
-        """Ledgers and `f` of size `n` for figures run without the import figure (untimed)."""
+    def ensure(self, n: int, dense: bool = False) -> None:
+        """Ledgers (and `f`, but for the dense ledger) of size `n` for figures run without the import figure
+        (untimed)."""
         for inst in self.installs:
-            if (inst.label, n) not in self.ledgers:
-                self.import_ledger(inst, n)
-        if not self.files(n)[1].exists():
+            if (inst.label, n, dense) not in self.ledgers:
+                self.import_ledger(inst, n, dense)
+        if not dense and not self.files(n)[1].exists():
             self.insert_f(self.installs[0], n)
 
     def size(self, n: int, figures: set[str]) -> None:
         csv_path, f_path, r_path = self.files(n)
         read = lambda inst: self.run.timed([inst.python, "-c", references.READ, str(r_path)])  # noqa: E731
-        on = lambda inst, *args: self.run.timed([*inst.ledger, "--db", str(self.ledgers[inst.label, n]), *args])  # noqa: E731
+
+        def on(inst: Install, *args: str) -> tuple[float, int]:
+            return self.run.timed([*inst.ledger, "--db", str(self.ledgers[inst.label, n, False]), *args])
+
         if "import" in figures:
             self.record(Row("import", n, interleave(self.installs, self.pairs, lambda i: self.insert_f(i, n),
                                                     lambda i: self.import_ledger(i, n))))
-        self.ensure(n)
-        score = lambda inst: on(inst, "score", "--by", "analyst", "--method", "time", "--json")  # noqa: E731
+        if figures & ON_LEDGER:
+            self.ensure(n)
+        score = lambda inst: on(inst, *SCORE_ARGS)  # noqa: E731
         if "score" in figures:
             self.record(Row("score", n, interleave(self.installs, self.pairs, read, score)))
+        if "dense" in figures:
+            self.dense(n)
+        if "byquestion" in figures:
+            self.record(Row("byquestion", n, interleave(self.installs, self.pairs, read,
+                                                        lambda i: on(i, "score", "--by", "question", "--json"))))
         if "verify" in figures:
             self.record(Row("verify", n, interleave(self.installs, self.pairs, read, lambda i: on(i, "verify"))))
         if "export" in figures:
@@ -279,6 +385,32 @@ class Bench:
             self.record(Row("report", n, interleave(self.installs, self.pairs, score,
                                                     lambda i: on(i, *REPORT_ARGS, "--out", str(page)))))
             page.unlink(missing_ok=True)
+        if "pgimport" in figures and self.postgres is not None:
+            self.pg_import(n, csv_path, self.postgres)
+
+    def dense(self, n: int) -> None:
+        """Score by analyst on the dense ledger of size `n` (imported untimed) beside READ of its own `r`."""
+        self.ensure(n, dense=True)
+        r_path = self.files(n, dense=True)[2]
+        self.record(Row("dense", n, interleave(
+            self.installs, self.pairs,
+            lambda i: self.run.timed([i.python, "-c", references.READ, str(r_path)]),
+            lambda i: self.run.timed([*i.ledger, "--db", str(self.ledgers[i.label, n, True]), *SCORE_ARGS]))))
+
+    def pg_import(self, n: int, csv_path: Path, pg: Postgres) -> None:
+        """`ledger import` into a fresh PostgreSQL database beside COPY into another fresh one; creating,
+        `ledger init` and dropping untimed."""
+
+        def copy(inst: Install) -> tuple[float, int]:
+            with pg.database() as name:
+                return self.run.timed([inst.python, "-c", references.COPY, str(csv_path), pg.url(name, driver=False)])
+
+        def ours(inst: Install) -> tuple[float, int]:
+            with pg.database() as name:
+                self.run.output([*inst.ledger, "--db", pg.url(name), "init"])
+                return self.run.timed([*inst.ledger, "--db", pg.url(name), "import", str(csv_path)])
+
+        self.record(Row("pgimport", n, interleave(self.installs, self.pairs, copy, ours)))
 
     def help(self) -> None:
         self.record(Row("help", None, interleave(
@@ -293,7 +425,7 @@ class Bench:
         row = Row("forecast", n, interleave(
             self.installs, STARTUP_PAIRS * self.pairs,
             lambda i: self.run.timed([i.python, "-c", "import sqlalchemy.orm"]),
-            lambda i: self.run.timed([*i.ledger, "--db", str(self.ledgers[i.label, n]), "forecast", question,
+            lambda i: self.run.timed([*i.ledger, "--db", str(self.ledgers[i.label, n, False]), "forecast", question,
                                       "70%"])))
         self.record(row)
 
@@ -312,8 +444,8 @@ def mark(value: float, goal: float | None) -> str:
 
 
 def row_name(row: Row) -> str:
-    return row.figure + (f" {row.size:,}" if row.size and row.figure != "forecast" else
-                         f" on {row.size:,}" if row.size else "")
+    return FIGURE_NAMES.get(row.figure, row.figure) + (f" {row.size:,}" if row.size and row.figure != "forecast" else
+                                                       f" on {row.size:,}" if row.size else "")
 
 
 def goal_text(row: Row) -> str:
@@ -329,7 +461,7 @@ def cells(row: Row, label: str) -> list[str]:
 
 
 def format_console(row: Row) -> str:
-    parts = [f"{row_name(row):<22} {goal_text(row):>7} ({REFERENCE_NAMES[row.figure]})"]
+    parts = [f"{row_name(row):<28} {goal_text(row):>7} ({REFERENCE_NAMES[row.figure]})"]
     for label in row.pairs:
         s, ref, ratio, rss = cells(row, label)
         parts.append(f"  {label}: {s}s / {ref}s = {ratio}, {rss} MiB")
@@ -386,10 +518,19 @@ process with the interpreter of the installation they stand beside:
 
 - **INSERT** (import): a plain `sqlite3` script reading the CSV with `csv.reader` and `executemany`-ing
   every row, as text, into one unindexed table `f(question_id TEXT, … , q_status TEXT)` of a fresh file.
-- **READ** (score, verify): `select * from r` `fetchall()`ed with plain `sqlite3`, where
-  `r(id INTEGER PRIMARY KEY, question INTEGER, analyst INTEGER, made_at INTEGER, p REAL)` holds the
-  CSV's rows (questions and analysts numbered in order of appearance, made_at in microseconds),
+- **READ** (score, score by question, verify): `select * from r` `fetchall()`ed with plain `sqlite3`,
+  where `r(id INTEGER PRIMARY KEY, question INTEGER, analyst INTEGER, made_at INTEGER, p REAL)` holds
+  the CSV's rows (questions and analysts numbered in order of appearance, made_at in microseconds),
   built once per size outside the timing: just the data scoring needs.
+- **READ dense** (score dense): READ of the `r` built the same way from the dense CSV. The dense
+  ledger is SPEC 10's: 1,000 questions with size ÷ 1,000 forecasts on each (~1,000 at 1M), by 600
+  analysts, from the same generator; it is imported untimed.
+- **COPY** (pg import): a plain psycopg 3 script reading the CSV with `csv.reader` and `write_row`-ing
+  every row, as text, through `COPY f (question_id, …, q_status) FROM STDIN` into one unindexed table
+  `f(question_id TEXT, …, q_status TEXT)` it creates, in a fresh database: the INSERT reference's work
+  (rows parsed in Python, stored as text) through `COPY`, as ledger's own PostgreSQL import writes.
+  Not the server parsing the file's bytes itself (`COPY … (FORMAT csv)`, about 0.7× the time at
+  100k), which would leave out the CSV parsing any importer does.
 - **json.dumps f** (export): a plain script writing `json.dumps(row)` and a newline for every row of
   `f` (the table INSERT wrote) to a file; `ledger export --out` writes to a file too.
 - **import click** (`--help`) and **import sqlalchemy.orm** (`forecast`): `python -c` of that import.
@@ -398,10 +539,12 @@ process with the interpreter of the installation they stand beside:
 
 Each ratio is the median over interleaved pairs (reference, ledger, reference, ledger, …) of the
 pair's ledger time ÷ reference time; the times shown are medians. Imports start from a fresh
-ledger file every run (`ledger init` untimed). Score is `--by analyst --method time --json`;
-report is `report --period year --as-of 2023-01-01 --format html` to a file. Goals are SPEC 10's
-at 1M, 1.25× them at 300k, none at 100k. ✗ marks a figure that misses its goal (max RSS: over
-1 GiB at 1M). Only the exit code (0) of each command is checked.
+ledger file every run (`ledger init` untimed); pg import and its reference each from a fresh
+PostgreSQL database (`CREATE DATABASE`, `ledger init` and `DROP DATABASE … WITH (FORCE)` untimed).
+Score is `--by analyst --method time --json` (score dense too); score by question is
+`--by question --json`; report is `report --period year --as-of 2023-01-01 --format html` to a file.
+Goals are SPEC 10's at 1M, 1.25× them at 300k, none at 100k. ✗ marks a figure that misses its goal
+(max RSS: over 1 GiB at 1M). Only the exit code (0) of each command is checked.
 """
 
 NOTES_HEADING = "## What limits each figure"
@@ -437,6 +580,9 @@ def main() -> None:
     parser.add_argument("--figures", default=",".join(FIGURES), help=f"Some of {','.join(FIGURES)}.")
     parser.add_argument("--work", type=Path, help="Keep CSV, r, f and ledger files here (default: a temp dir).")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md", help="Where to write the table.")
+    parser.add_argument("--postgres", default=os.environ.get("LEDGER_TEST_POSTGRES_URL", DEFAULT_POSTGRES),
+                        help="The PostgreSQL server of pgimport (default: $LEDGER_TEST_POSTGRES_URL, else "
+                             f"{DEFAULT_POSTGRES}); a database is created on it, and dropped, for each run.")
     args = parser.parse_args()
     sizes = sorted(int(x) for x in args.sizes.split(","))
     figures = set(args.figures.split(","))
@@ -455,7 +601,18 @@ def main() -> None:
     started = time.perf_counter()
     load = os.getloadavg()[0]
 
-    bench = Bench(installs, runner, args.pairs)
+    postgres = None
+    if "pgimport" in figures:
+        postgres = Postgres(args.postgres, installs[0].python)
+        answered, said = postgres.ping()
+        if answered:
+            machine_lines.append(f"PostgreSQL {said} at {postgres.where} (`--postgres`), for pg import")
+            print(machine_lines[-1], flush=True)
+        else:
+            print(f"pg import skipped: cannot connect to PostgreSQL at {postgres.where} ({said})", flush=True)
+            machine_lines.append(f"pg import not measured: could not connect to PostgreSQL at {postgres.where}")
+            postgres = None
+    bench = Bench(installs, runner, args.pairs, postgres)
     if "help" in figures:
         bench.help()
     for n in sizes:

@@ -2,6 +2,7 @@
 
 About 10 forecasts per question, 1,000 analysts, 90% of questions resolved (a few annulled),
 the rest still open (closing in the future), timestamps with seconds. Deterministic per seed.
+The dense variant (`write_dense_csv`) is the same history on 1,000 questions, by 600 analysts.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ import csv
 import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+#: SPEC 10's dense ledger: ~1,000 forecasts on each of 1,000 questions at 1M, by ~600 analysts.
+DENSE_QUESTIONS = 1000
+DENSE_ANALYSTS = 600
 
 HEADER = ["question_id", "user_id", "probability", "answer_option", "timestamp", "outcome", "open_time",
           "close_time", "resolve_time", "q_title", "q_status"]
@@ -52,3 +57,9 @@ def write_csv(path: Path, forecasts: int, *, analysts: int = 1000, per_question:
                 row[4] = made.strftime(fmt)
                 out.writerow(row)
             written += n
+
+
+def write_dense_csv(path: Path, forecasts: int) -> None:
+    """Write `forecasts` rows to `path` on DENSE_QUESTIONS questions (exactly, when `forecasts` is a multiple
+    of it), `forecasts // DENSE_QUESTIONS` each, by DENSE_ANALYSTS analysts: the dense ledger at every size."""
+    write_csv(path, forecasts, analysts=DENSE_ANALYSTS, per_question=max(1, forecasts // DENSE_QUESTIONS))
