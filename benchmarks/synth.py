@@ -1,6 +1,7 @@
 """Synthetic forecasting history in the public-dataset CSV layout (SPEC 7), for benchmarks.
 
-About 10 forecasts per question, 1,000 analysts, 90% of questions resolved (a few annulled),
+About 10 forecasts per question, 1,000 analysts, questions opening over 2020–2022 (SPEC 10), 90% of
+them resolved (a few annulled),
 the rest still open (closing in the future), timestamps with seconds. Deterministic per seed.
 The dense variant (`write_dense_csv`) is the same history on 1,000 questions, by 600 analysts.
 """
@@ -31,7 +32,7 @@ def write_csv(path: Path, forecasts: int, *, analysts: int = 1000, per_question:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(HEADER)
         for q in range(n_questions):
-            opens = start + timedelta(minutes=rng.randrange(0, 5 * 365 * 24 * 60))
+            opens = start + timedelta(minutes=rng.randrange(0, 3 * 365 * 24 * 60))  # opening over 2020-2022
             days = rng.randrange(10, 400)
             resolved = rng.random() < 0.9
             if resolved:
