@@ -1,8 +1,7 @@
 """Synthetic forecasting history in the public-dataset CSV layout (SPEC 7), for benchmarks.
 
 About 10 forecasts per question, 1,000 analysts, questions opening over 2020–2022 (SPEC 10), 90% of
-them resolved (a few annulled),
-the rest still open (closing in the future), timestamps with seconds. Deterministic per seed.
+them resolved (a few annulled), the rest still open (closing in the future), timestamps with seconds. Deterministic per seed.
 The dense variant (`write_dense_csv`) is the same history on 1,000 questions, by 600 analysts.
 """
 
