@@ -27,7 +27,7 @@ from ledger.store.entries import read_evidence
 from ledger.store.journal import read_head
 from ledger.store.ledger import Ledger
 from ledger.store.questions import load_questions
-from ledger.store.scores import ScoredLedger, load_in, read_choice_probs, read_forecasts, withdrawn_ids
+from ledger.store.scores import ForecastRead, ScoredLedger, load_in, read_choice_probs, withdrawn_ids
 
 #: `QuestionTable.known_at` of a question without a resolution: after every instant.
 UNRESOLVED = np.iinfo(np.int64).max
@@ -169,6 +169,7 @@ def read_report_input(ledger: Ledger, *, period_of: Callable[[int], Period], as_
     with ledger.read() as view:
         conn = view.conn
         moment = view.now if as_of is None else as_of
+        pending = ForecastRead.begin(conn, moment)  # read aside while the questions are read here
         period = period_of(view.now)
         scenarios = tuple(ledger.scenarios_in(conn))
         if scenario is not None:
@@ -176,7 +177,7 @@ def read_report_input(ledger: Ledger, *, period_of: Callable[[int], Period], as_
             if not scenarios:
                 raise NotFound(f"no scenario {scenario!r}")
         questions = _questions(conn, scenario)
-        rows = read_forecasts(conn, moment)
+        rows = pending.rows()
         choice_probs = read_choice_probs(conn, moment)
         forecasts = _forecasts(conn, questions, rows, choice_probs, moment, period.start)
         wanted = set(questions.id.tolist())

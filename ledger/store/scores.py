@@ -18,6 +18,7 @@ from ledger.core.model import ANNULLED
 from ledger.core.rules import dates_in_force
 from ledger.core.scoring import ScoringInput
 from ledger.store import schema as s
+from ledger.store.journal import read_last
 from ledger.store.ledger import Ledger, View
 
 _FORECAST_DTYPE = [("id", "i8"), ("question_id", "i8"), ("analyst_id", "i8"), ("made_at", "i8"), ("p", "f8")]
@@ -189,6 +190,7 @@ def load_in(
         from ledger.core.errors import NotFound
 
         raise NotFound(f"no scenario {scenario!r}")
+    pending = ForecastRead.begin(conn, as_of) if forecasts is None and question_id is None else None
     questions = _resolved_questions(conn, with_tags=True)
     keep = (questions.outcome >= 0) & (questions.known_at <= as_of)
     if known_from is not None:
@@ -209,7 +211,7 @@ def load_in(
     if forecasts is not None:
         rows, choice_probs = forecasts
     else:
-        rows = read_forecasts(conn, as_of, question_id)
+        rows = pending.rows() if pending is not None else read_forecasts(conn, as_of, question_id)
         choice_ids = questions.id[~questions.binary].tolist()
         choice_probs = read_choice_probs(conn, as_of, choice_ids) if choice_ids else {}
 
@@ -256,24 +258,42 @@ def read_forecasts(conn: Any, as_of: int, question_id: int | None = None) -> np.
         cursor.close()
 
 
+def _packing(cursor: Any) -> tuple[int, int] | None:
+    """The bits of question and analyst ids in a packed forecast key (`id`, `question_id`,
+    `analyst_id` in one integer), or None when the ids do not fit in 63 bits. The bounds come from
+    the parent tables (foreign keys are on), each an O(1) rowid lookup."""
+    widths = []
+    for table in ("forecasts", "questions", "analysts"):
+        # apart: SQLite answers a lone min() or max() of the rowid from the b-tree, both at once by a scan
+        low = cursor.execute(f"SELECT min(id) FROM {table}").fetchone()[0]
+        high = cursor.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+        if low is not None and low < 0:
+            return None
+        widths.append(int(high or 0).bit_length())
+    f_bits, q_bits, a_bits = widths
+    return None if f_bits + q_bits + a_bits > 63 else (q_bits, a_bits)
+
+
+def _unpack(key: np.ndarray, made_at: np.ndarray, p: np.ndarray, q_bits: int, a_bits: int) -> np.ndarray:
+    out = np.empty(len(key), dtype=_FORECAST_DTYPE)
+    out["id"] = key >> (q_bits + a_bits)
+    out["question_id"] = (key >> a_bits) & ((1 << q_bits) - 1)
+    out["analyst_id"] = key & ((1 << a_bits) - 1)
+    out["made_at"] = made_at
+    out["p"] = p
+    return out
+
+
 def _read_packed(conn: Any, as_of: int, question_id: int | None) -> np.ndarray | None:
     """`read_forecasts` on SQLite with id, question and analyst packed into one integer by the
     query: the driver's cost is per value, so three values a row instead of five read the
-    table in about two thirds of the time. The bounds come from the parent tables (foreign keys
-    are on), each an O(1) rowid lookup; None when the ids do not fit in 63 bits."""
+    table in about two thirds of the time. None when the ids do not fit in 63 bits."""
     cursor = conn.connection.driver_connection.cursor()
     try:
-        widths = []
-        for table in ("forecasts", "questions", "analysts"):
-            # apart: SQLite answers a lone min() or max() of the rowid from the b-tree, both at once by a scan
-            low = cursor.execute(f"SELECT min(id) FROM {table}").fetchone()[0]
-            high = cursor.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
-            if low is not None and low < 0:
-                return None
-            widths.append(int(high or 0).bit_length())
-        f_bits, q_bits, a_bits = widths
-        if f_bits + q_bits + a_bits > 63:
+        packing = _packing(cursor)
+        if packing is None:
             return None
+        q_bits, a_bits = packing
         cursor.execute(
             f"SELECT (id << {q_bits + a_bits}) | (question_id << {a_bits}) | analyst_id, made_at, COALESCE(p, -1.0) "
             "FROM forecasts WHERE made_at < ?" + ("" if question_id is None else " AND question_id = ?")
@@ -283,14 +303,90 @@ def _read_packed(conn: Any, as_of: int, question_id: int | None) -> np.ndarray |
         packed = np.fromiter(cursor, dtype=[("key", "i8"), ("made_at", "i8"), ("p", "f8")])
     finally:
         cursor.close()
-    out = np.empty(len(packed), dtype=_FORECAST_DTYPE)
-    key = packed["key"]
-    out["id"] = key >> (q_bits + a_bits)
-    out["question_id"] = (key >> a_bits) & ((1 << q_bits) - 1)
-    out["analyst_id"] = key & ((1 << a_bits) - 1)
-    out["made_at"] = packed["made_at"]
-    out["p"] = packed["p"]
-    return out
+    return _unpack(packed["key"], packed["made_at"], packed["p"], q_bits, a_bits)
+
+
+#: p scaled by 2**62 is an integer, exactly, for every p of at least 2**-10 (and -1, a choice
+#: forecast's mark): a probability's 53 significant bits then all lie above 2**-62.
+_P_SCALE = 2.0 ** 62
+
+
+def _read_as_text(cursor: Any, as_of: int) -> np.ndarray | None:
+    """Every forecast made before `as_of`, read by SQLite into three long texts of numbers (the
+    packed key, made_at, p scaled to an integer) in one pass, then parsed by numpy: no Python
+    object per row, and all of it inside one `sqlite3_step`, which lets the GIL go. None when
+    the ids do not pack or some p would not come back exactly (below 2**-10)."""
+    packing = _packing(cursor)
+    if packing is None:
+        return None
+    q_bits, a_bits = packing
+    keys, made, scaled, inexact = cursor.execute(
+        "SELECT group_concat(k, ' '), group_concat(made_at, ' '), group_concat(CAST(ps AS INTEGER), ' '), "
+        "coalesce(sum(ps != CAST(ps AS INTEGER)), 0) FROM ("
+        f"SELECT (id << {q_bits + a_bits}) | (question_id << {a_bits}) | analyst_id AS k, made_at, "
+        f"COALESCE(p, -1.0) * {_P_SCALE!r} AS ps FROM forecasts WHERE made_at < ? ORDER BY id)", (as_of,)).fetchone()
+    if inexact:
+        return None
+    if keys is None:
+        return np.empty(0, dtype=_FORECAST_DTYPE)
+    p = np.fromstring(scaled, dtype="i8", sep=" ").astype("f8") / _P_SCALE  # exact: a power of two
+    return _unpack(np.fromstring(keys, dtype="i8", sep=" "), np.fromstring(made, dtype="i8", sep=" "), p,
+                   q_bits, a_bits)
+
+
+class ForecastRead:
+    """Every forecast made before `as_of` (as `read_forecasts` gives them), read on a second SQLite
+    connection in a thread while the caller's connection goes on reading the questions (SQLite
+    lets the GIL go while it works, and the machine has another core). The aside read counts only
+    if it saw the caller's ledger: the same journal head, since every write appends an entry in
+    its own transaction. Otherwise (a write landed between the two snapshots, the read failed or
+    does not apply, PostgreSQL) `rows()` reads on the caller's connection, as ever.
+
+    Use: `pending = ForecastRead.begin(conn, as_of)`, other reads on `conn`, then `pending.rows()`.
+    """
+
+    def __init__(self, conn: Any, as_of: int) -> None:
+        self._conn, self._as_of = conn, as_of
+        self._got: tuple[int, np.ndarray | None] | None = None
+        self._thread: Any = None
+
+    @classmethod
+    def begin(cls, conn: Any, as_of: int) -> "ForecastRead":
+        read = cls(conn, as_of)
+        database = conn.engine.url.database
+        if conn.dialect.name == "sqlite" and database and database != ":memory:":
+            import threading
+
+            read._thread = threading.Thread(target=read._aside, args=(conn.engine,), name="ledger-forecasts",
+                                            daemon=True)
+            read._thread.start()
+        return read
+
+    def _aside(self, engine: Any) -> None:
+        try:
+            raw = engine.raw_connection()
+        except Exception:  # noqa: BLE001 - the caller reads for itself
+            return
+        try:
+            raw.detach()  # made and closed in this thread: never handed back to the pool
+            cursor = raw.dbapi_connection.cursor()
+            cursor.execute("BEGIN")
+            try:
+                seq = cursor.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0]
+                self._got = (seq, _read_as_text(cursor, self._as_of))
+            finally:
+                cursor.execute("COMMIT")
+        except Exception:  # noqa: BLE001 - the caller reads for itself
+            self._got = None
+        finally:
+            raw.close()
+
+    def rows(self) -> np.ndarray:
+        if self._thread is not None:
+            self._thread.join()
+            if self._got is not None and self._got[1] is not None and self._got[0] == read_last(self._conn).seq:
+                return self._got[1]
+        return read_forecasts(self._conn, self._as_of)
 
 
 def read_choice_probs(conn: Any, as_of: int, question_ids: list[int] | None = None) -> dict[int, list[float]]:
