@@ -27,7 +27,7 @@ from ledger.store.entries import read_evidence
 from ledger.store.journal import read_head
 from ledger.store.ledger import Ledger
 from ledger.store.questions import load_questions
-from ledger.store.scores import ForecastRead, ScoredLedger, load_in, read_choice_probs, withdrawn_ids
+from ledger.store.scores import ForecastRead, ScoredLedger, load_in, read_choice_probs, resolved_of, withdrawn_ids
 
 #: `QuestionTable.known_at` of a question without a resolution: after every instant.
 UNRESOLVED = np.iinfo(np.int64).max
@@ -186,7 +186,10 @@ def read_report_input(ledger: Ledger, *, period_of: Callable[[int], Period], as_
         return ReportInput(
             head=read_head(conn), now=view.now, as_of=moment, period=period, analysts=tuple(ledger.analysts_in(conn)),
             scenarios=scenarios, questions=questions, forecasts=forecasts, evidence=evidence,
-            scored=load_in(view, as_of=moment, scenario=scenario, forecasts=(rows, choice_probs)),
+            scored=load_in(view, as_of=moment, scenario=scenario, forecasts=(rows, choice_probs),
+                           questions=resolved_of(conn, questions.id, questions.slug, questions.scenario,
+                                                 questions.options, questions.binary, questions.opens_at,
+                                                 questions.closes_at, questions.outcome, questions.known_at)),
             demo=ledger.is_demo(conn),
         )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 from sqlalchemy import or_, select
@@ -108,16 +108,33 @@ def _resolved_questions(conn: Any, with_tags: bool) -> _Questions:
         raise ValueError(f"outcome {outcomes[i]!r} is not an option of question {qids[i]}")
     tags: list[tuple[str, ...]] = [()] * len(qids)
     if with_tags and qids:
-        by_question: dict[int, list[str]] = {}
-        for qid, tag in conn.execute(select(s.question_tags.c.question_id, s.question_tags.c.tag)):
-            by_question.setdefault(qid, []).append(tag)
-        place = {qid: i for i, qid in enumerate(qids)} if by_question else {}
-        for qid, found in by_question.items():
-            if qid in place:
-                tags[place[qid]] = tuple(sorted(found))
+        tags = _tags_of(conn, qids)
     return _Questions(np.array(qids, dtype="i8"), list(slugs), list(scenarios), tags,
                       np.array([k == "binary" for k in kinds], dtype=bool), np.array(n_options, dtype="i8"),
                       np.array(outcome, dtype="i8"), opens_at, closes_at, np.array(known, dtype="i8"))
+
+
+def _tags_of(conn: Any, qids: Sequence[int]) -> list[tuple[str, ...]]:
+    """Per question of `qids`, its tags, sorted."""
+    by_question: dict[int, list[str]] = {}
+    for qid, tag in conn.execute(select(s.question_tags.c.question_id, s.question_tags.c.tag)):
+        by_question.setdefault(qid, []).append(tag)
+    return [tuple(sorted(by_question.get(qid, ()))) for qid in qids]
+
+
+def resolved_of(conn: Any, ids: np.ndarray, slugs: list[str], scenarios: list[str | None],
+                options: list[tuple[str, ...]], binary: np.ndarray, opens_at: np.ndarray, closes_at: np.ndarray,
+                outcomes: list[str | None], known_at: np.ndarray) -> _Questions:
+    """The resolved questions, as `load_in` reads them, from questions already read as columns
+    with their values in force (the report's question table: options ("yes", "no") for a yes/no
+    question, outcome None while unresolved), so that they are not read twice."""
+    rows = [i for i, o in enumerate(outcomes) if o is not None]
+    outcome = [-1 if outcomes[i] == ANNULLED else options[i].index(outcomes[i]) for i in rows]
+    take = np.array(rows, dtype="i8")
+    qids = ids[take]
+    return _Questions(qids, [slugs[i] for i in rows], [scenarios[i] for i in rows], _tags_of(conn, qids.tolist()),
+                      binary[take], np.array([len(options[i]) for i in rows], dtype="i8"),
+                      np.array(outcome, dtype="i8"), opens_at[take], closes_at[take], known_at[take])
 
 
 @dataclass(frozen=True)
@@ -176,12 +193,13 @@ def load_in(
     known_to: int | None = None,
     question_id: int | None = None,
     forecasts: tuple[np.ndarray, dict[int, list[float]]] | None = None,
+    questions: _Questions | None = None,
 ) -> ScoredLedger:
     """`load` inside a read the caller already holds (one snapshot for a whole dossier);
     `question_id` keeps that one question only. `forecasts`: the forecasts made before `as_of`
     and the choice forecasts' probabilities, as `read_forecasts` and `read_choice_probs` give
     them, when the caller has read them already (the report reads them once for itself and
-    for scoring)."""
+    for scoring); `questions`, the resolved questions likewise (`resolved_of`)."""
     conn = view.conn
     as_of = view.now if as_of is None else as_of
     if scenario is not None and conn.execute(
@@ -191,7 +209,8 @@ def load_in(
 
         raise NotFound(f"no scenario {scenario!r}")
     pending = ForecastRead.begin(conn, as_of) if forecasts is None and question_id is None else None
-    questions = _resolved_questions(conn, with_tags=True)
+    if questions is None:
+        questions = _resolved_questions(conn, with_tags=True)
     keep = (questions.outcome >= 0) & (questions.known_at <= as_of)
     if known_from is not None:
         keep &= questions.known_at >= known_from
