@@ -240,7 +240,9 @@ def _forecasts(conn: Any, questions: QuestionTable, rows: np.ndarray, choice_pro
                      dtype=np.int64)
     row_of[questions.id] = np.arange(len(questions))
     rows = rows[row_of[rows["question_id"]] >= 0]
-    rows = rows[np.argsort(rows["id"], kind="stable")]
+    ids = rows["id"]
+    if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():  # SQLite reads them in id order: no sort then
+        rows = rows[np.argsort(ids, kind="stable")]
     question = row_of[rows["question_id"]]
     sources = np.fromiter((r[0] for r in conn.execute(select(s.analysts.c.id).where(s.analysts.c.kind == "source"))),
                           dtype=np.int64)
