@@ -40,6 +40,15 @@ def between(sahel, monkeypatch):
     return install
 
 
+def forecast(url: str, handle: str = "amina"):
+    """`handle` forecasts 70% on `minerals` through a ledger of its own: (question, forecast)."""
+    ledger = Ledger(url)
+    try:
+        return ledger.record_forecast(handle, "minerals", read_forecast(["70%"]))
+    finally:
+        ledger.close()
+
+
 def forecasts_of(sahel):
     ledger = Ledger(sahel.url)
     try:
@@ -64,11 +73,7 @@ def reads_under_lock(monkeypatch) -> list[str]:
 def test_a_forecast_in_between_leaves_the_early_reads_standing(sahel, between, monkeypatch):
     seen = between(lambda other: other.record_forecast("ed", "minerals", read_forecast(["40%"])))
     again = reads_under_lock(monkeypatch)
-    ledger = Ledger(sahel.url)
-    try:
-        question, made = ledger.record_forecast("amina", "minerals", read_forecast(["70%"]))
-    finally:
-        ledger.close()
+    question, made = forecast(sahel.url)
     assert seen[0] is not None and seen[0].actor.handle == "amina"
     assert again == []  # nothing read again under the lock
     assert question.slug == "minerals" and made.probabilities[0] == 0.7
@@ -78,14 +83,9 @@ def test_a_forecast_in_between_leaves_the_early_reads_standing(sahel, between, m
 
 def test_a_resolution_in_between_is_seen_and_the_forecast_refused(sahel, between):
     between(lambda other: other.resolve("ed", "minerals", "yes"))
-    ledger = Ledger(sahel.url)
-    before = None
-    try:
-        before = sahel.state()
-        with pytest.raises(Refused):
-            ledger.record_forecast("amina", "minerals", read_forecast(["70%"]))
-    finally:
-        ledger.close()
+    before = sahel.state()
+    with pytest.raises(Refused):
+        forecast(sahel.url)
     counts, head = sahel.state()
     assert counts == {**before[0], "resolutions": before[0]["resolutions"] + 1}  # only the resolution landed
     assert head["seq"] == before[1]["seq"] + 1
@@ -94,34 +94,22 @@ def test_a_resolution_in_between_is_seen_and_the_forecast_refused(sahel, between
 
 def test_a_deactivation_in_between_is_seen_and_the_forecast_refused(sahel, between):
     between(lambda other: other.deactivate("ed", "amina"))
-    ledger = Ledger(sahel.url)
-    try:
-        with pytest.raises(NotAllowed, match="deactivated"):
-            ledger.record_forecast("amina", "minerals", read_forecast(["70%"]))
-    finally:
-        ledger.close()
+    with pytest.raises(NotAllowed, match="deactivated"):
+        forecast(sahel.url)
     assert forecasts_of(sahel) == []
 
 
 def test_an_amendment_in_between_is_read_again_under_the_lock(sahel, between, monkeypatch):
     between(lambda other: other.amend_question("ed", "minerals", reason="typo", title="Will the US and Mali sign it?"))
     again = reads_under_lock(monkeypatch)
-    ledger = Ledger(sahel.url)
-    try:
-        question, _ = ledger.record_forecast("amina", "minerals", read_forecast(["70%"]))
-    finally:
-        ledger.close()
+    question, _ = forecast(sahel.url)
     assert [h for h in again if h == "amina"] == ["amina"]  # (the editor's amendment registers no one: it reads as ever)
     assert question.title == "Will the US and Mali sign it?"  # the question as it is now, not as first read
 
 
 def test_an_unknown_actor_is_registered_under_the_lock_as_before(sahel, monkeypatch):
     again = reads_under_lock(monkeypatch)
-    ledger = Ledger(sahel.url)
-    try:
-        ledger.record_forecast("newcomer", "minerals", read_forecast(["70%"]))
-    finally:
-        ledger.close()
+    forecast(sahel.url, "newcomer")
     assert again == ["newcomer"]
     assert [a["handle"] for a in sahel.json("analyst", "list") if a["handle"] == "newcomer"] == ["newcomer"]
 
