@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from typing import Sequence
 
 from ledger.core.errors import BadInput
 
@@ -131,6 +132,18 @@ def format_instant(us: int) -> str:
     """ISO 8601 UTC with `Z`; microseconds only when there are any (JSON and text alike)."""
     # Naive isoformat() already drops a zero microsecond part, and is far faster than strftime.
     return (_EPOCH_NAIVE + timedelta(microseconds=us)).isoformat() + "Z"
+
+
+def format_instants(values: "Sequence[int]") -> list[str]:
+    """`format_instant` of many instants at once, formatted by numpy (an export writes hundreds
+    of thousands): the same strings."""
+    import numpy as np
+
+    us = np.asarray(values, dtype=np.int64)
+    at = us.astype("datetime64[us]")
+    whole = us % 1_000_000 == 0
+    stamps = np.where(whole, np.datetime_as_string(at, unit="s"), np.datetime_as_string(at, unit="us"))
+    return [stamp + "Z" for stamp in stamps.tolist()]
 
 
 def format_short(us: int) -> str:

@@ -24,7 +24,7 @@ from ledger.core.bulk import (
 )
 from ledger.core.errors import BadInput
 from ledger.core.model import ROLES, match_outcome
-from ledger.core.timeutil import format_instant, parse_day, parse_instant
+from ledger.core.timeutil import format_instant, format_instants, parse_day, parse_instant
 
 PROBLEM_CAP = 1000
 
@@ -386,13 +386,15 @@ def export_lines(snapshot: Any) -> Iterator[str]:
         yield _dump({"type": "scenario", "slug": s.slug, "title": s.title, "summary": s.summary,
                      "source": {"title": s.source_title, "publisher": s.source_publisher, "url": s.source_url,
                                 "published": s.source_published}})
+    dates = iter(format_instants([when for q in snapshot.questions for when in (q.opens_at, q.closes_at,
+                                                                                 q.resolves_by)]))
     for q in snapshot.questions:
         out: dict[str, Any] = {"type": "question", "slug": q.slug, "scenario": q.scenario, "title": q.title,
                                "kind": q.kind}
         if q.kind == "choice":
             out["options"] = list(q.options)
-        out.update(criteria=q.criteria, opens_at=format_instant(q.opens_at), closes_at=format_instant(q.closes_at),
-                   resolves_by=format_instant(q.resolves_by), tags=list(q.tags))
+        out.update(criteria=q.criteria, opens_at=next(dates), closes_at=next(dates), resolves_by=next(dates),
+                   tags=list(q.tags))
         if q.quote is not None:
             out["quote"] = q.quote
         yield _dump(out)
@@ -410,10 +412,9 @@ def export_lines(snapshot: Any) -> Iterator[str]:
                      "observed_on": e.observed_on, "summary": e.summary, "source": e.source,
                      "links": [{"question": q, "stance": s} for q, s in e.links]})
     yield from _forecast_lines(snapshot)
-    for r in snapshot.resolutions:
-        out = {"type": "resolution", "question": r.question, "outcome": r.outcome,
-               "known_at": format_instant(r.known_at), "recorded_by": r.recorded_by, "note": r.note,
-               "correction": r.correction}
+    for r, known in zip(snapshot.resolutions, format_instants([r.known_at for r in snapshot.resolutions])):
+        out = {"type": "resolution", "question": r.question, "outcome": r.outcome, "known_at": known,
+               "recorded_by": r.recorded_by, "note": r.note, "correction": r.correction}
         if r.evidence:
             out["evidence"] = list(r.evidence)
         yield _dump(out)
@@ -440,17 +441,12 @@ def _forecast_lines(snapshot: Any) -> Iterator[str]:
     """The forecast lines, a chunk at a time: slugs and handles encoded once each, instants
     formatted for the whole chunk with numpy, each line put together from its parts. A choice
     forecast, a withdrawn one or a probability JSON cannot write goes through `forecast_line`."""
-    import numpy as np
-
     text = json.encoder.encode_basestring  # the encoder's own string form (ensure_ascii off)
     slugs = {qid: text(q.slug) for qid, q in snapshot.by_id.items()}
     handles = {aid: text(h) for aid, h in snapshot.handles.items()}
     for chunk in snapshot.forecast_chunks():
         cites, withdrawals = snapshot.cites, snapshot.withdrawals
-        made = np.array([row[3] for row in chunk], dtype="datetime64[us]")
-        whole = made.astype("int64") % 1_000_000 == 0
-        stamps = np.where(whole, np.datetime_as_string(made, unit="s"), np.datetime_as_string(made, unit="us"))
-        for row, stamp in zip(chunk, stamps.tolist()):
+        for row, stamp in zip(chunk, format_instants([row[3] for row in chunk])):
             fid, qid, aid, _, p, probs, rationale = row
             if probs is not None or type(p) is not float or not math.isfinite(p) or fid in withdrawals:
                 yield forecast_line(snapshot.forecast(*row))
@@ -459,7 +455,7 @@ def _forecast_lines(snapshot: Any) -> Iterator[str]:
             cited = cites.get(fid)
             evidence = ", ".join(map(str, cited)) if cited else ""
             yield (f'{{"type": "forecast", "question": {slugs[qid]}, "analyst": {handles[aid]}, '
-                   f'"made_at": "{stamp}Z", "p": {float.__repr__(p)}, "rationale": {why}, "evidence": [{evidence}]}}')
+                   f'"made_at": "{stamp}", "p": {float.__repr__(p)}, "rationale": {why}, "evidence": [{evidence}]}}')
 
 
 def write_jsonl(lines: Iterable[str], out: TextIO) -> int:

@@ -1,9 +1,11 @@
 """Dates: bare dates as moments (start of day) and deadlines (end of day), offsets, naive = UTC."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger.core.errors import BadInput
-from ledger.core.timeutil import format_instant, parse_day, parse_instant
+from ledger.core.timeutil import MAX_US, MIN_US, format_instant, format_instants, parse_day, parse_instant
 
 # 2026-11-27T00:00:00Z: 1970..2025 is 56 years with 14 leap days (1972..2024) = 20,454 days, plus
 # 330 days from 2026-01-01 to 2026-11-27 (304 to Nov 1, + 26) = 20,784 days * 86,400 = 1,795,737,600 s.
@@ -63,3 +65,11 @@ def test_instants_a_date_cannot_show_are_refused(text, deadline):
 def test_the_last_showable_deadline_is_accepted():
     # 9999-12-30 as a deadline is 9999-12-31T00:00Z, still showable
     assert format_instant(parse_instant("9999-12-30", deadline=True)) == "9999-12-31T00:00:00Z"
+
+
+@given(st.lists(st.integers(MIN_US, MAX_US), max_size=50))
+def test_many_instants_at_once_are_formatted_as_one_at_a_time(values):
+    # the ends of the years 1 to 9999, whole seconds and microseconds, before and after 1970
+    edges = [MIN_US, MAX_US, 0, -1, 1, DAY_START, DAY_START + 1, 999_999, -1_000_000]
+    assert format_instants(values + edges) == [format_instant(v) for v in values + edges]
+    assert format_instants([]) == []
