@@ -139,11 +139,15 @@ def format_instants(values: "Sequence[int]") -> list[str]:
     of thousands): the same strings."""
     import numpy as np
 
-    us = np.asarray(values, dtype=np.int64)
-    at = us.astype("datetime64[us]")
-    whole = us % 1_000_000 == 0
-    stamps = np.where(whole, np.datetime_as_string(at, unit="s"), np.datetime_as_string(at, unit="us"))
-    return [stamp + "Z" for stamp in stamps.tolist()]
+    out: list[str] = []
+    step = 65_536  # bounded temporaries: numpy's fixed-width strings of a million instants weigh 100 MB
+    for start in range(0, len(values), step):
+        us = np.asarray(values[start:start + step], dtype=np.int64)
+        at = us.astype("datetime64[us]")
+        whole = us % 1_000_000 == 0
+        stamps = np.where(whole, np.datetime_as_string(at, unit="s"), np.datetime_as_string(at, unit="us"))
+        out.extend([stamp + "Z" for stamp in stamps.tolist()])
+    return out
 
 
 def format_short(us: int) -> str:

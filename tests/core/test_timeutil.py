@@ -73,3 +73,8 @@ def test_many_instants_at_once_are_formatted_as_one_at_a_time(values):
     edges = [MIN_US, MAX_US, 0, -1, 1, DAY_START, DAY_START + 1, 999_999, -1_000_000]
     assert format_instants(values + edges) == [format_instant(v) for v in values + edges]
     assert format_instants([]) == []
+
+
+def test_more_instants_than_one_batch_are_formatted_in_order():
+    values = [DAY_START + k * 1_000_001 for k in range(70_000)]  # past 65,536: two batches
+    assert format_instants(values) == [format_instant(v) for v in values]
