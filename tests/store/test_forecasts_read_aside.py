@@ -19,11 +19,7 @@ from ledger.store.ledger import Ledger
 EXACT = ["1 in 3", "0.1", "0", "1", "0.675", "0.97", "0.0009765625", "7:3", "0.999"]
 
 
-@pytest.fixture
-def sqlite_sahel(sahel):
-    if "://" in sahel.url and not sahel.url.startswith("sqlite"):
-        pytest.skip("the aside read is SQLite's")
-    return sahel
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the aside read is SQLite's
 
 
 def plain_and_aside(url: str) -> tuple[np.ndarray, np.ndarray | None]:
@@ -51,9 +47,9 @@ def record(url: str, values: list[str]) -> None:
         ledger.close()
 
 
-def test_the_aside_read_gives_the_plain_reads_rows_to_the_last_bit(sqlite_sahel):
-    record(sqlite_sahel.url, EXACT)
-    plain, aside = plain_and_aside(sqlite_sahel.url)
+def test_the_aside_read_gives_the_plain_reads_rows_to_the_last_bit(sahel):
+    record(sahel.url, EXACT)
+    plain, aside = plain_and_aside(sahel.url)
     assert aside is not None and len(plain) == len(EXACT) + 1
     for field in ("id", "question_id", "analyst_id", "made_at"):
         assert aside[field].tolist() == plain[field].tolist()
@@ -61,19 +57,19 @@ def test_the_aside_read_gives_the_plain_reads_rows_to_the_last_bit(sqlite_sahel)
     assert plain["p"][0] == 1 / 3 and plain["p"][-1] == -1.0
 
 
-def test_a_p_that_would_not_come_back_exactly_leaves_it_to_the_plain_read(sqlite_sahel):
-    record(sqlite_sahel.url, ["0.5", "0.0001"])  # 53 bits below 2**-13: the lowest lies below 2**-62
-    _, aside = plain_and_aside(sqlite_sahel.url)
+def test_a_p_that_would_not_come_back_exactly_leaves_it_to_the_plain_read(sahel):
+    record(sahel.url, ["0.5", "0.0001"])  # 53 bits below 2**-13: the lowest lies below 2**-62
+    _, aside = plain_and_aside(sahel.url)
     assert aside is None
 
 
-def test_a_write_between_the_two_snapshots_leaves_it_to_the_plain_read(sqlite_sahel):
-    record(sqlite_sahel.url, ["0.5"])
-    ledger = Ledger(sqlite_sahel.url)
+def test_a_write_between_the_two_snapshots_leaves_it_to_the_plain_read(sahel):
+    record(sahel.url, ["0.5"])
+    ledger = Ledger(sahel.url)
     try:
         with ledger.read() as view:
             head = read_last(view.conn).seq
-            other = Ledger(sqlite_sahel.url)
+            other = Ledger(sahel.url)
             try:
                 other.record_forecast("amina", "minerals", read_forecast(["60%"]))
             finally:
@@ -88,10 +84,10 @@ def test_a_write_between_the_two_snapshots_leaves_it_to_the_plain_read(sqlite_sa
         ledger.close()
 
 
-def test_scores_are_the_same_with_and_without_the_aside_read(sqlite_sahel, monkeypatch):
-    record(sqlite_sahel.url, EXACT)
-    sqlite_sahel("resolve", "minerals", "yes")
-    with_aside = sqlite_sahel.json("score", "--by", "question")
+def test_scores_are_the_same_with_and_without_the_aside_read(sahel, monkeypatch):
+    record(sahel.url, EXACT)
+    sahel("resolve", "minerals", "yes")
+    with_aside = sahel.json("score", "--by", "question")
     monkeypatch.setattr(scores.ForecastRead, "_aside", lambda self, engine: None)  # gives nothing
-    without = sqlite_sahel.json("score", "--by", "question")
+    without = sahel.json("score", "--by", "question")
     assert with_aside["groups"] and with_aside["groups"] == without["groups"]
