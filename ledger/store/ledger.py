@@ -84,7 +84,7 @@ INERT_KINDS = frozenset({"forecast", "forecast.withdraw", "evidence.add", "evide
 class _Early:
     """Reads made before the write lock, and the head they were made at."""
 
-    seen: int
+    seen: jr.LastEntry
     actor: Analyst
     value: Any
 
@@ -124,7 +124,8 @@ class Overview:
 
 _TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-_KINDS_SINCE = select(journal.c.kind).distinct().where(journal.c.seq > bindparam("seen"))
+_SINCE = select(journal.c.seq, journal.c.hash, journal.c.kind).where(journal.c.seq >= bindparam("seen")) \
+    .order_by(journal.c.seq)
 
 
 class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
@@ -208,7 +209,8 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         notices: list[str] = []
         early = self._prepare(handle, prepare) if prepare is not None else None
         with self._appending(handle) as (conn, writer, last):
-            if early is not None and last.seq != early.seen and not self._inert_since(conn, early.seen):
+            if early is not None and (last.seq, last.hash) != (early.seen.seq, early.seen.hash) \
+                    and not self._inert_since(conn, early.seen):
                 early = None
             if early is not None:
                 tx = Tx(conn, writer.at, writer, early.actor, notices, early.value)
@@ -226,7 +228,7 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         reached is said at once (`Unavailable`), not tried twice."""
         try:
             with self.reading() as conn:
-                seen = jr.read_last(conn).seq
+                seen = jr.read_last(conn)
                 actor = find_analyst(conn, handle)
                 if actor is None or cannot_write(actor) is not None:
                     return None
@@ -235,19 +237,22 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
             return None
 
     @staticmethod
-    def _inert_since(conn: Connection, seen: int) -> bool:
-        """Whether every entry after `seen` is one of `INERT_KINDS`."""
-        kinds = conn.execute(_KINDS_SINCE, {"seen": seen}).scalars()
-        return all(kind in INERT_KINDS for kind in kinds)
+    def _inert_since(conn: Connection, seen: jr.LastEntry) -> bool:
+        """Whether the journal still holds the entry `seen` and every entry after it is one of
+        `INERT_KINDS` (a ledger replaced by an older copy in between fails the first test)."""
+        rows = conn.execute(_SINCE, {"seen": seen.seq}).all()
+        if seen.seq and (not rows or rows[0].seq != seen.seq or rows[0].hash != seen.hash):
+            return False
+        return all(r.kind in INERT_KINDS for r in rows if r.seq > seen.seq)
 
     def _advisory_lock(self, conn: Connection) -> None:
         """Take the append lock, waiting at most the policy's timeout (PostgreSQL).
 
         A free lock costs one round trip. A held one is waited for inside a savepoint, with
         `lock_timeout` set for the wait: after `WAIT_NOTICE_S` the person is told, then the wait
-        goes on to the timeout. Once the lock is held nothing more is sent for it (the savepoint
-        and the setting end with the transaction), since every round trip made while holding it
-        is one the other writers wait through.
+        goes on to the timeout. Once it is held, one round trip puts `lock_timeout` back (the
+        savepoint ends with the transaction): every round trip made while holding the lock is
+        one the other writers wait through.
         """
         if conn.execute(_TRY_LOCK, {"key": ADVISORY_LOCK_KEY}).scalar():
             return
@@ -265,6 +270,8 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
                     raise self.wait.gave_up(self.display_url) from None
                 self.wait.waiting(self.display_url)
                 continue
+            # the rest of the write waits on any other lock as a write always has (a migration, say)
+            conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
             return
 
     def _write_time(self, conn: Connection, last: jr.LastEntry) -> int:

@@ -169,13 +169,13 @@ def read_report_input(ledger: Ledger, *, period_of: Callable[[int], Period], as_
     with ledger.read() as view:
         conn = view.conn
         moment = view.now if as_of is None else as_of
-        pending = ForecastRead.begin(conn, moment)  # read aside while the questions are read here
         period = period_of(view.now)
         scenarios = tuple(ledger.scenarios_in(conn))
         if scenario is not None:
             scenarios = tuple(sc for sc in scenarios if sc.slug == scenario)
             if not scenarios:
                 raise NotFound(f"no scenario {scenario!r}")
+        pending = ForecastRead.begin(conn, moment)  # read aside while the questions are read here
         questions = _questions(conn, scenario)
         rows = pending.rows()
         choice_probs = read_choice_probs(conn, moment)

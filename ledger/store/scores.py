@@ -129,6 +129,9 @@ def resolved_of(conn: Any, ids: np.ndarray, slugs: list[str], scenarios: list[st
     with their values in force (the report's question table: options ("yes", "no") for a yes/no
     question, outcome None while unresolved), so that they are not read twice."""
     rows = [i for i, o in enumerate(outcomes) if o is not None]
+    for i in rows:
+        if outcomes[i] != ANNULLED and outcomes[i] not in options[i]:
+            raise ValueError(f"outcome {outcomes[i]!r} is not an option of question {int(ids[i])}")
     outcome = [-1 if outcomes[i] == ANNULLED else options[i].index(outcomes[i]) for i in rows]
     take = np.array(rows, dtype="i8")
     qids = ids[take]
@@ -327,7 +330,7 @@ def _read_packed(conn: Any, as_of: int, question_id: int | None) -> np.ndarray |
 
 #: p scaled by 2**62 is an integer, exactly, for every p of at least 2**-10 (and -1, a choice
 #: forecast's mark): a probability's 53 significant bits then all lie above 2**-62.
-_P_SCALE = 2.0 ** 62
+_P_SCALE = 2.0 ** 62  # written into the query as an integer literal: exactly 2**62, however SQLite reads reals
 
 
 def _read_as_text(cursor: Any, as_of: int) -> np.ndarray | None:
@@ -343,7 +346,7 @@ def _read_as_text(cursor: Any, as_of: int) -> np.ndarray | None:
         "SELECT group_concat(k, ' '), group_concat(made_at, ' '), group_concat(CAST(ps AS INTEGER), ' '), "
         "coalesce(sum(ps != CAST(ps AS INTEGER)), 0) FROM ("
         f"SELECT (id << {q_bits + a_bits}) | (question_id << {a_bits}) | analyst_id AS k, made_at, "
-        f"COALESCE(p, -1.0) * {_P_SCALE!r} AS ps FROM forecasts WHERE made_at < ? ORDER BY id)", (as_of,)).fetchone()
+        f"COALESCE(p, -1.0) * {int(_P_SCALE)} AS ps FROM forecasts WHERE made_at < ? ORDER BY id)", (as_of,)).fetchone()
     if inexact:
         return None
     if keys is None:
@@ -389,6 +392,7 @@ class ForecastRead:
         try:
             raw.detach()  # made and closed in this thread: never handed back to the pool
             cursor = raw.dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout = 0")  # never wait for a writer: the caller reads instead
             cursor.execute("BEGIN")
             try:
                 seq = cursor.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0]

@@ -176,3 +176,19 @@ def test_a_writer_behind_another_says_so_and_then_writes(sahel, monkeypatch):
 def test_a_bad_lock_timeout_is_bad_input(sahel, monkeypatch):
     monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "soon")
     assert "LEDGER_LOCK_TIMEOUT='soon'" in sahel("forecast", "minerals", "70%", code=2).stderr
+
+
+def test_a_write_that_waited_for_the_lock_waits_on_any_other_lock_as_ever(sahel, monkeypatch):
+    if not sahel.url.startswith("postgresql"):
+        pytest.skip("lock_timeout is PostgreSQL's")
+    monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "20")
+    holder = _hold(sahel.url, 1)  # the writer below waits for it, under a lock_timeout of its own
+    ledger = Ledger(sahel.url)
+    try:
+        with ledger.writing("amina") as tx:
+            during = tx.conn.exec_driver_sql("SHOW lock_timeout").scalar()
+            default = tx.conn.exec_driver_sql("SELECT reset_val FROM pg_settings WHERE name = 'lock_timeout'").scalar()
+    finally:
+        ledger.close()
+        holder.join()
+    assert during == "0" and default == "0"  # the server's default (no limit), not the wait's

@@ -10,6 +10,7 @@ import pytest
 from ledger.core.errors import NotAllowed, Refused
 from ledger.core.probability import read_forecast
 from ledger.store import ledger as ledger_module
+from ledger.store.journal import LastEntry, read_last
 from ledger.store.ledger import INERT_KINDS, Ledger
 
 
@@ -120,3 +121,17 @@ def test_inert_kinds_change_no_question_and_no_analyst():
                  "analyst.register", "analyst.deactivate", "analyst.reactivate", "analyst.role", "import",
                  "ledger.demo"):
         assert kind not in INERT_KINDS
+
+
+def test_a_journal_put_back_to_an_older_copy_is_not_taken_for_the_one_read(sahel):
+    ledger = Ledger(sahel.url)
+    try:
+        with ledger.reading() as conn:
+            head = read_last(conn)
+            assert Ledger._inert_since(conn, head)  # nothing since: the reads stand
+            other = LastEntry(head.seq, "f" * 64, head.at)  # an entry at that place, but not this one
+            assert not Ledger._inert_since(conn, other)
+            ahead = LastEntry(head.seq + 5, head.hash, head.at)  # seen further than the journal now goes
+            assert not Ledger._inert_since(conn, ahead)
+    finally:
+        ledger.close()
