@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, Callable
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import click
 
@@ -108,3 +109,20 @@ def progress_bar(length: int, label: str) -> Any:
     if not sys.stderr.isatty():
         return _Quiet()
     return click.progressbar(length=max(length, 1), label=label, file=sys.stderr)
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Build a large structure without Python's cyclic collector. What a bulk load or a report
+    builds holds no cycles to free, but the collector would scan it again and again as it grows:
+    a 1M-row import took three times as long, a 1M-forecast report and export 7-12% longer. The
+    collector is on again afterwards, if it was on before."""
+    import gc
+
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()

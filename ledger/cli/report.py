@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ledger.cli.context import Env, pass_env
+from ledger.cli.context import Env, no_cyclic_gc, pass_env
 from ledger.cli.options import PeriodFlags, period_options, scenario_option, to_period
 
 
@@ -36,9 +36,10 @@ def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, 
     from ledger.store.report_data import read_report_input
 
     renderer(fmt)  # an unknown format is bad input before the ledger is read
-    data = read_report_input(env.ledger(), as_of=period_flags.as_of, scenario=scenario,
-                             period_of=lambda now: to_period(period_flags, now))
-    built = build_report(data, scenario=scenario)
+    with no_cyclic_gc():  # the figures after it run with the collector: matplotlib makes cycles
+        data = read_report_input(env.ledger(), as_of=period_flags.as_of, scenario=scenario,
+                                 period_of=lambda now: to_period(period_flags, now))
+        built = build_report(data, scenario=scenario)
     written = write(built, fmt, out, sys.stdout.buffer)
     if written is not None:
         click.echo(f"wrote {written}")
