@@ -67,7 +67,7 @@ LEFT JOIN scenarios sc ON sc.id = q.scenario_id
 ORDER BY q.id
 """
 
-_YES_NO = {"yes": 0, "no": 1}
+_YES_NO_OPTIONS = ("yes", "no")
 
 
 def _date_amendments(conn: Any) -> dict[int, list[Any]]:
@@ -82,7 +82,7 @@ def _date_amendments(conn: Any) -> dict[int, list[Any]]:
     return out
 
 
-def _resolved_questions(conn: Any, with_tags: bool) -> _Questions:
+def _resolved_questions(conn: Any) -> _Questions:
     """Every resolved question with its latest resolution and its dates in force (SPEC 6), in
     id order, in a few flat queries."""
     amended = _date_amendments(conn)
@@ -98,20 +98,10 @@ def _resolved_questions(conn: Any, with_tags: bool) -> _Questions:
     closes_at = np.array(closes, dtype="i8")
     for i in [i for i, qid in enumerate(qids) if qid in amended]:
         opens_at[i], closes_at[i], _ = dates_in_force(opens[i], closes[i], resolves_by[i], amended[qids[i]])
-    outcome = [_YES_NO.get(o, -1) for o in outcomes]
-    n_options = [2] * len(qids)
-    for i in [i for i, o in enumerate(options) if o]:  # choice questions (and any listed options)
-        listed = json.loads(options[i])
-        n_options[i] = len(listed)
-        outcome[i] = -1 if outcomes[i] == ANNULLED else listed.index(outcomes[i])
-    for i in [i for i, o in enumerate(outcome) if o < 0 and not options[i] and outcomes[i] != ANNULLED]:
-        raise ValueError(f"outcome {outcomes[i]!r} is not an option of question {qids[i]}")
-    tags: list[tuple[str, ...]] = [()] * len(qids)
-    if with_tags and qids:
-        tags = _tags_of(conn, qids)
-    return _Questions(np.array(qids, dtype="i8"), list(slugs), list(scenarios), tags,
-                      np.array([k == "binary" for k in kinds], dtype=bool), np.array(n_options, dtype="i8"),
-                      np.array(outcome, dtype="i8"), opens_at, closes_at, np.array(known, dtype="i8"))
+    listed = [tuple(json.loads(o)) if o else _YES_NO_OPTIONS for o in options]
+    return resolved_of(conn, np.array(qids, dtype="i8"), list(slugs), list(scenarios), listed,
+                       np.array([k == "binary" for k in kinds], dtype=bool), opens_at, closes_at, list(outcomes),
+                       np.array(known, dtype="i8"))
 
 
 def _tags_of(conn: Any, qids: Sequence[int]) -> list[tuple[str, ...]]:
@@ -125,9 +115,9 @@ def _tags_of(conn: Any, qids: Sequence[int]) -> list[tuple[str, ...]]:
 def resolved_of(conn: Any, ids: np.ndarray, slugs: list[str], scenarios: list[str | None],
                 options: list[tuple[str, ...]], binary: np.ndarray, opens_at: np.ndarray, closes_at: np.ndarray,
                 outcomes: list[str | None], known_at: np.ndarray) -> _Questions:
-    """The resolved questions, as `load_in` reads them, from questions already read as columns
-    with their values in force (the report's question table: options ("yes", "no") for a yes/no
-    question, outcome None while unresolved), so that they are not read twice."""
+    """The resolved questions, as `load_in` scores them, from questions read as columns with
+    their values in force (options ("yes", "no") for a yes/no question, outcome None while
+    unresolved): scoring's own read, or the report's question table, so that it is not read twice."""
     rows = [i for i, o in enumerate(outcomes) if o is not None]
     for i in rows:
         if outcomes[i] != ANNULLED and outcomes[i] not in options[i]:
@@ -213,7 +203,7 @@ def load_in(
         raise NotFound(f"no scenario {scenario!r}")
     pending = ForecastRead.begin(conn, as_of) if forecasts is None and question_id is None else None
     if questions is None:
-        questions = _resolved_questions(conn, with_tags=True)
+        questions = _resolved_questions(conn)
     keep = (questions.outcome >= 0) & (questions.known_at <= as_of)
     if known_from is not None:
         keep &= questions.known_at >= known_from

@@ -31,7 +31,7 @@ def test_the_reports_questions_are_scorings_questions(sahel):
             table = report_data._questions(view.conn, None)
             given = scores.resolved_of(view.conn, table.id, table.slug, table.scenario, table.options, table.binary,
                                        table.opens_at, table.closes_at, table.outcome, table.known_at)
-            read = scores._resolved_questions(view.conn, with_tags=True)
+            read = scores._resolved_questions(view.conn)
     finally:
         ledger.close()
 
