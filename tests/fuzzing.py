@@ -12,6 +12,7 @@ in `.hypothesis/`.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, Callable
 
 from click.testing import CliRunner, Result
@@ -139,6 +140,17 @@ def emptied(url: str) -> None:
             for name in names:
                 conn.execute(text(f"DELETE FROM {name}"))
     engine.dispose()
+
+
+def seeded(url: str, folder: Path, seed: list[dict]) -> None:
+    """Back to a fresh ledger holding `seed` (JSONL objects, imported as they are): where every
+    example of an import's property starts."""
+    import json
+
+    emptied(url)
+    path = folder / "seed.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in seed), encoding="utf-8")
+    invoke(url, "import", str(path), allowed=(0,))
 
 
 def refused_unchanged(result: Result, before: Any, after: Any, *, by_line: bool) -> None:

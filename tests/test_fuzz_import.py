@@ -16,7 +16,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzzing import backend, emptied, fuzz, invoke, rarely, refused_unchanged, state, timeless, verified
+from tests.fuzzing import backend, fuzz, invoke, rarely, refused_unchanged, seeded, state, timeless, verified
 
 #: The ledger every example starts from: an editor, an analyst, and questions a file may refer to.
 SEED = [
@@ -242,10 +242,7 @@ options = st.tuples(st.sampled_from(["ed"] * 8 + ["amina", "newcomer"]),
 def import_once(url: str, path, data: bytes, fmt: str, actor: str = "ed", extra: list[str] = ()) -> None:
     """The property of one file: `--check`, the import, and the import again, from the seed
     ledger, by `actor` (an editor; or an analyst, or someone new, whom the import refuses)."""
-    emptied(url)
-    seed = path.with_name("seed.jsonl")
-    seed.write_text("".join(json.dumps(x) + "\n" for x in SEED), encoding="utf-8")
-    invoke(url, "import", str(seed), allowed=(0,))
+    seeded(url, path.parent, SEED)
     path.write_bytes(data)
     before = state(url)
     args = ["import", str(path), "--format", fmt, *extra]

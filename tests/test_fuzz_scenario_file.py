@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ledger.core.bulk import ImportRefused
 from ledger.io.scenario_file import read_scenario
 from tests.conftest import LedgerCli
-from tests.fuzzing import backend, emptied, fuzz, invoke, mutate, rarely, refused_unchanged, state, timeless, verified
+from tests.fuzzing import backend, fuzz, invoke, mutate, rarely, refused_unchanged, seeded, state, timeless, verified
 
 #: A file that any YAML construct running code would create (the first `TAGS` try to).
 MARKER = f"/tmp/ledger-fuzz-yaml-ran-code-{os.getpid()}"
@@ -215,10 +215,7 @@ SEED = [{"type": "analyst", "handle": "ed", "role": "editor"}, {"type": "analyst
 
 def scenario_import_once(url: str, path, data: bytes) -> None:
     """The property of one file, from the seed ledger: `--check`, the import, and the import again."""
-    emptied(url)
-    seed = path.with_name("seed.jsonl")
-    seed.write_text("".join(json.dumps(x) + "\n" for x in SEED), encoding="utf-8")
-    invoke(url, "import", str(seed), allowed=(0,))
+    seeded(url, path.parent, SEED)
     path.write_bytes(data)
     before = state(url)
     checked = invoke(url, "scenario", "import", str(path), "--check")
