@@ -214,8 +214,10 @@ def writers_queue(path: Path | None, policy: WaitPolicy, where: str) -> Iterator
 def _take(fcntl, fd: int, policy: WaitPolicy, where: str) -> bool:  # noqa: ANN001 - the module
     """Take the flock on `fd`, waiting up to the policy's timeout; True once held.
 
-    The blocking wait runs in a thread so that it can be bounded: if the time runs out first,
-    the thread is told, and when it does get the lock it lets it go and closes `fd` itself.
+    A free lock is one call. A held one is waited for in the kernel by the main thread itself,
+    bounded by an interval timer (`SIGALRM`), so that when the lock is let go the waiter is woken
+    straight into its write. Off the main thread, or where the program has a timer of its own
+    running, the wait runs in a helper thread instead (`_take_in_thread`).
     """
     import threading
 
@@ -224,6 +226,62 @@ def _take(fcntl, fd: int, policy: WaitPolicy, where: str) -> bool:  # noqa: ANN0
         return True
     except BlockingIOError:
         pass
+    import signal
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer") \
+            or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        return _take_in_thread(fcntl, fd, policy, where)
+    first = min(WAIT_NOTICE_S, policy.timeout)
+    previous = signal.signal(signal.SIGALRM, _expire)
+    try:
+        if _wait_for(fcntl, fd, first):
+            return True
+        if policy.timeout > first:
+            policy.waiting(where)
+            if _wait_for(fcntl, fd, policy.timeout - first):
+                return True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    os.close(fd)
+    raise policy.gave_up(where)
+
+
+class _Expired(Exception):
+    """The interval timer bounding a wait for the writers' queue went off."""
+
+
+def _expire(_signum, _frame) -> None:  # noqa: ANN001 - a signal handler's arguments
+    raise _Expired
+
+
+def _wait_for(fcntl, fd: int, seconds: float) -> bool:  # noqa: ANN001 - the module
+    """Block on the flock for at most `seconds` (SIGALRM cuts the wait); whether it is held. The
+    timer can go off just after the lock was taken: a non-blocking try then tells."""
+    import signal
+
+    if seconds > 0:
+        try:
+            try:
+                signal.setitimer(signal.ITIMER_REAL, seconds)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            return True
+        except _Expired:
+            pass
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _take_in_thread(fcntl, fd: int, policy: WaitPolicy, where: str) -> bool:  # noqa: ANN001 - the module
+    """`_take`'s wait in a helper thread, bounded by waiting on it: if the time runs out first,
+    the thread is told, and when it does get the lock it lets it go and closes `fd` itself."""
+    import threading
+
     got, guard, state = threading.Event(), threading.Lock(), {"abandoned": False}
 
     def wait() -> None:

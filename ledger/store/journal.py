@@ -9,17 +9,17 @@ block digests for imports. `ledger.store.verify` checks both.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, Table, insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.engine import Connection
 
 from ledger.core.errors import BadInput
 from ledger.core.model import Head
+from ledger.store import direct
 from ledger.store import formats as fmt
 from ledger.store.schema import batch_locators, journal
 
@@ -64,21 +64,14 @@ class LastEntry:
     at: int | None
 
 
-_LAST = select(journal.c.seq, journal.c.hash, journal.c.at).order_by(journal.c.seq.desc()).limit(1)
+_LAST = 'SELECT "seq", "hash", "at" FROM "journal" ORDER BY "seq" DESC LIMIT 1'
 _HEAD = select(journal.c.seq, journal.c.hash).order_by(journal.c.seq.desc()).limit(1)
 
 
-@functools.cache
-def inserting(table: Table) -> Insert:
-    """`INSERT INTO table`, its values given at execution: one statement object per table, so a
-    write does not build (and SQLAlchemy does not re-key) a new statement for every row."""
-    return insert(table)
-
-
 def read_last(conn: Connection) -> LastEntry:
-    """The head entry with its time."""
-    row = conn.execute(_LAST).first()
-    return LastEntry(0, GENESIS, None) if row is None else LastEntry(row.seq, row.hash, row.at)
+    """The head entry with its time (on the driver's cursor: every write reads it under the lock)."""
+    row = direct.fetch_one(conn, _LAST)
+    return LastEntry(0, GENESIS, None) if row is None else LastEntry(*row)
 
 
 def read_head(conn: Connection) -> Head:
@@ -121,7 +114,7 @@ class JournalWriter:
         for name, value in values.items():
             if isinstance(value, float):
                 values[name] = value + 0.0  # -0.0 is 0.0: SQLite keeps no negative zero
-        new_id = self.conn.execute(inserting(table), values).inserted_primary_key[0]
+        new_id = direct.insert_row(self.conn, table, values)
         row = row_dict(table, {**values, "id": new_id})
         self._pending.append((table, row))
         return row
@@ -151,10 +144,11 @@ class JournalWriter:
         seq = head.seq + 1
         who = actor or self.actor
         digest = fmt.entry_hash_v2(seq, self.at, kind, who, head.hash, payload)
-        self.conn.execute(inserting(journal), dict(seq=seq, at=self.at, kind=kind, actor=who, payload=payload,
+        direct.insert_row(self.conn, journal, dict(seq=seq, at=self.at, kind=kind, actor=who, payload=payload,
                                                    prev_hash=head.hash, hash=digest, format=fmt.CURRENT))
         self._pending = []
         self._head = Head(seq, digest)
+
         return self._head
 
 

@@ -9,13 +9,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from ledger.core.errors import BadInput, NotAllowed, NotFound, NotInitialised, Refused
 from ledger.core.model import Analyst, Head
 from ledger.core.timeutil import format_instant
+from ledger.store import direct
 from ledger.store import journal as jr
 from ledger.store.clock import DEMO_MARK, MAX_SKEW_US, SimulatedClock, SystemClock
 from ledger.store.engine import (
@@ -124,8 +125,7 @@ class Overview:
 
 _TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-_SINCE = select(journal.c.seq, journal.c.hash, journal.c.kind).where(journal.c.seq >= bindparam("seen")) \
-    .order_by(journal.c.seq)
+_SINCE = 'SELECT "seq", "hash", "kind" FROM "journal" WHERE "seq" >= ? ORDER BY "seq"'
 
 
 class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
@@ -181,8 +181,8 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
     def _appending(self, handle: str) -> Iterator[tuple[Connection, jr.JournalWriter, jr.LastEntry]]:
         """The append lock held inside one transaction, and a journal writer for `handle` at the
         write's instant: what every write, the demo mark included, starts from."""
-        with translated(self.url), writers_queue(sqlite_path(self.url), self.wait, self.display_url), \
-                self.engine.connect() as conn:
+        with translated(self.url), self.engine.connect() as conn, \
+                writers_queue(sqlite_path(self.url), self.wait, self.display_url):
             conn.execution_options(ledger_write=True, ledger_wait=self.wait)
             with conn.begin():
                 if self.is_postgres:
@@ -240,10 +240,10 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
     def _inert_since(conn: Connection, seen: jr.LastEntry) -> bool:
         """Whether the journal still holds the entry `seen` and every entry after it is one of
         `INERT_KINDS` (a ledger replaced by an older copy in between fails the first test)."""
-        rows = conn.execute(_SINCE, {"seen": seen.seq}).all()
-        if seen.seq and (not rows or rows[0].seq != seen.seq or rows[0].hash != seen.hash):
+        rows = direct.fetch_all(conn, _SINCE, (seen.seq,))
+        if seen.seq and (not rows or rows[0][0] != seen.seq or rows[0][1] != seen.hash):
             return False
-        return all(r.kind in INERT_KINDS for r in rows if r.seq > seen.seq)
+        return all(kind in INERT_KINDS for seq, _, kind in rows if seq > seen.seq)
 
     def _advisory_lock(self, conn: Connection) -> None:
         """Take the append lock, waiting at most the policy's timeout (PostgreSQL).

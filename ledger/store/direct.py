@@ -1,0 +1,77 @@
+"""Statements run on the driver's own cursor, for the few a write makes while it holds the append
+lock (the journal head, the entries since a snapshot, a row and its entry). Through SQLAlchemy each
+costs tens of microseconds of Python before the driver sees it; under the lock, with sixteen
+writers queued, those microseconds are everybody's. The SQL is written once per dialect with
+positional parameters (never user text in it); a driver error comes out as SQLAlchemy's own
+`DBAPIError`, so `translated` names the database exactly as for any other statement.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Sequence
+
+from sqlalchemy import Table
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"'
+
+
+@functools.cache
+def _for(dialect: str, sql: str) -> str:
+    """`sql` written with `?` placeholders, in the dialect's paramstyle (psycopg: `%s`)."""
+    return sql.replace("?", "%s") if dialect == "postgresql" else sql
+
+
+@functools.cache
+def _insert_sql(dialect: str, table: Table, keys: tuple[str, ...]) -> tuple[str, bool]:
+    """`INSERT INTO table (keys) VALUES (...)`, with `RETURNING id` where the driver needs it to
+    give the new row's id (PostgreSQL); whether it does."""
+    sql = (f"INSERT INTO {_quoted(table.name)} ({', '.join(_quoted(k) for k in keys)}) "
+           f"VALUES ({', '.join('?' for _ in keys)})")
+    returning = dialect == "postgresql" and "id" in table.c and "id" not in keys
+    if returning:
+        sql += ' RETURNING "id"'
+    return _for(dialect, sql), returning
+
+
+def execute(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Any:
+    """Run `sql` (with `?` placeholders) on the connection's driver cursor; the cursor."""
+    dialect = conn.dialect
+    statement = _for(dialect.name, sql)
+    try:
+        cursor = conn.connection.driver_connection.cursor()
+        cursor.execute(statement, tuple(params))
+        return cursor
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(statement, params, exc, dialect.loaded_dbapi.Error) from exc
+
+
+def fetch_one(conn: Connection, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+    """The first row of `sql`, a plain tuple, or None."""
+    return execute(conn, sql, params).fetchone()
+
+
+def fetch_all(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    """Every row of `sql`, plain tuples."""
+    return execute(conn, sql, params).fetchall()
+
+
+def insert_row(conn: Connection, table: Table, values: dict[str, Any]) -> int | None:
+    """Insert one row of `table` (`values` by column name); its integer primary key."""
+    dialect = conn.dialect
+    sql, returning = _insert_sql(dialect.name, table, tuple(values))
+    params = tuple(values.values())
+    try:
+        cursor = conn.connection.driver_connection.cursor()
+        cursor.execute(sql, params)
+        if returning:
+            return cursor.fetchone()[0]
+        if "id" in values:
+            return values["id"]
+        return cursor.lastrowid if "id" in table.c else None
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, params, exc, dialect.loaded_dbapi.Error) from exc
