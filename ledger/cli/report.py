@@ -32,14 +32,18 @@ def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, 
       ledger report --scenario sahel-2026 --format json --out sahel.json
     """
     from ledger.reports.build import build_report
+    from ledger.reports.drawer import Drawer
     from ledger.reports.render import renderer, write
     from ledger.store.report_data import read_report_input
 
     renderer(fmt)  # an unknown format is bad input before the ledger is read
-    with no_cyclic_gc():  # the figures after it run with the collector: matplotlib makes cycles
-        data = read_report_input(env.ledger(), as_of=period_flags.as_of, scenario=scenario,
-                                 period_of=lambda now: to_period(period_flags, now))
-        built = build_report(data, scenario=scenario)
-    written = write(built, fmt, out, sys.stdout.buffer)
+    # the figures' child process starts first, before any thread or connection: it gets matplotlib
+    # ready while the ledger is read, and draws while the page is rendered
+    with Drawer.started(fork=fmt != "json") as drawer:
+        with no_cyclic_gc():  # the figures after it run with the collector: matplotlib makes cycles
+            data = read_report_input(env.ledger(), as_of=period_flags.as_of, scenario=scenario,
+                                     period_of=lambda now: to_period(period_flags, now))
+            built = build_report(data, scenario=scenario)
+        written = write(built, fmt, out, sys.stdout.buffer, drawer)
     if written is not None:
         click.echo(f"wrote {written}")

@@ -10,7 +10,8 @@ import re
 
 from ledger.core.timeutil import MIN_US
 from ledger.reports import text
-from ledger.reports.figures import figures, timeline_name
+from ledger.reports.drawer import Drawer
+from ledger.reports.figures import job_of, timeline_name
 from ledger.reports.report import Due, EvidenceItem, QuestionRef, Report, ScenarioSection
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
@@ -175,7 +176,7 @@ def _amendments(report: Report) -> list[str]:
         + _more(report, "amendments")
 
 
-def _scores(report: Report, drawn: dict[str, bytes]) -> list[str]:
+def _scores(report: Report, drawn: set[str]) -> list[str]:
     out = ["## Leaderboard", "", "Every question resolved by the as-of; Brier time-averaged, lower is better.", ""]
     out += _table(["Forecaster", "Brier", "Relative", "Coverage", "n"],
                   [[_forecaster(row.analyst, row.kind), text.number(row.brier), text.number(row.relative_brier),
@@ -255,15 +256,18 @@ def _not_counted(report: Report) -> list[str]:
             f"- Withdrawn forecasts: {nc.withdrawn}", ""]
 
 
-def render_markdown(report: Report) -> dict[str, bytes]:
-    """File name -> bytes: `report.md` and one SVG per figure it shows."""
-    drawn = figures(report)
+def render_markdown(report: Report, drawer: Drawer | None = None) -> dict[str, bytes]:
+    """File name -> bytes: `report.md` and one SVG per figure it shows (drawn by `drawer`, in-process
+    without one, while the text is written)."""
+    job = job_of(report)
+    drawer = drawer or Drawer()
+    drawer.submit(job)
     out = _heading(report) + _moves(report) + _news(report) + _resolved(report) + _amendments(report)
-    out += _scores(report, drawn)
+    out += _scores(report, set(job.names))
     for si, sc in enumerate(report.scenarios):
         out += _scenario(si, sc)
     out += _not_counted(report)
     files = {"report.md": "\n".join(out).encode("utf-8")}
-    for name, svg in sorted(drawn.items()):
+    for name, svg in sorted(drawer.result().items()):
         files[f"{name}.svg"] = svg
     return files

@@ -63,6 +63,22 @@ def _style() -> Iterator[None]:
         yield
 
 
+def prepare() -> None:
+    """Import what drawing uses and load the font list, so that the first figure does not pay
+    for it (`ledger.reports.drawer` calls this in its child while the report is read). Nothing
+    is drawn: what is drawn afterwards is the same as without it."""
+    import matplotlib.backends.backend_agg  # noqa: F401 - imported for what follows
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import matplotlib.dates  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
+    import matplotlib.transforms  # noqa: F401
+    from matplotlib import font_manager
+
+    with _style():
+        font_manager.findfont(font_manager.FontProperties())
+
+
 def _figure(height: float) -> "Figure":
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

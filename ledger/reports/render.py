@@ -6,33 +6,37 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import TYPE_CHECKING, BinaryIO, Callable
 
 from ledger.core.errors import BadInput
 from ledger.reports.report import Report
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ledger.reports.drawer import Drawer
 
-def _html(report: Report) -> bytes:
+
+def _html(report: Report, drawer: "Drawer | None" = None) -> bytes:
     from ledger.reports.html import render_html
 
-    return render_html(report)
+    return render_html(report, drawer)
 
 
-def _md(report: Report) -> dict[str, bytes]:
+def _md(report: Report, drawer: "Drawer | None" = None) -> dict[str, bytes]:
     from ledger.reports.markdown import render_markdown
 
-    return render_markdown(report)
+    return render_markdown(report, drawer)
 
 
-def _json(report: Report) -> bytes:
+def _json(report: Report, drawer: "Drawer | None" = None) -> bytes:
     return (json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
 
 
-#: format -> renderer: bytes for a one-file format, {name: bytes} for a folder (md).
-RENDERERS: dict[str, Callable[[Report], bytes | dict[str, bytes]]] = {"html": _html, "md": _md, "json": _json}
+#: format -> renderer: bytes for a one-file format, {name: bytes} for a folder (md); figures are
+#: drawn by the drawer given (`ledger.reports.drawer`), in-process without one.
+RENDERERS: dict[str, Callable[..., bytes | dict[str, bytes]]] = {"html": _html, "md": _md, "json": _json}
 
 
-def renderer(fmt: str) -> Callable[[Report], bytes | dict[str, bytes]]:
+def renderer(fmt: str) -> Callable[..., bytes | dict[str, bytes]]:
     """The renderer of `fmt`, or BadInput naming the formats there are."""
     try:
         return RENDERERS[fmt]
@@ -50,10 +54,11 @@ def default_path(report: Report, fmt: str, folder: Path = Path("reports")) -> Pa
     return folder / name if fmt == "md" else folder / f"{name}.{fmt}"
 
 
-def write(report: Report, fmt: str, out: Path | None, stdout: BinaryIO | None = None) -> Path | None:
+def write(report: Report, fmt: str, out: Path | None, stdout: BinaryIO | None = None,
+          drawer: "Drawer | None" = None) -> Path | None:
     """Render and write the report; returns the file written (md: its `report.md`), or None
     when `out` is `-` and a one-file format went to `stdout`."""
-    rendered = renderer(fmt)(report)
+    rendered = renderer(fmt)(report, drawer)
     target = out if out is not None else default_path(report, fmt)
     if str(target) == "-":
         if isinstance(rendered, dict):
