@@ -31,7 +31,7 @@ def test_the_figures_drawn_in_the_child_are_the_bytes_drawn_here(small_report):
     here_html, here_md = render_html(small_report), render_markdown(small_report)
     with Drawer.started() as drawer:
         assert drawer.forked
-        pid = drawer._pid
+        pid = drawer._child.pid
         child_html = render_html(small_report, drawer)
     assert _gone(pid)
     with Drawer.started() as drawer:
@@ -50,7 +50,7 @@ def test_a_child_that_fails_to_draw_leaves_it_to_the_parent(small_report, monkey
             raise RuntimeError("no drawing in the child")
         return draw(job)
 
-    monkeypatch.setattr(drawer_module, "draw", draw_only_in_the_parent)
+    monkeypatch.setattr(drawer_module, "draw", draw_only_in_the_parent)  # the child has it too: forked
     with Drawer.started() as drawer:
         assert drawer.forked
         html = render_html(small_report, drawer)
@@ -59,7 +59,7 @@ def test_a_child_that_fails_to_draw_leaves_it_to_the_parent(small_report, monkey
 
 def test_a_child_whose_pipe_breaks_leaves_it_to_the_parent(small_report):
     with Drawer.started() as drawer:
-        pid = drawer._pid
+        pid = drawer._child.pid
         os.kill(pid, signal.SIGKILL)
         html = render_html(small_report, drawer)  # the job cannot be sent, or no answer comes
     assert html == render_html(small_report)
@@ -69,7 +69,7 @@ def test_a_child_whose_pipe_breaks_leaves_it_to_the_parent(small_report):
 def test_a_report_that_fails_before_its_figures_leaves_no_child():
     with pytest.raises(ValueError):
         with Drawer.started() as drawer:
-            pid = drawer._pid
+            pid = drawer._child.pid
             raise ValueError("the ledger could not be read")
     assert pid is not None and _gone(pid)
 
