@@ -70,15 +70,16 @@ def import_(env: Env, file: Path, fmt: str | None, scenario: str | None, check: 
         return
     try:
         with no_cyclic_gc():  # millions of objects, none in a cycle
-            with file.open(encoding="utf-8", newline="") as stream, progress_bar(lines, f"reading {file.name}") as bar:
+            with progress_bar(lines, f"reading {file.name}") as bar:
                 if fmt == "csv":
-                    from ledger.io.csv_import import read_csv
+                    from ledger.io.csv_import import read_csv_file
 
-                    plan = read_csv(stream, file.name, scenario=scenario, progress=bar.update)
+                    plan = read_csv_file(file, file.name, scenario=scenario, progress=bar.update)
                 else:
                     from ledger.io.jsonl import read_jsonl
 
-                    plan = read_jsonl(stream, file.name, scenario=scenario, progress=bar.update)
+                    with file.open(encoding="utf-8", newline="") as stream:
+                        plan = read_jsonl(stream, file.name, scenario=scenario, progress=bar.update)
             with progress_bar(len(plan.forecasts), "writing") as bar:
                 result = apply_plan(ledger, env.actor, plan, source=file.name, sha256=sha, fmt=fmt,
                                     progress=bar.update, check=check)

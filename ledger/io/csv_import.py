@@ -10,7 +10,9 @@ import csv
 import re
 from datetime import datetime, timedelta, timezone
 from operator import itemgetter
-from typing import Any, Callable, TextIO
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, TextIO
 
 from ledger.core import validate
 from ledger.core.bulk import ImportPlan, ImportRefused, PlanAnalyst, PlanQuestion, PlanResolution, Problem
@@ -125,17 +127,59 @@ def read_csv(
     """
     csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(stream)
+    header = _header(reader, source)
+    return _finish(_read_rows(reader, reader, header, source, scenario, progress, last_line=reader.line_num), source)
+
+
+def _header(reader: Any, source: str) -> list[str]:
+    """The header row, checked for the required columns."""
     try:
         header = next(reader, None)
     except csv.Error as exc:
         raise ImportRefused(source, [Problem(1, f"unreadable CSV header ({exc})")]) from None
     if header is None:
         raise ImportRefused(source, [Problem(1, "the file is empty")])
-    col = {name.strip().lstrip("\ufeff"): i for i, name in enumerate(header)}
+    col = _column_index(header)
     missing = [c for c in REQUIRED if c not in col]
     if missing:
         raise ImportRefused(source, [Problem(1, "missing required column(s): " + ", ".join(missing))])
 
+    return header
+
+
+def _column_index(header: list[str]) -> dict[str, int]:
+    return {name.strip().lstrip("\ufeff"): i for i, name in enumerate(header)}
+
+
+@dataclass
+class _Part:
+    """What reading some of a file's rows found: the plan so far and what checking the rest needs.
+
+    Attributes:
+        plan: questions, analysts, resolutions and forecasts, lines as read.
+        questions: slug -> (raw question columns, line, question, parsed values) of its first row.
+        handles: every user_id seen.
+        problems, n_problems: problems (up to PROBLEM_CAP) and how many in all.
+        after_close, after_known: forecasts at or after their question's close, after its outcome.
+        read: rows read; end_line: the reader's line count at the end.
+    """
+
+    plan: ImportPlan
+    questions: dict[str, tuple[object, int, PlanQuestion, tuple]]
+    handles: set[str]
+    problems: list[Problem]
+    n_problems: int
+    after_close: int
+    after_known: int
+    read: int
+    end_line: int
+
+
+def _read_rows(rows: Iterable[list[str]], reader: Any, header: list[str], source: str, scenario: str | None,
+               progress: Callable[[int], None] | None, last_line: int) -> _Part:
+    """Read `rows` (from `reader`, whose `line_num` counts physical lines, `last_line` of them before
+    the first row) into a `_Part`."""
+    col = _column_index(header)
     i_q, i_u, i_p, i_t = col["question_id"], col["user_id"], col["probability"], col["timestamp"]
     i_open, i_close = col["open_time"], col["close_time"]
     i_opt, i_out, i_res = col.get("answer_option"), col.get("outcome"), col.get("resolve_time")
@@ -221,9 +265,8 @@ def read_csv(
     opens_at = closes_at = 0
     known_at_q: int | None = None
     read = 0
-    last_line = 1  # the header's last line
     try:
-        for row in reader:
+        for row in rows:
             line = last_line + 1  # where the record starts, even if a quoted field spans lines
             last_line = reader.line_num
             read += 1
@@ -309,6 +352,22 @@ def read_csv(
         progress(read % 10_000)
 
     _check_grammar(stamps, len(forecasts.line) - len(stamps), forecasts, problem)
+    return _Part(plan, questions, handles, problems, n_problems, after_close, after_known, read, reader.line_num)
+
+
+def _finish(part: _Part, source: str) -> ImportPlan:
+    """The plan of a whole file's rows: the checks made on every forecast at once, problems
+    raised, warnings added."""
+    plan, problems = part.plan, part.problems
+    forecasts = plan.forecasts
+    n_problems = part.n_problems
+
+    def problem(line: int, message: str) -> None:
+        nonlocal n_problems
+        n_problems += 1
+        if len(problems) < PROBLEM_CAP:
+            problems.append(Problem(line, message))
+
     made_at = forecasts.made_at
     if made_at and (min(made_at) < MIN_US or max(made_at) > MAX_US):  # rare: find the rows
         for line, when in zip(forecasts.line, made_at):
@@ -321,13 +380,192 @@ def read_csv(
     if n_problems:
         extra = n_problems - len(problems)
         if extra > 0:
-            problems.append(Problem(reader.line_num + 1, f"... {extra} further problem(s) not listed"))
+            problems.append(Problem(part.end_line + 1, f"... {extra} further problem(s) not listed"))
         raise ImportRefused(source, problems)
     backwards = sum(1 for q in plan.questions if q.closes_at <= q.opens_at)
     if backwards:
         plan.warnings.append(f"{backwards} question(s) close before they open (imported, never scored)")
-    if after_close:
-        plan.warnings.append(f"{after_close} forecast(s) made at or after their question closed (kept, not scored)")
-    if after_known:
-        plan.warnings.append(f"{after_known} forecast(s) made after the outcome was known (kept, not scored)")
+    if part.after_close:
+        plan.warnings.append(f"{part.after_close} forecast(s) made at or after their question closed (kept, not scored)")
+    if part.after_known:
+        plan.warnings.append(f"{part.after_known} forecast(s) made after the outcome was known (kept, not scored)")
     return plan
+
+
+#: Files at least this large are read in two halves at once (`read_csv_file`).
+SPLIT_MIN = 16 * 1024 * 1024
+
+
+class _Lines:
+    """A binary file's lines from where it stands, decoded as UTF-8 (as reading it as text with
+    newline="" would give them, for a file with no lone carriage return), counting the bytes."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.position = file.tell()
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self.file:
+            self.position += len(raw)
+            yield raw.decode("utf-8")
+
+
+def _until(reader: Any, lines: _Lines, stop: int, straddled: list[bool]) -> Iterator[list[str]]:
+    """`reader`'s rows up to the one that ends at byte `stop`; every row if a record runs across
+    `stop` (then `straddled[0]` is set)."""
+    for row in reader:
+        yield row
+        if lines.position == stop:
+            return
+        if lines.position > stop:
+            straddled[0] = True
+            yield from reader
+            return
+
+
+def _no_lone_cr(path: Path) -> bool:
+    """Whether every carriage return in the file starts a CRLF (then lines split at LF alone)."""
+    carry = b""
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            block = carry + block
+            carry = block[-1:] if block.endswith(b"\r") else b""
+            body = block[:-1] if carry else block
+            if body.count(b"\r") != body.count(b"\r\n"):
+                return False
+    return not carry
+
+
+def read_csv_file(path: Path, source: str, *, scenario: str | None = None,
+                  progress: Callable[[int], None] | None = None, split_at: int | None = None) -> ImportPlan:
+    """`read_csv` of the file at `path`; a large one read in two halves at once, the second by a
+    child process on the other core (`ledger.core.child`), the plans put together as reading it
+    whole would have made them (tested on split points everywhere).
+
+    The second half starts at the first line after the middle (`split_at`: after that byte). It is
+    used only if the first half's last record ends exactly there, neither half found a problem and
+    every question the two share is the same in both; otherwise the whole file is read here, so
+    problems are listed exactly as one reading lists them.
+    """
+    from ledger.core.child import Child, ChildFailed
+
+    size = path.stat().st_size
+    if split_at is None and size < SPLIT_MIN or not _no_lone_cr(path):
+        with path.open(encoding="utf-8", newline="") as stream:
+            return read_csv(stream, source, scenario=scenario, progress=progress)
+    csv.field_size_limit(FIELD_LIMIT)
+    with path.open("rb") as fh:
+        fh.seek(size // 2 if split_at is None else split_at)
+        fh.readline()
+        stop = fh.tell()
+        fh.seek(0)
+        lines = _Lines(fh)
+        reader = csv.reader(lines)
+        try:
+            header = _header(reader, source)
+        except ImportRefused:  # said as one reading says it (which may first find the file is not UTF-8)
+            return _whole(path, source, scenario)
+        if stop <= lines.position or stop >= size:
+            part = _read_rows(reader, reader, header, source, scenario, progress, last_line=reader.line_num)
+            return _finish(part, source)
+
+        def second_half(_receive: Callable[[], Any]) -> tuple | None:  # pragma: no cover - in the child
+            with path.open("rb") as rest:
+                rest.seek(stop)
+                more = csv.reader(_Lines(rest))
+                return _packed(_read_rows(more, more, header, source, scenario, None, last_line=0))
+
+        child = Child.start(second_half)
+        if child is None:
+            return _finish(_read_rows(reader, reader, header, source, scenario, progress, last_line=reader.line_num),
+                           source)
+        straddled = [False]
+        try:
+            part = _read_rows(_until(reader, lines, stop, straddled), reader, header, source, scenario, progress,
+                              last_line=reader.line_num)
+            if straddled[0]:  # a record runs across the middle: this is the whole file, read here
+                return _finish(part, source)
+            if part.n_problems:  # listed as one reading lists them
+                return _whole(path, source, scenario)
+            try:
+                rest = child.result()
+            except ChildFailed:
+                rest = None
+        finally:
+            child.end()
+    merged = _joined(part, rest) if rest is not None else None
+    if merged is None:  # a problem in the second half, or a question read two ways: listed as one reading lists them
+        return _whole(path, source, scenario)
+    if progress is not None:
+        progress(merged.read - part.read)
+    return _finish(merged, source)
+
+
+def _whole(path: Path, source: str, scenario: str | None) -> ImportPlan:
+    with path.open(encoding="utf-8", newline="") as stream:
+        return read_csv(stream, source, scenario=scenario)
+
+
+def _fields(cls: type) -> list[str]:
+    from dataclasses import fields
+
+    return [f.name for f in fields(cls)]
+
+
+def _packed(part: _Part) -> tuple | None:
+    """What `_joined` needs of a second half, in a form quick to pickle: rows as tuples of their
+    fields, the forecast columns as arrays, slugs and handles once each with an index per
+    forecast. None if the half found a problem (the whole file is then read in one)."""
+    from array import array
+
+    if part.n_problems:
+        return None
+    plan, forecasts = part.plan, part.plan.forecasts
+    rows = [[tuple(map(row.__dict__.__getitem__, names)) for row in items]
+            for items, names in ((plan.questions, _fields(PlanQuestion)), (plan.resolutions, _fields(PlanResolution)),
+                                 (plan.analysts, _fields(PlanAnalyst)))]
+    columns = []
+    for values in (forecasts.question, forecasts.analyst):
+        index: dict[str, int] = {}
+        codes = array("i", [index.setdefault(v, len(index)) for v in values])
+        columns.append((list(index), codes))
+    return (rows, {slug: entry[3] for slug, entry in part.questions.items()}, array("q", forecasts.line),
+            array("q", forecasts.made_at), array("d", forecasts.p), columns,
+            (part.after_close, part.after_known, part.read, part.end_line))
+
+
+def _joined(first: _Part, second: tuple | None) -> _Part | None:
+    """`first` followed by the `_packed` second half (read from the line after `first`'s last), as
+    one reading of both would have made it; None where that cannot be told from the two (a
+    problem in either, a question the two read differently)."""
+    if second is None or first.n_problems:
+        return None
+    (questions_, resolutions_, analysts_), values, lines, made_at, p, columns, counts = second
+    after_close, after_known, read, end_line = counts
+    offset = first.end_line
+    plan, questions = first.plan, first.questions
+    new: set[str] = set()
+    for slug, seen in values.items():
+        known = questions.get(slug)
+        if known is None:
+            new.add(slug)
+        elif known[3] != seen:
+            return None
+    for fields_ in questions_:
+        if fields_[1] in new:  # (line, slug, …)
+            question = PlanQuestion(fields_[0] + offset, *fields_[1:])
+            plan.questions.append(question)
+            questions[question.slug] = (None, question.line, question, values[question.slug])
+    plan.resolutions.extend(PlanResolution(f[0] + offset, *f[1:]) for f in resolutions_ if f[1] in new)
+    for fields_ in analysts_:
+        if fields_[1] not in first.handles:  # (line, handle, …)
+            first.handles.add(fields_[1])
+            plan.analysts.append(PlanAnalyst(fields_[0] + offset, *fields_[1:]))
+    ours = plan.forecasts
+    ours.line.extend([line + offset for line in lines])
+    ours.made_at.extend(made_at)
+    ours.p.extend(p)
+    for (names, index), column in zip(columns, (ours.question, ours.analyst)):
+        column.extend([names[i] for i in index])
+    return _Part(plan, questions, first.handles, [], 0, first.after_close + after_close,
+                 first.after_known + after_known, first.read + read, offset + end_line)
