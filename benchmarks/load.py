@@ -59,9 +59,10 @@ def worker(url: str, handle: str, writes: int, start_at: float, out: str) -> Non
 
 
 def reporter(url: str, stop_file: str, out: str) -> None:
-    """Generate the report (JSON, to nowhere) again and again until `stop_file` exists."""
+    """Generate the HTML report (to nowhere) again and again until `stop_file` exists."""
     from ledger.core.period import Period
     from ledger.reports.build import build_report
+    from ledger.reports.drawer import Drawer
     from ledger.reports.render import renderer
     from ledger.store.ledger import open_ledger
     from ledger.store.report_data import read_report_input
@@ -70,8 +71,9 @@ def reporter(url: str, stop_file: str, out: str) -> None:
     runs, seconds = 0, []
     while not os.path.exists(stop_file):
         t0 = time.perf_counter()
-        data = read_report_input(ledger, period_of=lambda now: Period.containing("month", now))
-        renderer("html")(build_report(data))
+        with Drawer.started() as drawer:  # as `ledger report` does: the figures drawn by a child process
+            data = read_report_input(ledger, period_of=lambda now: Period.containing("month", now))
+            renderer("html")(build_report(data), drawer)
         seconds.append(time.perf_counter() - t0)
         runs += 1
     ledger.close()

@@ -125,7 +125,7 @@ class Overview:
 
 _TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-_SINCE = 'SELECT "seq", "hash", "kind" FROM "journal" WHERE "seq" >= ? ORDER BY "seq"'
+_SINCE = 'SELECT "seq", "hash", "at", "kind" FROM "journal" WHERE "seq" >= ? ORDER BY "seq"'
 
 
 class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
@@ -178,18 +178,21 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
             yield View(conn, now if last is None else max(now, last))
 
     @contextmanager
-    def _appending(self, handle: str) -> Iterator[tuple[Connection, jr.JournalWriter, jr.LastEntry]]:
+    def _appending(self, handle: str, seen: jr.LastEntry | None = None
+                   ) -> Iterator[tuple[Connection, jr.JournalWriter, jr.LastEntry, bool | None]]:
         """The append lock held inside one transaction, and a journal writer for `handle` at the
-        write's instant: what every write, the demo mark included, starts from."""
+        write's instant: what every write, the demo mark included, starts from. Given the head
+        `seen` by reads made before the lock, also whether they still hold (`_since`), told by
+        the same read as the head."""
         with translated(self.url), self.engine.connect() as conn, \
                 writers_queue(sqlite_path(self.url), self.wait, self.display_url):
             conn.execution_options(ledger_write=True, ledger_wait=self.wait)
             with conn.begin():
                 if self.is_postgres:
                     self._advisory_lock(conn)
-                last = jr.read_last(conn)
+                last, inert = (jr.read_last(conn), None) if seen is None else self._since(conn, seen)
                 writer = jr.JournalWriter(conn, handle, self._write_time(conn, last), head=last)
-                yield conn, writer, last
+                yield conn, writer, last, inert
                 if writer.pending:  # pragma: no cover - a programming error, never user input
                     raise RuntimeError("rows were written without a journal entry")
 
@@ -208,9 +211,8 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         """
         notices: list[str] = []
         early = self._prepare(handle, prepare) if prepare is not None else None
-        with self._appending(handle) as (conn, writer, last):
-            if early is not None and (last.seq, last.hash) != (early.seen.seq, early.seen.hash) \
-                    and not self._inert_since(conn, early.seen):
+        with self._appending(handle, early.seen if early is not None else None) as (conn, writer, _, still):
+            if not still:
                 early = None
             if early is not None:
                 tx = Tx(conn, writer.at, writer, early.actor, notices, early.value)
@@ -237,13 +239,17 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
             return None
 
     @staticmethod
-    def _inert_since(conn: Connection, seen: jr.LastEntry) -> bool:
-        """Whether the journal still holds the entry `seen` and every entry after it is one of
-        `INERT_KINDS` (a ledger replaced by an older copy in between fails the first test)."""
+    def _since(conn: Connection, seen: jr.LastEntry) -> tuple[jr.LastEntry, bool]:
+        """The head, and whether the journal still holds the entry `seen` with only `INERT_KINDS`
+        after it (a ledger replaced by an older copy in between fails the first test): one read
+        of the entries from `seen` on, the head last among them."""
         rows = direct.fetch_all(conn, _SINCE, (seen.seq,))
-        if seen.seq and (not rows or rows[0][0] != seen.seq or rows[0][1] != seen.hash):
-            return False
-        return all(kind in INERT_KINDS for seq, _, kind in rows if seq > seen.seq)
+        if not rows:  # nothing from `seen` on: an empty journal still, or one shorter than it was
+            return jr.read_last(conn), seen.seq == 0
+        last = jr.LastEntry(*rows[-1][:3])
+        if seen.seq and (rows[0][0] != seen.seq or rows[0][1] != seen.hash):
+            return last, False
+        return last, all(kind in INERT_KINDS for seq, _, _, kind in rows if seq > seen.seq)
 
     def _advisory_lock(self, conn: Connection) -> None:
         """Take the append lock, waiting at most the policy's timeout (PostgreSQL).
@@ -299,7 +305,7 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         """Mark an empty ledger as a demo (the first journal entry); needs a simulated clock."""
         if not self.clock.simulated:
             raise Refused("only a ledger built on a simulated clock is a demo")
-        with self._appending(handle) as (_, writer, last):
+        with self._appending(handle) as (_, writer, last, _):
             if last.seq:
                 raise Refused(f"{self.display_url} is not empty: a demo is built from an empty ledger")
             return writer.append(DEMO_MARK, note="built on a simulated clock by ledger demo")

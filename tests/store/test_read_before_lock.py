@@ -9,6 +9,7 @@ import pytest
 
 from ledger.core.errors import NotAllowed, Refused
 from ledger.core.probability import read_forecast
+from ledger.store import direct
 from ledger.store import ledger as ledger_module
 from ledger.store.journal import LastEntry, read_last
 from ledger.store.ledger import INERT_KINDS, Ledger
@@ -128,10 +129,12 @@ def test_a_journal_put_back_to_an_older_copy_is_not_taken_for_the_one_read(sahel
     try:
         with ledger.reading() as conn:
             head = read_last(conn)
-            assert Ledger._inert_since(conn, head)  # nothing since: the reads stand
+            assert Ledger._since(conn, head) == (head, True)  # nothing since: the reads stand
             other = LastEntry(head.seq, "f" * 64, head.at)  # an entry at that place, but not this one
-            assert not Ledger._inert_since(conn, other)
+            assert Ledger._since(conn, other) == (head, False)
             ahead = LastEntry(head.seq + 5, head.hash, head.at)  # seen further than the journal now goes
-            assert not Ledger._inert_since(conn, ahead)
+            assert Ledger._since(conn, ahead) == (head, False)
+            earlier = LastEntry(1, direct.fetch_one(conn, 'SELECT "hash" FROM "journal" WHERE "seq" = 1')[0], None)
+            assert Ledger._since(conn, earlier) == (head, False)  # a question was added since entry 1
     finally:
         ledger.close()

@@ -142,7 +142,7 @@ def test_a_driver_error_reads_as_any_database_error(sahel):
     ledger = Ledger(sahel.url)
     try:
         with pytest.raises(LedgerError, match="database error at"):
-            with ledger._appending("ed") as (conn, _, last):
+            with ledger._appending("ed") as (conn, _, last, _):
                 row = direct.fetch_one(conn, 'SELECT "seq", "hash" FROM "journal" WHERE "seq" = ?', (last.seq,))
                 assert row == (last.seq, last.hash)
                 direct.insert_row(conn, journal, {"seq": last.seq, "at": 0, "kind": "x", "actor": "ed",
