@@ -229,8 +229,8 @@ def _take(fcntl, fd: int, policy: WaitPolicy, where: str) -> bool:  # noqa: ANN0
     import signal
 
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer") \
-            or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
-        return _take_in_thread(fcntl, fd, policy, where)
+            or signal.getitimer(signal.ITIMER_REAL)[0] > 0 or signal.getsignal(signal.SIGALRM) is None:
+        return _take_in_thread(fcntl, fd, policy, where)  # None: a handler set outside Python, kept
     first = min(WAIT_NOTICE_S, policy.timeout)
     previous = signal.signal(signal.SIGALRM, _expire)
     try:
