@@ -451,8 +451,7 @@ def read_csv_file(path: Path, source: str, *, scenario: str | None = None,
 
     size = path.stat().st_size
     if split_at is None and size < SPLIT_MIN or not _no_lone_cr(path):
-        with path.open(encoding="utf-8", newline="") as stream:
-            return read_csv(stream, source, scenario=scenario, progress=progress)
+        return _whole(path, source, scenario, progress)
     csv.field_size_limit(FIELD_LIMIT)
     with path.open("rb") as fh:
         fh.seek(size // 2 if split_at is None else split_at)
@@ -465,9 +464,6 @@ def read_csv_file(path: Path, source: str, *, scenario: str | None = None,
             header = _header(reader, source)
         except ImportRefused:  # said as one reading says it (which may first find the file is not UTF-8)
             return _whole(path, source, scenario)
-        if stop <= lines.position or stop >= size:
-            part = _read_rows(reader, reader, header, source, scenario, progress, last_line=reader.line_num)
-            return _finish(part, source)
 
         def second_half(_receive: Callable[[], Any]) -> tuple | None:  # pragma: no cover - in the child
             with path.open("rb") as rest:
@@ -475,7 +471,8 @@ def read_csv_file(path: Path, source: str, *, scenario: str | None = None,
                 more = csv.reader(_Lines(rest))
                 return _packed(_read_rows(more, more, header, source, scenario, None, last_line=0))
 
-        child = Child.start(second_half)
+        # no second half when the middle falls in the header or the last line
+        child = Child.start(second_half) if lines.position < stop < size else None
         if child is None:
             return _finish(_read_rows(reader, reader, header, source, scenario, progress, last_line=reader.line_num),
                            source)
@@ -501,9 +498,10 @@ def read_csv_file(path: Path, source: str, *, scenario: str | None = None,
     return _finish(merged, source)
 
 
-def _whole(path: Path, source: str, scenario: str | None) -> ImportPlan:
+def _whole(path: Path, source: str, scenario: str | None,
+           progress: Callable[[int], None] | None = None) -> ImportPlan:
     with path.open(encoding="utf-8", newline="") as stream:
-        return read_csv(stream, source, scenario=scenario)
+        return read_csv(stream, source, scenario=scenario, progress=progress)
 
 
 def _fields(cls: type) -> list[str]:
@@ -534,12 +532,10 @@ def _packed(part: _Part) -> tuple | None:
             (part.after_close, part.after_known, part.read, part.end_line))
 
 
-def _joined(first: _Part, second: tuple | None) -> _Part | None:
-    """`first` followed by the `_packed` second half (read from the line after `first`'s last), as
-    one reading of both would have made it; None where that cannot be told from the two (a
-    problem in either, a question the two read differently)."""
-    if second is None or first.n_problems:
-        return None
+def _joined(first: _Part, second: tuple) -> _Part | None:
+    """`first` (read without a problem) followed by the `_packed` second half (read from the line
+    after `first`'s last, without a problem), as one reading of both would have made it; None
+    where that cannot be told from the two (a question the two read differently)."""
     (questions_, resolutions_, analysts_), values, lines, made_at, p, columns, counts = second
     after_close, after_known, read, end_line = counts
     offset = first.end_line

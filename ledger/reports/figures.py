@@ -69,7 +69,3 @@ def draw(job: FigureJob) -> dict[str, bytes]:
         drawn[name] = svg(plots.timeline_figure(timeline))
     return drawn
 
-
-def figures(report: Report) -> dict[str, bytes]:
-    """Name -> SVG of every figure `report` shows, drawn here."""
-    return draw(job_of(report))

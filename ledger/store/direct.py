@@ -38,16 +38,20 @@ def _insert_sql(dialect: str, table: Table, keys: tuple[str, ...]) -> tuple[str,
     return _for(dialect, sql), returning
 
 
-def execute(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Any:
-    """Run `sql` (with `?` placeholders) on the connection's driver cursor; the cursor."""
-    dialect = conn.dialect
-    statement = _for(dialect.name, sql)
+def _run(conn: Connection, statement: str, params: tuple) -> Any:
+    """Run `statement` (in the driver's paramstyle) on the connection's driver cursor; the cursor."""
+    dbapi = conn.dialect.loaded_dbapi
     try:
         cursor = conn.connection.driver_connection.cursor()
-        cursor.execute(statement, tuple(params))
+        cursor.execute(statement, params)
         return cursor
-    except dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(statement, params, exc, dialect.loaded_dbapi.Error) from exc
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(statement, params, exc, dbapi.Error) from exc
+
+
+def execute(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Any:
+    """Run `sql` (with `?` placeholders) on the connection's driver cursor; the cursor."""
+    return _run(conn, _for(conn.dialect.name, sql), tuple(params))
 
 
 def fetch_one(conn: Connection, sql: str, params: Sequence[Any] = ()) -> tuple | None:
@@ -62,16 +66,10 @@ def fetch_all(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tu
 
 def insert_row(conn: Connection, table: Table, values: dict[str, Any]) -> int | None:
     """Insert one row of `table` (`values` by column name); its integer primary key."""
-    dialect = conn.dialect
-    sql, returning = _insert_sql(dialect.name, table, tuple(values))
-    params = tuple(values.values())
-    try:
-        cursor = conn.connection.driver_connection.cursor()
-        cursor.execute(sql, params)
-        if returning:
-            return cursor.fetchone()[0]
-        if "id" in values:
-            return values["id"]
-        return cursor.lastrowid if "id" in table.c else None
-    except dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(sql, params, exc, dialect.loaded_dbapi.Error) from exc
+    sql, returning = _insert_sql(conn.dialect.name, table, tuple(values))
+    cursor = _run(conn, sql, tuple(values.values()))
+    if returning:
+        return cursor.fetchone()[0]
+    if "id" in values:
+        return values["id"]
+    return cursor.lastrowid if "id" in table.c else None

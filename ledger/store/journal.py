@@ -148,7 +148,6 @@ class JournalWriter:
                                                    prev_hash=head.hash, hash=digest, format=fmt.CURRENT))
         self._pending = []
         self._head = Head(seq, digest)
-
         return self._head
 
 
