@@ -15,17 +15,25 @@ from ledger.core.errors import BadInput, LedgerError
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
 
-def _fingerprint(path: Path) -> tuple[str, int]:
-    """SHA-256 of the file and its number of lines, in one streaming pass."""
+def _fingerprint(path: Path) -> tuple[str, int, bool]:
+    """SHA-256 of the file, its number of lines, and whether it holds a carriage return that
+    does not start a CRLF (the CSV reader then reads it whole), in one streaming pass."""
     import hashlib
 
     digest = hashlib.sha256()
     lines = 0
+    lone_cr = False
+    carry = b""  # a block's last byte when it is a CR: the next block says whether an LF follows
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
             lines += block.count(b"\n")
-    return digest.hexdigest(), lines
+            if not lone_cr and (carry or b"\r" in block):
+                both = carry + block
+                carry = both[-1:] if both.endswith(b"\r") else b""
+                body = both[:-1] if carry else both
+                lone_cr = body.count(b"\r") != body.count(b"\r\n")
+    return digest.hexdigest(), lines, lone_cr or bool(carry)
 
 
 def _first_bad_utf8(path: Path) -> str:
@@ -64,7 +72,7 @@ def import_(env: Env, file: Path, fmt: str | None, scenario: str | None, check: 
         raise BadInput(f"{file}: cannot tell the format from the extension; add --format jsonl or --format csv")
     ledger = env.ledger()
     ledger.check_editor(env.actor, "import (imports carry resolutions)")
-    sha, lines = _fingerprint(file)
+    sha, lines, lone_cr = _fingerprint(file)
     if already_imported(ledger, sha):
         click.echo(f"already imported: {file.name} (sha256 {sha[:12]}…); nothing {'would be ' if check else ''}added")
         return
@@ -74,7 +82,7 @@ def import_(env: Env, file: Path, fmt: str | None, scenario: str | None, check: 
                 if fmt == "csv":
                     from ledger.io.csv_import import read_csv_file
 
-                    plan = read_csv_file(file, file.name, scenario=scenario, progress=bar.update)
+                    plan = read_csv_file(file, file.name, scenario=scenario, progress=bar.update, lone_cr=lone_cr)
                 else:
                     from ledger.io.jsonl import read_jsonl
 

@@ -7,6 +7,7 @@ row must agree. Problems are collected with their line numbers and reported toge
 from __future__ import annotations
 
 import csv
+import io
 import re
 from datetime import datetime, timedelta, timezone
 from operator import itemgetter
@@ -396,31 +397,46 @@ def _finish(part: _Part, source: str) -> ImportPlan:
 SPLIT_MIN = 16 * 1024 * 1024
 
 
-class _Lines:
-    """A binary file's lines from where it stands, decoded as UTF-8 (as reading it as text with
-    newline="" would give them, for a file with no lone carriage return), counting the bytes."""
+class _Upto(io.RawIOBase):
+    """The bytes of a binary file up to `stop`, then `tail`."""
 
-    def __init__(self, file: BinaryIO) -> None:
-        self.file = file
-        self.position = file.tell()
+    def __init__(self, file: BinaryIO, stop: int, tail: bytes) -> None:
+        self.file, self.left, self.tail = file, stop - file.tell(), tail
 
-    def __iter__(self) -> Iterator[str]:
-        for raw in self.file:
-            self.position += len(raw)
-            yield raw.decode("utf-8")
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.left <= 0:
+            n = min(len(buffer), len(self.tail))
+            buffer[:n], self.tail = self.tail[:n], self.tail[n:]
+            return n
+        n = self.file.readinto(memoryview(buffer)[:min(len(buffer), self.left)]) or 0
+        self.left -= n
+        return n
 
 
-def _until(reader: Any, lines: _Lines, stop: int, straddled: list[bool]) -> Iterator[list[str]]:
-    """`reader`'s rows up to the one that ends at byte `stop`; every row if a record runs across
-    `stop` (then `straddled[0]` is set)."""
+#: The line `read_csv_file` puts after the first half: read as a row of its own, the half's last
+#: record ended where the second half starts; taken into a quoted field, it did not.
+_END = "\x1e\x1fledger: end of the first half\x1f\x1e"
+_END_ROW = [_END]
+
+
+def _text(file: BinaryIO, stop: int | None = None) -> TextIO:
+    """`file` from where it stands, as text (as opening it with newline="" would give it); with
+    `stop`, only up to that byte, then the `_END` line."""
+    raw: Any = file if stop is None else _Upto(file, stop, f"{_END}\n".encode())
+    return io.TextIOWrapper(io.BufferedReader(raw, 1 << 16) if stop is not None else raw,
+                            encoding="utf-8", newline="")
+
+
+def _until_end(reader: Any, ended: list[bool]) -> Iterator[list[str]]:
+    """`reader`'s rows before the `_END` row; `ended[0]` tells whether that row was the last."""
     for row in reader:
+        if row == _END_ROW:
+            ended[0] = next(reader, None) is None
+            return
         yield row
-        if lines.position == stop:
-            return
-        if lines.position > stop:
-            straddled[0] = True
-            yield from reader
-            return
 
 
 def _no_lone_cr(path: Path) -> bool:
@@ -437,7 +453,8 @@ def _no_lone_cr(path: Path) -> bool:
 
 
 def read_csv_file(path: Path, source: str, *, scenario: str | None = None,
-                  progress: Callable[[int], None] | None = None, split_at: int | None = None) -> ImportPlan:
+                  progress: Callable[[int], None] | None = None, split_at: int | None = None,
+                  lone_cr: bool | None = None) -> ImportPlan:
     """`read_csv` of the file at `path`; a large one read in two halves at once, the second by a
     child process on the other core (`ledger.core.child`), the plans put together as reading it
     whole would have made them (tested on split points everywhere).
@@ -445,12 +462,14 @@ def read_csv_file(path: Path, source: str, *, scenario: str | None = None,
     The second half starts at the first line after the middle (`split_at`: after that byte). It is
     used only if the first half's last record ends exactly there, neither half found a problem and
     every question the two share is the same in both; otherwise the whole file is read here, so
-    problems are listed exactly as one reading lists them.
+    problems are listed exactly as one reading lists them. `lone_cr`: whether the file holds a
+    carriage return that does not start a CRLF, if the caller knows (it read the file already);
+    such a file is read whole.
     """
     from ledger.core.child import Child, ChildFailed
 
     size = path.stat().st_size
-    if split_at is None and size < SPLIT_MIN or not _no_lone_cr(path):
+    if split_at is None and size < SPLIT_MIN or (lone_cr if lone_cr is not None else not _no_lone_cr(path)):
         return _whole(path, source, scenario, progress)
     csv.field_size_limit(FIELD_LIMIT)
     with path.open("rb") as fh:
@@ -458,32 +477,32 @@ def read_csv_file(path: Path, source: str, *, scenario: str | None = None,
         fh.readline()
         stop = fh.tell()
         fh.seek(0)
-        lines = _Lines(fh)
-        reader = csv.reader(lines)
+        if stop >= size:  # the middle falls in the last line: no second half
+            return _whole(path, source, scenario, progress)
+        reader = csv.reader(_text(fh, stop))
         try:
             header = _header(reader, source)
         except ImportRefused:  # said as one reading says it (which may first find the file is not UTF-8)
             return _whole(path, source, scenario)
+        if any(_END in name for name in header):  # the middle falls in the header
+            return _whole(path, source, scenario, progress)
 
         def second_half(_receive: Callable[[], Any]) -> tuple | None:  # pragma: no cover - in the child
             with path.open("rb") as rest:
                 rest.seek(stop)
-                more = csv.reader(_Lines(rest))
+                more = csv.reader(_text(rest))
                 return _packed(_read_rows(more, more, header, source, scenario, None, last_line=0))
 
-        # no second half when the middle falls in the header or the last line
-        child = Child.start(second_half) if lines.position < stop < size else None
+        child = Child.start(second_half)
         if child is None:
-            return _finish(_read_rows(reader, reader, header, source, scenario, progress, last_line=reader.line_num),
-                           source)
-        straddled = [False]
+            return _whole(path, source, scenario, progress)
+        ended = [False]
         try:
-            part = _read_rows(_until(reader, lines, stop, straddled), reader, header, source, scenario, progress,
+            part = _read_rows(_until_end(reader, ended), reader, header, source, scenario, progress,
                               last_line=reader.line_num)
-            if straddled[0]:  # a record runs across the middle: this is the whole file, read here
-                return _finish(part, source)
-            if part.n_problems:  # listed as one reading lists them
+            if not ended[0] or part.n_problems:  # a record runs across the middle, or a problem: one reading
                 return _whole(path, source, scenario)
+            part.end_line -= 1  # the _END line
             try:
                 rest = child.result()
             except ChildFailed:

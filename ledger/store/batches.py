@@ -1,29 +1,147 @@
 """An import's rows of one table, inserted in chunks through the driver's fastest path
 (`executemany` on SQLite, `COPY` on PostgreSQL) with explicit, contiguous ids, and digested block
-by block for the journal as they go (`ledger.store.journal.BlockDigester`)."""
+by block for the journal as they go (`ledger.store.journal.BlockDigester`).
+
+On PostgreSQL, where the import's role may, the rows go in with the per-row foreign-key triggers
+off (`references_deferred`) and every reference the batches added is then checked in one join
+per foreign key (`check_references`): two thirds of a million-row import was the server firing
+a trigger, and running a query, for each row's question and analyst.
+"""
 
 from __future__ import annotations
 
 from itertools import repeat
 from operator import is_not, itemgetter
-from typing import Any
+from typing import Any, Callable
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Connection, Table, event, func, select, text
 
 from ledger.core.errors import LedgerError
+from ledger.store.formats import Constant
 from ledger.store.journal import BlockDigester
 from ledger.store.ledger import Tx
 
 #: Rows per insert (and per progress step).
 CHUNK = 50_000
 
+#: PostgreSQL's binary COPY stream: its signature (with no flags and no header extension), and
+#: the field count -1 that ends it.
+_BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_BINARY_TRAILER = b"\xff\xff"
+#: Column types a binary COPY row can hold at a fixed width: numpy's big-endian type and its size.
+_FIXED = {"INTEGER": (">i4", "i8"), "BIGINT": (">i8", "i8"), "DOUBLE": (">f8", "f8"),
+          "DOUBLE PRECISION": (">f8", "f8"), "BOOLEAN": ("u1", "?")}
+
+
+def _binary_layout(table: Table, columns: list) -> tuple[Any, list, list] | None:
+    """The numpy record type of one binary COPY row of `table` (the field count, then a length
+    and a value per column: `f0` the id, `f1`... the given columns), the type each given column is
+    read as, and the (field, value) pairs the same on every row; None when a column cannot be
+    written at a fixed width."""
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    filled: list[tuple[str, Any]] = [("count", len(table.columns))]
+    fixed: list[str | None] = []
+    for i, column in enumerate(table.columns):
+        value = columns[i - 1] if i else None
+        name = f"f{i}"
+        if isinstance(value, Constant) and value.value is None:
+            fields.append((f"n{i}", ">i4"))
+            filled.append((f"n{i}", -1))
+            fixed.append(None)
+            continue
+        kind = _FIXED.get(column.type.compile(dialect=_pg_dialect()).upper())
+        if kind is None:
+            return None
+        wire, read = kind
+        size = int(wire[-1])
+        fields += [(f"n{i}", ">i4"), (name, wire)]
+        filled.append((f"n{i}", size))
+        if isinstance(value, Constant):
+            filled.append((name, value.value))
+        fixed.append(None if isinstance(value, Constant) else read)
+    import numpy as np
+
+    return np.dtype(fields), fixed[1:], filled
+
+
+def _pg_dialect() -> Any:
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.dialect()
+
+
+class Sender:
+    """PostgreSQL: a thread that runs an import's `COPY`s on its connection, in the order they
+    were sent, while the import goes on building and digesting the next rows: the server stores
+    one chunk while the next is made. Any other statement on the connection first waits for every
+    `COPY` sent before it (a `before_cursor_execute` listener), so the import reads and writes
+    in the order it was written in. A `COPY` that fails is said at the next wait or `close`."""
+
+    def __init__(self, conn: Connection) -> None:
+        import queue
+        import threading
+
+        self.conn = conn
+        self.driver = conn.connection.driver_connection
+        self.jobs: Any = queue.Queue(maxsize=4)  # chunks in flight, at most: memory stays bounded
+        self.failed: tuple[str, Exception] | None = None
+        self.thread = threading.Thread(target=self._run, name="ledger-copy", daemon=True)
+        self.thread.start()
+        event.listen(conn, "before_cursor_execute", self._before)
+
+    def send(self, table: str, job: Callable[[Any], None]) -> None:
+        """Run `job(cursor)` (a `COPY` into `table`) after those sent before it."""
+        self._raise()
+        self.jobs.put((table, job))
+
+    def wait(self) -> None:
+        """Return when every job sent has run; LedgerError if one failed."""
+        self.jobs.join()
+        self._raise()
+
+    def close(self, quiet: bool = False) -> None:
+        """Wait for the jobs, stop the thread and the listener; `quiet`: say no failure (another
+        error is on its way out)."""
+        try:
+            self.jobs.join()
+        finally:
+            self.jobs.put(None)
+            self.thread.join()
+            event.remove(self.conn, "before_cursor_execute", self._before)
+        if not quiet:
+            self._raise()
+
+    def _before(self, *_: Any) -> None:
+        self.wait()
+
+    def _raise(self) -> None:
+        if self.failed is not None:
+            table, exc = self.failed
+            raise LedgerError(f"import failed while writing {table}: {exc}")
+
+    def _run(self) -> None:
+        while True:
+            item = self.jobs.get()
+            try:
+                if item is None:
+                    return
+                table, job = item
+                if self.failed is None:
+                    with self.driver.cursor() as cur:
+                        job(cur)
+            except Exception as exc:  # psycopg's errors, said by the thread that waits
+                self.failed = (item[0], exc)
+            finally:
+                self.jobs.task_done()
+
 
 class Batch:
     """Rows for one table with explicit ids, inserted in chunks and hashed as they go."""
 
     def __init__(self, tx: Tx, table: Table, postgres: bool, parents: tuple["Batch", ...] = (),
-                 check: bool = False) -> None:
+                 check: bool = False, sender: Sender | None = None) -> None:
         self.tx, self.table, self.postgres, self.parents, self.check = tx, table, postgres, parents, check
+        self.sender = sender
         self.first_id = (tx.conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         self.next_id = self.first_id
         self.rows: list[tuple] = []
@@ -48,32 +166,93 @@ class Batch:
         for parent in self.parents:
             parent.flush()
         self.digest.extend(self.rows)
+        rows = list(self.rows)
+        self.rows.clear()  # in place: writers may hold a reference to this list
+        self.count += len(rows)
+        if self.postgres:
+            statement = f"COPY {self.table.name} ({', '.join(self.columns)}) FROM STDIN"
+
+            def job(cur: Any) -> None:
+                with cur.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            self._run(job)
+            return
+        # Columns NULL in every row of the chunk are left out of the INSERT: binding NULLs is a
+        # quarter of SQLite's time on a million-row import.
+        empty = {i for i in self.nullable if not any(map(is_not, map(itemgetter(i), rows), repeat(None)))}
+        keep = [i for i in range(len(self.columns)) if i not in empty]
+        values: Any = rows
+        if len(keep) < len(self.columns):
+            values = map(itemgetter(*keep), rows)
+        names, marks = ", ".join(self.columns[i] for i in keep), ", ".join("?" for _ in keep)
+        self._run(lambda driver: driver.executemany(f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})",
+                                                    values), cursor=False)
+
+    def _run(self, job: Callable[[Any], None], cursor: bool = True) -> None:
+        """Run `job` on a driver cursor (or, not `cursor`, the driver connection): through the
+        sender if there is one, else here, the driver's errors said as an import failure."""
+        if self.sender is not None and cursor:
+            self.sender.send(self.table.name, job)
+            return
         driver = self.tx.conn.connection.driver_connection
-        names = ", ".join(self.columns)
         try:
-            if self.postgres:
+            if cursor:
                 with driver.cursor() as cur:
-                    with cur.copy(f"COPY {self.table.name} ({names}) FROM STDIN") as copy:
-                        for row in self.rows:
-                            copy.write_row(row)
+                    job(cur)
             else:
-                # Columns NULL in every row of the chunk are left out of the INSERT: binding NULLs
-                # is a quarter of SQLite's time on a million-row import.
-                empty = {i for i in self.nullable
-                         if not any(map(is_not, map(itemgetter(i), self.rows), repeat(None)))}
-                keep = [i for i in range(len(self.columns)) if i not in empty]
-                rows: Any = self.rows
-                if len(keep) < len(self.columns):
-                    names = ", ".join(self.columns[i] for i in keep)
-                    rows = map(itemgetter(*keep), self.rows)
-                marks = ", ".join("?" for _ in keep)
-                driver.executemany(f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})", rows)
+                job(driver)
         except Exception as exc:  # the driver's own error types (sqlite3.Error, psycopg.Error)
             if type(exc).__module__.split(".")[0] not in ("sqlite3", "psycopg"):
                 raise
             raise LedgerError(f"import failed while writing {self.table.name}: {exc}") from None
-        self.count += len(self.rows)
-        self.rows.clear()  # in place: writers may hold a reference to this list
+
+    def copy_columns(self, columns: list, step: Callable[[int], None] | None = None) -> bool:
+        """PostgreSQL: insert rows given column by column (values after `id`, in column order;
+        every row's id follows on from `next_id`) through one binary `COPY`, built by numpy in
+        chunks, without a Python object per value. The caller digests them. Only fixed-width
+        columns (integers, doubles, booleans) and `formats.Constant(None)` columns can go this
+        way: returns False, having written nothing, for any other, or for a NULL among the values.
+        `step` is told each chunk's row count."""
+        if not self.postgres or self.rows:
+            return False
+        layout = _binary_layout(self.table, columns)
+        if layout is None:
+            return False
+        import numpy as np
+
+        dtype, fixed, filled = layout
+        try:
+            arrays = [None if isinstance(c, Constant) else np.asarray(c, dtype=fixed[i]) for i, c in enumerate(columns)]
+        except (TypeError, ValueError, OverflowError):  # a None among integers, or a value out of range
+            return False
+        if any(a is not None and a.dtype.kind == "f" and np.isnan(a).any() for a in arrays):
+            return False  # a NULL (None) or NaN among the values: the general path says what is wrong
+        for parent in self.parents:
+            parent.flush()
+        n, first = len(columns[0]), self.next_id
+        statement = f"COPY {self.table.name} ({', '.join(self.columns)}) FROM STDIN (FORMAT BINARY)"
+
+        def job(cur: Any) -> None:
+            with cur.copy(statement) as copy:
+                copy.write(_BINARY_SIGNATURE)
+                for a in range(0, n, CHUNK):
+                    b = min(a + CHUNK, n)
+                    block = np.empty(b - a, dtype=dtype)
+                    for name, value in filled:
+                        block[name] = value
+                    block["f0"] = np.arange(first + a, first + b)
+                    for i, values in enumerate(arrays):
+                        if values is not None:
+                            block[f"f{i + 1}"] = values[a:b]
+                    copy.write(block.tobytes())
+                copy.write(_BINARY_TRAILER)
+        self._run(job)
+        self.next_id += n
+        self.count += n
+        if step is not None:
+            step(n)
+        return True
 
     def finish(self) -> dict[str, Any] | None:
         """Flush, move the PostgreSQL sequence past the new ids, and describe the batch."""
@@ -86,3 +265,52 @@ class Batch:
                 {"last": self.next_id - 1},
             )
         return self.digest.finish()
+
+
+def references_deferred(conn: Connection) -> bool:
+    """PostgreSQL: turn the server's per-row foreign-key triggers off for the rest of this
+    transaction (`SET LOCAL session_replication_role = replica`, as `pg_restore
+    --disable-triggers` does), if this role may; True when they are off. The caller must then
+    `check_references` every batch before the transaction commits. A role that may not (neither
+    a superuser nor granted SET on the setting) keeps the triggers, and the import is slower."""
+    allowed = conn.exec_driver_sql("SELECT current_setting('is_superuser') = 'on'").scalar()
+    if not allowed and int(conn.exec_driver_sql("SHOW server_version_num").scalar()) >= 150000:
+        allowed = conn.exec_driver_sql("SELECT has_parameter_privilege('session_replication_role', 'SET')").scalar()
+    if not allowed:
+        return False
+    conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+    return True
+
+
+def check_references(conn: Connection, written: list[Batch]) -> None:
+    """Do what the foreign-key triggers would have done for the rows of `written`, set-wise, then
+    turn the triggers back on. A reference to a row this import added (a parent's batch holds
+    every id from its first to its last) is good; the rest must name an existing row (else
+    LedgerError, which rolls the import back) and that row is locked `FOR KEY SHARE` until the
+    commit, so that no one can delete it meanwhile. One scan per table finds the rest."""
+    added = {b.table.name: (b.first_id, b.next_id) for b in written if b.count and b.count == b.next_id - b.first_id}
+    for b in written:
+        keys = sorted(b.table.foreign_keys, key=lambda k: k.parent.name)
+        if not b.count or not keys:
+            continue
+        child, outside = b.table.name, []
+        for fk in keys:
+            low, high = added.get(fk.column.table.name, (0, 0))
+            outside.append((fk.parent.name, fk.column.table.name,
+                            f"(c.{fk.parent.name} < {int(low)} OR c.{fk.parent.name} >= {int(high)})"))
+        counts = conn.exec_driver_sql(
+            "SELECT " + ", ".join(f"count(*) FILTER (WHERE {where})" for _, _, where in outside)
+            + f" FROM {child} c WHERE c.id >= %(first)s", {"first": b.first_id}).one()
+        for (column, parent, where), n in zip(outside, counts):
+            if not n:
+                continue
+            others = f"SELECT c.{column} FROM {child} c WHERE c.id >= %(first)s AND {where}"
+            missing = conn.exec_driver_sql(
+                f"SELECT x.{column} FROM ({others}) x WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {parent} p WHERE p.id = x.{column}) LIMIT 1", {"first": b.first_id}).first()
+            if missing is not None:
+                raise LedgerError(f"import failed while writing {child}: {column} {missing[0]} names no row "
+                                  f"of {parent}; nothing was written")
+            conn.exec_driver_sql(f"SELECT count(*) FROM (SELECT p.id FROM {parent} p WHERE p.id IN ({others}) "
+                                 "FOR KEY SHARE OF p) locked", {"first": b.first_id})
+    conn.exec_driver_sql("SET LOCAL session_replication_role = origin")

@@ -62,6 +62,7 @@ class PlanWriter:
         self.check = check
         self.problems: list[Problem] = []
         self.skipped = 0
+        self.sender: batches.Sender | None = None
 
     def _checked_forecasts(self, forecasts: Batch, cites: Batch, withdrawals: Batch, lookup: dict[str, _Target],
                            known: dict[str, int], evidence_ids: dict[int, int], already: set[tuple]) -> None:
@@ -119,8 +120,14 @@ class PlanWriter:
         first = forecasts.next_id
         n = len(fc)
         qids, aids = list(map(question_id.__getitem__, fc.question)), list(map(known.__getitem__, fc.analyst))
-        forecasts.digest.extend_columns([range(first, first + n), qids, aids, fc.made_at, fc.p, Constant(None, n),
-                                         fc.rationale, Constant(True, n)])
+        columns = [range(first, first + n), qids, aids, fc.made_at, fc.p, Constant(None, n), fc.rationale,
+                   Constant(True, n)]
+        if (self.postgres and fc.rationale.count(None) == n
+                and forecasts.copy_columns([qids, aids, fc.made_at, fc.p, Constant(None, n), Constant(None, n),
+                                            Constant(True, n)], self.progress)):
+            forecasts.digest.extend_columns(columns)  # while the rows are sent
+            return
+        forecasts.digest.extend_columns(columns)
         rows = zip(range(first, first + n), qids, aids, fc.made_at, fc.p, repeat(None), fc.rationale, repeat(True))
         forecasts.next_id = first + n
         while True:
@@ -145,7 +152,7 @@ class PlanWriter:
         return json.dumps(list(ordered), separators=(",", ":"))
 
     def batch(self, table: Table, *parents: Batch) -> Batch:
-        return Batch(self.tx, table, self.postgres, parents, self.check)
+        return Batch(self.tx, table, self.postgres, parents, self.check, self.sender)
 
     def _in_ledger(self, wanted: list[str]) -> tuple[dict[str, _Target], dict[str, dict[str, Any]]]:
         """The ledger's questions among `wanted`: targets with the dates in force, and the values
@@ -225,7 +232,20 @@ class PlanWriter:
             out.update(tuple(r) for r in self.tx.conn.execute(query))
         return out
 
-    def write(self) -> tuple[dict[str, int], dict[str, Any]]:
+    def write(self) -> tuple[dict[str, int], dict[str, Any], list[Any]]:
+        """Check and write the plan: the counts per kind, the journal's description of each
+        table's batch and their digesters (for the batch locators). On PostgreSQL the rows are
+        sent by a `batches.Sender` while the next are made."""
+        if not self.postgres:
+            return self._write(False)
+        deferred = batches.references_deferred(self.tx.conn)
+        self.sender = batches.Sender(self.tx.conn)
+        try:
+            return self._write(deferred)
+        finally:
+            self.sender.close(quiet=True)  # after a failure; closed and checked already otherwise
+
+    def _write(self, deferred: bool) -> tuple[dict[str, int], dict[str, Any], list[Any]]:
         tx, plan, conn = self.tx, self.plan, self.tx.conn
         problems = self.problems
 
@@ -233,8 +253,21 @@ class PlanWriter:
         known, kinds = {}, {}
         for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle, s.analysts.c.kind)):
             known[r.handle], kinds[r.handle] = r.id, r.kind
+        # Every batch reads its table's last id now, before any row is sent.
         analysts = self.batch(s.analysts)
         roles = self.batch(s.analyst_roles, analysts)
+        scenarios = self.batch(s.scenarios, analysts)
+        questions = self.batch(s.questions, analysts, scenarios)
+        tags = self.batch(s.question_tags, questions)
+        amendments = self.batch(s.question_amendments, analysts, questions)
+        evidence = self.batch(s.evidence, analysts)
+        links = self.batch(s.evidence_links, evidence, questions)
+        forecasts = self.batch(s.forecasts, analysts, questions)
+        cites = self.batch(s.forecast_evidence, forecasts, evidence)
+        withdrawals = self.batch(s.withdrawals, forecasts, analysts)
+        resolutions = self.batch(s.resolutions, analysts, questions)
+        resolution_cites = self.batch(s.resolution_evidence, resolutions, evidence)
+        resolved = {r.question_id for r in conn.execute(select(s.resolutions.c.question_id).distinct())}
         new_analysts = 0
         for a in plan.analysts:
             if a.handle in known:
@@ -248,7 +281,6 @@ class PlanWriter:
 
         # Scenarios.
         scenario_ids = {r.slug: r.id for r in conn.execute(select(s.scenarios.c.id, s.scenarios.c.slug))}
-        scenarios = self.batch(s.scenarios, analysts)
         for sc in plan.scenarios:
             if sc.slug in scenario_ids:
                 problems.append(Problem(sc.line, f"scenario {sc.slug!r} already exists in this ledger"))
@@ -266,8 +298,6 @@ class PlanWriter:
         recorded: set[str] = set()  # CSV outcomes the ledger already holds: they add nothing
         created: set[str] = set()
         homeless: dict[str, list[int]] = {}  # a scenario neither in the file nor the ledger -> its questions' lines
-        questions = self.batch(s.questions, analysts, scenarios)
-        tags = self.batch(s.question_tags, questions)
         for q in plan.questions:
             if q.slug in in_force:
                 if q.given is None:
@@ -301,7 +331,6 @@ class PlanWriter:
                 for slug, lines in homeless.items()])
 
         # Amendments, as recorded (historical: not re-checked against today's rules).
-        amendments = self.batch(s.question_amendments, analysts, questions)
         for a in plan.amendments:
             target = lookup.get(a.question)
             if target is None:
@@ -312,8 +341,6 @@ class PlanWriter:
             target.opens_at, target.closes_at, _ = dates_in_force(target.opens_at, target.closes_at, 0, [a])
 
         # Evidence and its links.
-        evidence = self.batch(s.evidence, analysts)
-        links = self.batch(s.evidence_links, evidence, questions)
         evidence_ids: dict[int, int] = {}
         for e in plan.evidence:
             eid = evidence.add(known[e.analyst], e.logged_at, e.observed_on, e.summary, e.source, True)
@@ -328,9 +355,6 @@ class PlanWriter:
         # Forecasts, column-wise.
         fc = plan.forecasts
         rebuilt: list[str] = []
-        forecasts = self.batch(s.forecasts, analysts, questions)
-        cites = self.batch(s.forecast_evidence, forecasts, evidence)
-        withdrawals = self.batch(s.withdrawals, forecasts, analysts)
         if (not problems and plan.forecasts_checked and not any(fc.evidence) and not any(fc.probs)
                 and not fc.withdrawn and not plan.amendments and created.issuperset(fc.question)):
             # The common bulk case (every CSV import of new questions): binary forecasts on
@@ -346,9 +370,6 @@ class PlanWriter:
             self._checked_forecasts(forecasts, cites, withdrawals, lookup, known, evidence_ids, already)
 
         # Resolutions: a second one for a question must be a correction.
-        resolved = {r.question_id for r in conn.execute(select(s.resolutions.c.question_id).distinct())}
-        resolutions = self.batch(s.resolutions, analysts, questions)
-        resolution_cites = self.batch(s.resolution_evidence, resolutions, evidence)
         for r in plan.resolutions:
             if r.implied and r.question in recorded:
                 continue
@@ -378,17 +399,24 @@ class PlanWriter:
 
         if problems:
             raise ImportRefused(self.source, problems)
-        batches, digesters = {}, []
-        for b in (analysts, roles, scenarios, questions, tags, amendments, evidence, links, forecasts, cites,
-                  withdrawals, resolutions, resolution_cites):
+        described_batches, digesters = {}, []
+        written = [analysts, roles, scenarios, questions, tags, amendments, evidence, links, forecasts, cites,
+                   withdrawals, resolutions, resolution_cites]
+        for b in written:  # every row sent before the first sequence is moved
+            b.flush()
+        for b in written:
             described = b.finish()
             if described is not None:
-                batches[b.table.name] = described
+                described_batches[b.table.name] = described
                 digesters.append(b.digest)
+        if self.sender is not None:
+            self.sender.wait()
+        if deferred:
+            batches.check_references(conn, written)
         for sql in rebuilt:
             conn.exec_driver_sql(sql)
         counts = {"analysts": new_analysts, "scenarios": scenarios.count, "questions": questions.count,
                   "amendments": amendments.count, "evidence": evidence.count, "forecasts": forecasts.count,
                   "withdrawals": withdrawals.count, "resolutions": resolutions.count}
-        return counts, batches, digesters
+        return counts, described_batches, digesters
 
