@@ -14,7 +14,7 @@ from itertools import repeat
 from operator import is_not, itemgetter
 from typing import Any, Callable
 
-from sqlalchemy import Connection, Table, event, func, select, text
+from sqlalchemy import Boolean, Connection, Table, event, func, select, text
 
 from ledger.core.errors import LedgerError
 from ledger.store.formats import Constant
@@ -71,11 +71,13 @@ def _pg_dialect() -> Any:
 
 
 class Sender:
-    """PostgreSQL: a thread that runs an import's `COPY`s on its connection, in the order they
-    were sent, while the import goes on building and digesting the next rows: the server stores
-    one chunk while the next is made. Any other statement on the connection first waits for every
-    `COPY` sent before it (a `before_cursor_execute` listener), so the import reads and writes
-    in the order it was written in. A `COPY` that fails is said at the next wait or `close`."""
+    """A thread that runs an import's inserts (`COPY` on PostgreSQL, `executemany` on SQLite) on
+    its connection, in the order they were sent, while the import goes on building and digesting
+    the next rows: the database stores one chunk while the next is made. (Used on PostgreSQL,
+    whose server does the work; sqlite3 binds every row holding the GIL.) Any other statement on the connection first waits for
+    every insert sent before it (a `before_cursor_execute` listener), so the import reads and
+    writes in the order it was written in. An insert that fails is said at the next wait or
+    `close`."""
 
     def __init__(self, conn: Connection) -> None:
         import queue
@@ -90,7 +92,7 @@ class Sender:
         event.listen(conn, "before_cursor_execute", self._before)
 
     def send(self, table: str, job: Callable[[Any], None]) -> None:
-        """Run `job(cursor)` (a `COPY` into `table`) after those sent before it."""
+        """Run `job(driver connection)` (an insert into `table`) after those sent before it."""
         self._raise()
         self.jobs.put((table, job))
 
@@ -127,9 +129,8 @@ class Sender:
                     return
                 table, job = item
                 if self.failed is None:
-                    with self.driver.cursor() as cur:
-                        job(cur)
-            except Exception as exc:  # psycopg's errors, said by the thread that waits
+                    job(self.driver)
+            except Exception as exc:  # the driver's errors, said by the thread that waits
                 self.failed = (item[0], exc)
             finally:
                 self.jobs.task_done()
@@ -149,6 +150,7 @@ class Batch:
         self.count = 0
         self.columns = [c.name for c in table.columns]
         self.nullable = [i for i, c in enumerate(table.columns) if c.nullable and not c.primary_key]
+        self.booleans = [i for i, c in enumerate(table.columns) if isinstance(c.type, Boolean)]
 
     def add(self, *values: Any) -> int:
         """Queue a row (values after `id`, in column order); returns its id."""
@@ -172,36 +174,39 @@ class Batch:
         if self.postgres:
             statement = f"COPY {self.table.name} ({', '.join(self.columns)}) FROM STDIN"
 
-            def job(cur: Any) -> None:
-                with cur.copy(statement) as copy:
+            def job(driver: Any) -> None:
+                with driver.cursor() as cur, cur.copy(statement) as copy:
                     for row in rows:
                         copy.write_row(row)
             self._run(job)
             return
-        # Columns NULL in every row of the chunk are left out of the INSERT: binding NULLs is a
-        # quarter of SQLite's time on a million-row import.
+        # Columns NULL in every row of the chunk are left out of the INSERT (binding NULLs is a
+        # quarter of SQLite's time on a million-row import), and a boolean column the same on
+        # every row is written as a literal (sqlite3 binds a bool through its adapters: a third of
+        # the forecasts' insert).
         empty = {i for i in self.nullable if not any(map(is_not, map(itemgetter(i), rows), repeat(None)))}
-        keep = [i for i in range(len(self.columns)) if i not in empty]
+        same = {}
+        for i in self.booleans:
+            seen = set(map(itemgetter(i), rows))
+            if len(seen) == 1 and type(value := seen.pop()) is bool:
+                same[i] = "1" if value else "0"
+        bound = [i for i in range(len(self.columns)) if i not in empty and i not in same]
         values: Any = rows
-        if len(keep) < len(self.columns):
-            values = map(itemgetter(*keep), rows)
-        names, marks = ", ".join(self.columns[i] for i in keep), ", ".join("?" for _ in keep)
-        self._run(lambda driver: driver.executemany(f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})",
-                                                    values), cursor=False)
+        if len(bound) < len(self.columns):
+            values = map(itemgetter(*bound), rows) if len(bound) > 1 else zip(map(itemgetter(*bound), rows))
+        listed = [i for i in range(len(self.columns)) if i not in empty]
+        names, marks = ", ".join(self.columns[i] for i in listed), ", ".join(same.get(i, "?") for i in listed)
+        statement = f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})"
+        self._run(lambda driver: driver.executemany(statement, values))
 
-    def _run(self, job: Callable[[Any], None], cursor: bool = True) -> None:
-        """Run `job` on a driver cursor (or, not `cursor`, the driver connection): through the
-        sender if there is one, else here, the driver's errors said as an import failure."""
-        if self.sender is not None and cursor:
+    def _run(self, job: Callable[[Any], None]) -> None:
+        """Run `job(driver connection)`: through the sender if there is one, else here, the
+        driver's errors said as an import failure."""
+        if self.sender is not None:
             self.sender.send(self.table.name, job)
             return
-        driver = self.tx.conn.connection.driver_connection
         try:
-            if cursor:
-                with driver.cursor() as cur:
-                    job(cur)
-            else:
-                job(driver)
+            job(self.tx.conn.connection.driver_connection)
         except Exception as exc:  # the driver's own error types (sqlite3.Error, psycopg.Error)
             if type(exc).__module__.split(".")[0] not in ("sqlite3", "psycopg"):
                 raise
@@ -233,8 +238,8 @@ class Batch:
         n, first = len(columns[0]), self.next_id
         statement = f"COPY {self.table.name} ({', '.join(self.columns)}) FROM STDIN (FORMAT BINARY)"
 
-        def job(cur: Any) -> None:
-            with cur.copy(statement) as copy:
+        def job(driver: Any) -> None:
+            with driver.cursor() as cur, cur.copy(statement) as copy:
                 copy.write(_BINARY_SIGNATURE)
                 for a in range(0, n, CHUNK):
                     b = min(a + CHUNK, n)

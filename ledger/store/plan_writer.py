@@ -236,7 +236,7 @@ class PlanWriter:
         """Check and write the plan: the counts per kind, the journal's description of each
         table's batch and their digesters (for the batch locators). On PostgreSQL the rows are
         sent by a `batches.Sender` while the next are made."""
-        if not self.postgres:
+        if not self.postgres:  # sqlite3 binds each row holding the GIL: a thread there gains nothing
             return self._write(False)
         deferred = batches.references_deferred(self.tx.conn)
         self.sender = batches.Sender(self.tx.conn)
