@@ -10,7 +10,7 @@ a trigger, and running a query, for each row's question and analyst.
 
 from __future__ import annotations
 
-from itertools import repeat
+from itertools import islice, repeat
 from operator import is_not, itemgetter
 from typing import Any, Callable
 
@@ -33,35 +33,34 @@ _FIXED = {"INTEGER": (">i4", "i8"), "BIGINT": (">i8", "i8"), "DOUBLE": (">f8", "
           "DOUBLE PRECISION": (">f8", "f8"), "BOOLEAN": ("u1", "?")}
 
 
-def _binary_layout(table: Table, columns: list) -> tuple[Any, list, list] | None:
+def _binary_layout(table: Table, columns: list) -> tuple[Any, list, list, list[str]] | None:
     """The numpy record type of one binary COPY row of `table` (the field count, then a length
     and a value per column: `f0` the id, `f1`... the given columns), the type each given column is
-    read as, and the (field, value) pairs the same on every row; None when a column cannot be
+    read as, the (field, value) pairs the same on every row, and the columns the COPY names (a
+    constant NULL column is left out: the server fills it in); None when a column cannot be
     written at a fixed width."""
     fields: list[tuple[str, str]] = [("count", ">i2")]
-    filled: list[tuple[str, Any]] = [("count", len(table.columns))]
+    filled: list[tuple[str, Any]] = []
     fixed: list[str | None] = []
+    listed: list[str] = []
     for i, column in enumerate(table.columns):
         value = columns[i - 1] if i else None
-        name = f"f{i}"
         if isinstance(value, Constant) and value.value is None:
-            fields.append((f"n{i}", ">i4"))
-            filled.append((f"n{i}", -1))
             fixed.append(None)
             continue
         kind = _FIXED.get(column.type.compile(dialect=_pg_dialect()).upper())
         if kind is None:
             return None
         wire, read = kind
-        size = int(wire[-1])
-        fields += [(f"n{i}", ">i4"), (name, wire)]
-        filled.append((f"n{i}", size))
+        fields += [(f"n{i}", ">i4"), (f"f{i}", wire)]
+        filled.append((f"n{i}", int(wire[-1])))
         if isinstance(value, Constant):
-            filled.append((name, value.value))
+            filled.append((f"f{i}", value.value))
         fixed.append(None if isinstance(value, Constant) else read)
+        listed.append(column.name)
     import numpy as np
 
-    return np.dtype(fields), fixed[1:], filled
+    return np.dtype(fields), fixed[1:], [("count", len(listed))] + filled, listed
 
 
 def _pg_dialect() -> Any:
@@ -212,21 +211,50 @@ class Batch:
                 raise
             raise LedgerError(f"import failed while writing {self.table.name}: {exc}") from None
 
-    def copy_columns(self, columns: list, step: Callable[[int], None] | None = None) -> bool:
-        """PostgreSQL: insert rows given column by column (values after `id`, in column order;
-        every row's id follows on from `next_id`) through one binary `COPY`, built by numpy in
-        chunks, without a Python object per value. The caller digests them. Only fixed-width
-        columns (integers, doubles, booleans) and `formats.Constant(None)` columns can go this
-        way: returns False, having written nothing, for any other, or for a NULL among the values.
-        `step` is told each chunk's row count."""
-        if not self.postgres or self.rows:
+    def insert_columns(self, columns: list, step: Callable[[int], None] | None = None) -> bool:
+        """Insert rows given column by column (values after `id`, in column order, each a sequence
+        or a `formats.Constant`; every row's id follows on from `next_id`), without a tuple per
+        row built first; the caller digests them. `step` is told each chunk's row count.
+
+        SQLite: `executemany` of the columns zipped, in chunks; a constant column is left out
+        (NULL) or written as a literal (a boolean or an integer). PostgreSQL: one binary `COPY`,
+        built by numpy, for fixed-width columns (integers, doubles, booleans) and constant NULLs
+        only: False, having written nothing, for any other column or a NULL among the values."""
+        if self.rows:
             return False
+        if self.postgres:
+            return self._copy_columns(columns, step)
+        for parent in self.parents:
+            parent.flush()
+        n, first = len(columns[0]), self.next_id
+        listed, marks, bound = ["id"], ["?"], [range(first, first + n)]
+        for name, values in zip(self.columns[1:], columns):
+            if isinstance(values, Constant) and values.value is None:
+                continue
+            listed.append(name)
+            if isinstance(values, Constant) and type(values.value) in (bool, int):
+                marks.append(str(int(values.value)))
+            else:
+                marks.append("?")
+                bound.append(repeat(values.value, n) if isinstance(values, Constant) else values)
+        statement = f"INSERT INTO {self.table.name} ({', '.join(listed)}) VALUES ({', '.join(marks)})"
+        rows = zip(*bound)
+        for a in range(0, n, CHUNK):
+            size = min(CHUNK, n - a)
+            self._run(lambda driver: driver.executemany(statement, islice(rows, size)))
+            self.next_id += size
+            self.count += size
+            if step is not None:
+                step(size)
+        return True
+
+    def _copy_columns(self, columns: list, step: Callable[[int], None] | None) -> bool:
         layout = _binary_layout(self.table, columns)
         if layout is None:
             return False
         import numpy as np
 
-        dtype, fixed, filled = layout
+        dtype, fixed, filled, listed = layout
         try:
             arrays = [None if isinstance(c, Constant) else np.asarray(c, dtype=fixed[i]) for i, c in enumerate(columns)]
         except (TypeError, ValueError, OverflowError):  # a None among integers, or a value out of range
@@ -236,7 +264,7 @@ class Batch:
         for parent in self.parents:
             parent.flush()
         n, first = len(columns[0]), self.next_id
-        statement = f"COPY {self.table.name} ({', '.join(self.columns)}) FROM STDIN (FORMAT BINARY)"
+        statement = f"COPY {self.table.name} ({', '.join(listed)}) FROM STDIN (FORMAT BINARY)"
 
         def job(driver: Any) -> None:
             with driver.cursor() as cur, cur.copy(statement) as copy:

@@ -122,12 +122,12 @@ class PlanWriter:
         qids, aids = list(map(question_id.__getitem__, fc.question)), list(map(known.__getitem__, fc.analyst))
         columns = [range(first, first + n), qids, aids, fc.made_at, fc.p, Constant(None, n), fc.rationale,
                    Constant(True, n)]
-        if (self.postgres and fc.rationale.count(None) == n
-                and forecasts.copy_columns([qids, aids, fc.made_at, fc.p, Constant(None, n), Constant(None, n),
-                                            Constant(True, n)], self.progress)):
-            forecasts.digest.extend_columns(columns)  # while the rows are sent
+        rationale = Constant(None, n) if fc.rationale.count(None) == n else fc.rationale
+        if forecasts.insert_columns([qids, aids, fc.made_at, fc.p, Constant(None, n), rationale, Constant(True, n)],
+                                    self.progress):
+            forecasts.digest.extend_columns(columns)  # on PostgreSQL, while the rows are sent
             return
-        forecasts.digest.extend_columns(columns)
+        forecasts.digest.extend_columns(columns)  # PostgreSQL, with a rationale: rows by text COPY
         rows = zip(range(first, first + n), qids, aids, fc.made_at, fc.p, repeat(None), fc.rationale, repeat(True))
         forecasts.next_id = first + n
         while True:
