@@ -236,11 +236,14 @@ class BlockDigester:
 
     def save_locators(self, conn: Connection, entry_seq: int) -> None:
         """Keep the per-row locators beside the rows (after the entry is appended)."""
-        if self.located:
-            conn.execute(insert(batch_locators), [
-                {"entry_seq": entry_seq, "table_name": self.table.name, "first_id": start, "data": data}
-                for start, data in self.located
-            ])
+        rows = [{"entry_seq": entry_seq, "table_name": self.table.name, "first_id": start, "data": data}
+                for start, data in self.located]
+        if conn.dialect.name != "postgresql":
+            if rows:
+                conn.execute(insert(batch_locators), rows)
+            return
+        for i in range(0, len(rows), 500):  # a statement per 500: psycopg would make a round trip per row
+            conn.execute(insert(batch_locators).values(rows[i:i + 500]))
 
 
 #: Rows per block of a batch digest.

@@ -225,3 +225,25 @@ def test_fingerprint_agrees_with_a_pattern(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("cr") / "f.csv"
     path.write_bytes(data)
     assert _fingerprint(path)[2] is (re.search(rb"\r(?!\n)", data) is not None)
+
+
+def test_a_large_build_is_frozen_out_of_the_collector():
+    """After a `no_cyclic_gc` block that left many objects standing, they are frozen (the next
+    collection does not walk them); after a small one, nothing is; the collector is on again."""
+    import gc
+
+    from ledger.cli.context import FREEZE_AFTER, no_cyclic_gc
+
+    gc.collect()
+    gc.unfreeze()
+    try:
+        with no_cyclic_gc():
+            small = [[i] for i in range(1_000)]
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        with no_cyclic_gc():
+            assert not gc.isenabled()
+            large = [[i] for i in range(FREEZE_AFTER + 1_000)]
+        assert gc.isenabled() and gc.get_freeze_count() > len(large)
+        assert len(small) == 1_000
+    finally:
+        gc.unfreeze()
