@@ -78,11 +78,13 @@ class Sender:
     writes in the order it was written in. An insert that fails is said at the next wait or
     `close`."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, any_order: bool = False) -> None:
+        """`any_order`: the foreign-key triggers are off (`references_deferred`), so a table's
+        rows may go in before those of the tables they reference."""
         import queue
         import threading
 
-        self.conn = conn
+        self.conn, self.any_order = conn, any_order
         self.driver = conn.connection.driver_connection
         self.jobs: Any = queue.Queue(maxsize=4)  # chunks in flight, at most: memory stays bounded
         self.failed: tuple[str, Exception] | None = None
@@ -261,8 +263,9 @@ class Batch:
             return False
         if any(a is not None and a.dtype.kind == "f" and np.isnan(a).any() for a in arrays):
             return False  # a NULL (None) or NaN among the values: the general path says what is wrong
-        for parent in self.parents:
-            parent.flush()
+        if self.sender is None or not self.sender.any_order:  # else the server starts on these at once
+            for parent in self.parents:
+                parent.flush()
         n, first = len(columns[0]), self.next_id
         statement = f"COPY {self.table.name} ({', '.join(listed)}) FROM STDIN (FORMAT BINARY)"
 

@@ -239,7 +239,7 @@ class PlanWriter:
         if not self.postgres:  # sqlite3 binds each row holding the GIL: a thread there gains nothing
             return self._write(False)
         deferred = batches.references_deferred(self.tx.conn)
-        self.sender = batches.Sender(self.tx.conn)
+        self.sender = batches.Sender(self.tx.conn, any_order=deferred)
         try:
             return self._write(deferred)
         finally:
