@@ -3,9 +3,11 @@
 by block for the journal as they go (`ledger.store.journal.BlockDigester`).
 
 On PostgreSQL, where the import's role may, the rows go in with the per-row foreign-key triggers
-off (`references_deferred`) and every reference the batches added is then checked in one join
-per foreign key (`check_references`): two thirds of a million-row import was the server firing
-a trigger, and running a query, for each row's question and analyst.
+off (`references_deferred`) and every reference the batches added is then checked in one scan
+per table (`check_references`): two thirds of a million-row import was the server firing a
+trigger, and running a query, for each row's question and analyst. The forecasts of a bulk
+import go in by a binary `COPY` built with numpy, and every `COPY` is sent by a thread
+(`Sender`) while the next rows are made.
 """
 
 from __future__ import annotations
@@ -70,13 +72,12 @@ def _pg_dialect() -> Any:
 
 
 class Sender:
-    """A thread that runs an import's inserts (`COPY` on PostgreSQL, `executemany` on SQLite) on
-    its connection, in the order they were sent, while the import goes on building and digesting
-    the next rows: the database stores one chunk while the next is made. (Used on PostgreSQL,
-    whose server does the work; sqlite3 binds every row holding the GIL.) Any other statement on the connection first waits for
-    every insert sent before it (a `before_cursor_execute` listener), so the import reads and
-    writes in the order it was written in. An insert that fails is said at the next wait or
-    `close`."""
+    """A thread that runs an import's inserts on its connection, in the order they were sent,
+    while the import goes on building and digesting the next rows: the server stores one chunk
+    while the next is made. (PostgreSQL's: sqlite3 binds every row holding the GIL, so a thread
+    gains nothing there.) Any other statement on the connection first waits for every insert
+    sent before it (a `before_cursor_execute` listener), so the import reads and writes in the
+    order it was written in. An insert that fails is said at the next wait or `close`."""
 
     def __init__(self, conn: Connection, any_order: bool = False) -> None:
         """`any_order`: the foreign-key triggers are off (`references_deferred`), so a table's
@@ -243,7 +244,7 @@ class Batch:
         rows = zip(*bound)
         for a in range(0, n, CHUNK):
             size = min(CHUNK, n - a)
-            self._run(lambda driver: driver.executemany(statement, islice(rows, size)))
+            self._run(lambda driver, size=size: driver.executemany(statement, islice(rows, size)))
             self.next_id += size
             self.count += size
             if step is not None:
