@@ -15,6 +15,11 @@ MAX_SKEW_US = 5 * 60 * 1_000_000
 DEMO_MARK = "ledger.demo"
 
 
+#: The PostgreSQL server's clock as an SQL expression (microseconds since the epoch), for a write
+#: that reads it in the same statement as the journal's head (`Ledger._since`).
+SERVER_NOW_SQL = "floor(extract(epoch from clock_timestamp()) * 1000000)::int8"
+
+
 class SystemClock:
     """The real time: the database server's for PostgreSQL, this machine's for SQLite."""
 
@@ -23,8 +28,7 @@ class SystemClock:
     def now(self, conn: Connection | None = None, postgres: bool = False) -> int:
         """Microseconds since the epoch, UTC."""
         if postgres and conn is not None:
-            return int(conn.exec_driver_sql(
-                "SELECT floor(extract(epoch from clock_timestamp()) * 1000000)::int8").scalar_one())
+            return int(conn.exec_driver_sql(f"SELECT {SERVER_NOW_SQL}").scalar_one())
         return time.time_ns() // 1000
 
 

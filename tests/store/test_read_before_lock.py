@@ -5,6 +5,8 @@ makes the write read again under the lock and decide on what is true then."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from ledger.core.errors import NotAllowed, Refused
@@ -13,6 +15,7 @@ from ledger.store import direct
 from ledger.store import ledger as ledger_module
 from ledger.store.journal import LastEntry, read_last
 from ledger.store.ledger import INERT_KINDS, Ledger
+from tests.conftest import LedgerCli
 
 
 @pytest.fixture
@@ -129,12 +132,36 @@ def test_a_journal_put_back_to_an_older_copy_is_not_taken_for_the_one_read(sahel
     try:
         with ledger.reading() as conn:
             head = read_last(conn)
-            assert Ledger._since(conn, head) == (head, True)  # nothing since: the reads stand
             other = LastEntry(head.seq, "f" * 64, head.at)  # an entry at that place, but not this one
-            assert Ledger._since(conn, other) == (head, False)
             ahead = LastEntry(head.seq + 5, head.hash, head.at)  # seen further than the journal now goes
-            assert Ledger._since(conn, ahead) == (head, False)
             earlier = LastEntry(1, direct.fetch_one(conn, 'SELECT "hash" FROM "journal" WHERE "seq" = 1')[0], None)
-            assert Ledger._since(conn, earlier) == (head, False)  # a question was added since entry 1
+            for with_clock in (False, True) if ledger.is_postgres else (False,):
+                def since(seen: LastEntry) -> tuple[LastEntry, bool]:
+                    last, still, now = Ledger._since(conn, seen, with_clock=with_clock)
+                    if with_clock:  # the server's clock, read with the head
+                        assert abs(now - time.time_ns() // 1000) < 60_000_000
+                    else:
+                        assert now is None
+                    return last, still
+                assert since(head) == (head, True)  # nothing since: the reads stand
+                assert since(other) == (head, False)
+                assert since(ahead) == (head, False)
+                assert since(earlier) == (head, False)  # a question was added since entry 1
+    finally:
+        ledger.close()
+
+
+def test_the_clock_read_with_the_head_on_an_empty_journal(db_url):
+    """PostgreSQL: with no entry from the one seen on, the clock still comes back (a row of NULLs
+    carries it), and an empty journal reads as empty."""
+    LedgerCli(db_url)("init", as_=None)
+    ledger = Ledger(db_url)
+    try:
+        if not ledger.is_postgres:
+            pytest.skip("the server's clock is PostgreSQL's")
+        with ledger.reading() as conn:
+            last, still, now = Ledger._since(conn, LastEntry(0, "", None), with_clock=True)
+            assert (last.seq, still) == (0, True)
+            assert abs(now - time.time_ns() // 1000) < 60_000_000
     finally:
         ledger.close()
