@@ -20,20 +20,17 @@ def _fingerprint(path: Path) -> tuple[str, int, bool]:
     does not start a CRLF (the CSV reader then reads it whole), in one streaming pass."""
     import hashlib
 
+    from ledger.io.csv_import import LoneCr
+
     digest = hashlib.sha256()
     lines = 0
-    lone_cr = False
-    carry = b""  # a block's last byte when it is a CR: the next block says whether an LF follows
+    lone_cr = LoneCr()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
             lines += block.count(b"\n")
-            if not lone_cr and (carry or b"\r" in block):
-                both = carry + block
-                carry = both[-1:] if both.endswith(b"\r") else b""
-                body = both[:-1] if carry else both
-                lone_cr = body.count(b"\r") != body.count(b"\r\n")
-    return digest.hexdigest(), lines, lone_cr or bool(carry)
+            lone_cr.feed(block)
+    return digest.hexdigest(), lines, lone_cr.end()
 
 
 def _first_bad_utf8(path: Path) -> str:

@@ -425,9 +425,9 @@ _END_ROW = [_END]
 def _text(file: BinaryIO, stop: int | None = None) -> TextIO:
     """`file` from where it stands, as text (as opening it with newline="" would give it); with
     `stop`, only up to that byte, then the `_END` line."""
-    raw: Any = file if stop is None else _Upto(file, stop, f"{_END}\n".encode())
-    return io.TextIOWrapper(io.BufferedReader(raw, 1 << 16) if stop is not None else raw,
-                            encoding="utf-8", newline="")
+    if stop is not None:
+        file = io.BufferedReader(_Upto(file, stop, f"{_END}\n".encode()), 1 << 16)
+    return io.TextIOWrapper(file, encoding="utf-8", newline="")
 
 
 def _until_end(reader: Any, ended: list[bool]) -> Iterator[list[str]]:
@@ -439,17 +439,36 @@ def _until_end(reader: Any, ended: list[bool]) -> Iterator[list[str]]:
         yield row
 
 
+class LoneCr:
+    """Whether a file, fed block by block, holds a carriage return that does not start a CRLF
+    (then its lines cannot be split at LF alone); a CR that ends one block waits for the next."""
+
+    def __init__(self) -> None:
+        self.found = False
+        self._carry = b""
+
+    def feed(self, block: bytes) -> None:
+        if self.found or not (self._carry or b"\r" in block):
+            return
+        both = self._carry + block
+        self._carry = both[-1:] if both.endswith(b"\r") else b""
+        body = both[:-1] if self._carry else both
+        self.found = body.count(b"\r") != body.count(b"\r\n")
+
+    def end(self) -> bool:
+        """Whether one was found, the file's last byte included."""
+        return self.found or bool(self._carry)
+
+
 def _no_lone_cr(path: Path) -> bool:
     """Whether every carriage return in the file starts a CRLF (then lines split at LF alone)."""
-    carry = b""
+    scan = LoneCr()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 22), b""):
-            block = carry + block
-            carry = block[-1:] if block.endswith(b"\r") else b""
-            body = block[:-1] if carry else block
-            if body.count(b"\r") != body.count(b"\r\n"):
+            scan.feed(block)
+            if scan.found:
                 return False
-    return not carry
+    return not scan.end()
 
 
 def read_csv_file(path: Path, source: str, *, scenario: str | None = None,

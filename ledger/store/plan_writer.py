@@ -123,11 +123,12 @@ class PlanWriter:
         columns = [range(first, first + n), qids, aids, fc.made_at, fc.p, Constant(None, n), fc.rationale,
                    Constant(True, n)]
         rationale = Constant(None, n) if fc.rationale.count(None) == n else fc.rationale
-        if forecasts.insert_columns([qids, aids, fc.made_at, fc.p, Constant(None, n), rationale, Constant(True, n)],
-                                    self.progress):
-            forecasts.digest.extend_columns(columns)  # on PostgreSQL, while the rows are sent
+        sent = forecasts.insert_columns([qids, aids, fc.made_at, fc.p, Constant(None, n), rationale,
+                                         Constant(True, n)], self.progress)
+        forecasts.digest.extend_columns(columns)  # on PostgreSQL, while the rows are sent
+        if sent:
             return
-        forecasts.digest.extend_columns(columns)  # PostgreSQL, with a rationale: rows by text COPY
+        # PostgreSQL, with a rationale: rows by text COPY
         rows = zip(range(first, first + n), qids, aids, fc.made_at, fc.p, repeat(None), fc.rationale, repeat(True))
         forecasts.next_id = first + n
         while True:
