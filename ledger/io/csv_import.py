@@ -395,6 +395,10 @@ def _finish(part: _Part, source: str) -> ImportPlan:
 
 #: Files at least this large are read in two halves at once (`read_csv_file`).
 SPLIT_MIN = 16 * 1024 * 1024
+#: The share of such a file read here; the child reads the rest, and also packs what it read for
+#: the pipe while this side unpacks it: halves of equal size left this side waiting (measured on
+#: the 1M-row benchmark CSV: 2.26 s at 0.55 against 2.48 s at 0.5).
+MAIN_SHARE = 0.55
 
 
 class _Upto(io.RawIOBase):
@@ -478,7 +482,7 @@ def read_csv_file(path: Path, source: str, *, scenario: str | None = None,
     child process on the other core (`ledger.core.child`), the plans put together as reading it
     whole would have made them (tested on split points everywhere).
 
-    The second half starts at the first line after the middle (`split_at`: after that byte). It is
+    The second half starts at the first line after `MAIN_SHARE` of the bytes (`split_at`: after that byte). It is
     used only if the first half's last record ends exactly there, neither half found a problem and
     every question the two share is the same in both; otherwise the whole file is read here, so
     problems are listed exactly as one reading lists them. `lone_cr`: whether the file holds a
@@ -492,18 +496,18 @@ def read_csv_file(path: Path, source: str, *, scenario: str | None = None,
         return _whole(path, source, scenario, progress)
     csv.field_size_limit(FIELD_LIMIT)
     with path.open("rb") as fh:
-        fh.seek(size // 2 if split_at is None else split_at)
+        fh.seek(int(size * MAIN_SHARE) if split_at is None else split_at)
         fh.readline()
         stop = fh.tell()
         fh.seek(0)
-        if stop >= size:  # the middle falls in the last line: no second half
+        if stop >= size:  # the split falls in the last line: no second half
             return _whole(path, source, scenario, progress)
         reader = csv.reader(_text(fh, stop))
         try:
             header = _header(reader, source)
         except ImportRefused:  # said as one reading says it (which may first find the file is not UTF-8)
             return _whole(path, source, scenario)
-        if any(_END in name for name in header):  # the middle falls in the header
+        if any(_END in name for name in header):  # the split falls in the header
             return _whole(path, source, scenario, progress)
 
         def second_half(_receive: Callable[[], Any]) -> tuple | None:  # pragma: no cover - in the child
@@ -519,7 +523,7 @@ def read_csv_file(path: Path, source: str, *, scenario: str | None = None,
         try:
             part = _read_rows(_until_end(reader, ended), reader, header, source, scenario, progress,
                               last_line=reader.line_num)
-            if not ended[0] or part.n_problems:  # a record runs across the middle, or a problem: one reading
+            if not ended[0] or part.n_problems:  # a record runs across the split, or a problem: one reading
                 return _whole(path, source, scenario)
             part.end_line -= 1  # the _END line
             try:

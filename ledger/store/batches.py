@@ -25,6 +25,10 @@ from ledger.store.ledger import Tx
 
 #: Rows per insert (and per progress step).
 CHUNK = 50_000
+#: Rows a batch may hold sent but not yet hashed (`Batch.digest_sent`): the hashing waits until
+#: the forecasts are on their way, so that on PostgreSQL the server starts on them sooner, and
+#: the memory stays bounded on an import of many small rows.
+DIGEST_LAG = 200_000
 
 #: PostgreSQL's binary COPY stream: its signature (with no flags and no header extension), and
 #: the field count -1 that ends it.
@@ -149,6 +153,8 @@ class Batch:
         self.next_id = self.first_id
         self.rows: list[tuple] = []
         self.digest = BlockDigester(table, self.first_id)
+        self.undigested: list[list[tuple]] = []  # chunks sent, in id order, not yet hashed
+        self.lag = 0
         self.count = 0
         self.columns = [c.name for c in table.columns]
         self.nullable = [i for i, c in enumerate(table.columns) if c.nullable and not c.primary_key]
@@ -169,10 +175,14 @@ class Batch:
             return
         for parent in self.parents:
             parent.flush()
-        self.digest.extend(self.rows)
         rows = list(self.rows)
         self.rows.clear()  # in place: writers may hold a reference to this list
         self.count += len(rows)
+        self.undigested.append(rows)
+        self.lag += len(rows)
+        while self.lag > DIGEST_LAG:
+            self.lag -= len(self.undigested[0])
+            self.digest.extend(self.undigested.pop(0))
         if self.postgres:
             statement = f"COPY {self.table.name} ({', '.join(self.columns)}) FROM STDIN"
 
@@ -201,6 +211,13 @@ class Batch:
         statement = f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})"
         self._run(lambda driver: driver.executemany(statement, values))
 
+    def digest_sent(self) -> None:
+        """Hash the rows sent and not yet hashed (in id order, before any given column-wise)."""
+        for rows in self.undigested:
+            self.digest.extend(rows)
+        self.undigested.clear()
+        self.lag = 0
+
     def _run(self, job: Callable[[Any], None]) -> None:
         """Run `job(driver connection)`: through the sender if there is one, else here, the
         driver's errors said as an import failure."""
@@ -225,6 +242,7 @@ class Batch:
         only: False, having written nothing, for any other column or a NULL among the values."""
         if self.rows:
             return False
+        self.digest_sent()  # the rows before these, hashed before the caller hashes these
         if self.postgres:
             return self._copy_columns(columns, step)
         for parent in self.parents:
@@ -294,6 +312,7 @@ class Batch:
     def finish(self) -> dict[str, Any] | None:
         """Flush, move the PostgreSQL sequence past the new ids, and describe the batch."""
         self.flush()
+        self.digest_sent()
         if not self.count:
             return None
         if self.postgres and not self.check:  # setval is not transactional: a check leaves sequences alone
@@ -324,7 +343,9 @@ def check_references(conn: Connection, written: list[Batch]) -> None:
     turn the triggers back on. A reference to a row this import added (a parent's batch holds
     every id from its first to its last) is good; the rest must name an existing row (else
     LedgerError, which rolls the import back) and that row is locked `FOR KEY SHARE` until the
-    commit, so that no one can delete it meanwhile. One scan per table finds the rest."""
+    commit, so that no one can delete it meanwhile. One scan per table finds the rest, with their
+    least and greatest value: when those are the same (the importer, say), no second scan is
+    needed to list them."""
     added = {b.table.name: (b.first_id, b.next_id) for b in written if b.count and b.count == b.next_id - b.first_id}
     for b in written:
         keys = sorted(b.table.foreign_keys, key=lambda k: k.parent.name)
@@ -335,19 +356,24 @@ def check_references(conn: Connection, written: list[Batch]) -> None:
             low, high = added.get(fk.column.table.name, (0, 0))
             outside.append((fk.parent.name, fk.column.table.name,
                             f"(c.{fk.parent.name} < {int(low)} OR c.{fk.parent.name} >= {int(high)})"))
-        counts = conn.exec_driver_sql(
-            "SELECT " + ", ".join(f"count(*) FILTER (WHERE {where})" for _, _, where in outside)
+        found = conn.exec_driver_sql(
+            "SELECT " + ", ".join(f"count(*) FILTER (WHERE {where}), min(c.{column}) FILTER (WHERE {where}), "
+                                  f"max(c.{column}) FILTER (WHERE {where})" for column, _, where in outside)
             + f" FROM {child} c WHERE c.id >= %(first)s", {"first": b.first_id}).one()
-        for (column, parent, where), n in zip(outside, counts):
+        for k, (column, parent, where) in enumerate(outside):
+            n, least, greatest = found[3 * k:3 * k + 3]
             if not n:
                 continue
-            others = f"SELECT c.{column} FROM {child} c WHERE c.id >= %(first)s AND {where}"
-            missing = conn.exec_driver_sql(
-                f"SELECT x.{column} FROM ({others}) x WHERE NOT EXISTS "
-                f"(SELECT 1 FROM {parent} p WHERE p.id = x.{column}) LIMIT 1", {"first": b.first_id}).first()
-            if missing is not None:
+            if least == greatest:
+                wanted = [least]
+            else:
+                wanted = [r[0] for r in conn.exec_driver_sql(
+                    f"SELECT DISTINCT c.{column} FROM {child} c WHERE c.id >= %(first)s AND {where} "
+                    f"AND c.{column} IS NOT NULL", {"first": b.first_id})]
+            there = {r[0] for r in conn.exec_driver_sql(
+                f"SELECT p.id FROM {parent} p WHERE p.id = ANY(%(ids)s) FOR KEY SHARE OF p", {"ids": wanted})}
+            missing = sorted(set(wanted) - there)
+            if missing:
                 raise LedgerError(f"import failed while writing {child}: {column} {missing[0]} names no row "
                                   f"of {parent}; nothing was written")
-            conn.exec_driver_sql(f"SELECT count(*) FROM (SELECT p.id FROM {parent} p WHERE p.id IN ({others}) "
-                                 "FOR KEY SHARE OF p) locked", {"first": b.first_id})
     conn.exec_driver_sql("SET LOCAL session_replication_role = origin")

@@ -236,14 +236,17 @@ class BlockDigester:
 
     def save_locators(self, conn: Connection, entry_seq: int) -> None:
         """Keep the per-row locators beside the rows (after the entry is appended)."""
-        rows = [{"entry_seq": entry_seq, "table_name": self.table.name, "first_id": start, "data": data}
-                for start, data in self.located]
-        if conn.dialect.name != "postgresql":
-            if rows:
-                conn.execute(insert(batch_locators), rows)
+        if not self.located:
             return
-        for i in range(0, len(rows), 500):  # a statement per 500: psycopg would make a round trip per row
-            conn.execute(insert(batch_locators).values(rows[i:i + 500]))
+        if conn.dialect.name == "postgresql":  # one binary COPY: as parameters, 8 MB a million rows went as hex
+            statement = "COPY batch_locators (entry_seq, table_name, first_id, data) FROM STDIN (FORMAT BINARY)"
+            with conn.connection.driver_connection.cursor() as cur, cur.copy(statement) as copy:
+                copy.set_types(["int4", "varchar", "int4", "bytea"])
+                for start, data in self.located:
+                    copy.write_row((entry_seq, self.table.name, start, data))
+            return
+        conn.execute(insert(batch_locators), [{"entry_seq": entry_seq, "table_name": self.table.name,
+                                               "first_id": start, "data": data} for start, data in self.located])
 
 
 #: Rows per block of a batch digest.

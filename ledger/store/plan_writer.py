@@ -405,6 +405,8 @@ class PlanWriter:
                    withdrawals, resolutions, resolution_cites]
         for b in written:  # every row sent before the first sequence is moved
             b.flush()
+        for b in written:  # hashed while the server takes the rows (a statement now would wait for it)
+            b.digest_sent()
         for b in written:
             described = b.finish()
             if described is not None:

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
 from ledger.cli.transfer import _fingerprint
@@ -128,6 +128,46 @@ def test_rows_referenced_are_locked_until_the_commit(pg_ledger):
                 with pytest.raises(Exception) as refused:
                     conn.exec_driver_sql(f"DELETE FROM questions WHERE id = {qid}")
                 assert isinstance(refused.value.orig, psycopg.errors.LockNotAvailable)
+    finally:
+        other.dispose()
+
+
+def test_several_rows_referenced_from_outside_the_import(pg_ledger):
+    """References to several rows that were there before (not one, as the importer is): each is
+    looked for and locked; one missing among them is named, and nothing stays."""
+    _one_question(pg_ledger)
+    for handle in ("amina", "bello"):
+        pg_ledger("analyst", "add", handle, as_="ed")
+    ledger = open_ledger(pg_ledger.url)
+    with ledger.reading() as conn:
+        qid = conn.execute(select(s.questions.c.id)).scalar_one()
+        ids = dict(conn.execute(select(s.analysts.c.handle, s.analysts.c.id)).all())
+    other = create_engine(pg_ledger.url, isolation_level="AUTOCOMMIT")
+    try:
+        with ledger.writing("ed") as tx:
+            assert references_deferred(tx.conn)
+            forecasts = Batch(tx, s.forecasts, True)
+            for handle in ("amina", "bello", "amina"):
+                forecasts.add(qid, ids[handle], tx.now, 0.5, None, None, True)
+            forecasts.finish()
+            check_references(tx.conn, [forecasts])
+            with other.connect() as conn:  # both analysts locked, the editor (not referenced) not
+                conn.exec_driver_sql("SET lock_timeout = '300ms'")
+                for handle in ("amina", "bello"):
+                    with pytest.raises(Exception) as refused:
+                        conn.exec_driver_sql(f"DELETE FROM analysts WHERE id = {ids[handle]}")
+                    assert isinstance(refused.value.orig, psycopg.errors.LockNotAvailable)
+        missing = max(ids.values()) + 7
+        with pytest.raises(LedgerError, match=rf"forecasts: analyst_id {missing} names no row of analysts"):
+            with ledger.writing("ed") as tx:
+                assert references_deferred(tx.conn)
+                forecasts = Batch(tx, s.forecasts, True)
+                for aid in (ids["amina"], missing, ids["bello"]):
+                    forecasts.add(qid, aid, tx.now, 0.5, None, None, True)
+                forecasts.finish()
+                check_references(tx.conn, [forecasts])
+        with ledger.reading() as conn:
+            assert conn.execute(select(func.count()).select_from(s.forecasts)).scalar() == 3
     finally:
         other.dispose()
 
