@@ -231,7 +231,7 @@ class Batch:
                 raise
             raise LedgerError(f"import failed while writing {self.table.name}: {exc}") from None
 
-    def insert_columns(self, columns: list, step: Callable[[int], None] | None = None) -> bool:
+    def insert_columns(self, columns: list, step: Callable[[int], None] | None = None, checked: bool = False) -> bool:
         """Insert rows given column by column (values after `id`, in column order, each a sequence
         or a `formats.Constant`; every row's id follows on from `next_id`), without a tuple per
         row built first; the caller digests them. `step` is told each chunk's row count.
@@ -239,12 +239,15 @@ class Batch:
         SQLite: `executemany` of the columns zipped, in chunks; a constant column is left out
         (NULL) or written as a literal (a boolean or an integer). PostgreSQL: one binary `COPY`,
         built by numpy, for fixed-width columns (integers, doubles, booleans) and constant NULLs
-        only: False, having written nothing, for any other column or a NULL among the values."""
+        only: False, having written nothing, for any other column or a NULL among the values.
+        `checked`: the caller vouches that every value is of its column's type, none NULL or NaN;
+        on PostgreSQL they are then converted a chunk at a time as the server takes them, not all
+        before the first is sent."""
         if self.rows:
             return False
         self.digest_sent()  # the rows before these, hashed before the caller hashes these
         if self.postgres:
-            return self._copy_columns(columns, step)
+            return self._copy_columns(columns, step, checked)
         for parent in self.parents:
             parent.flush()
         n, first = len(columns[0]), self.next_id
@@ -269,19 +272,21 @@ class Batch:
                 step(size)
         return True
 
-    def _copy_columns(self, columns: list, step: Callable[[int], None] | None) -> bool:
+    def _copy_columns(self, columns: list, step: Callable[[int], None] | None, checked: bool) -> bool:
         layout = _binary_layout(self.table, columns)
         if layout is None:
             return False
         import numpy as np
 
         dtype, fixed, filled, listed = layout
-        try:
-            arrays = [None if isinstance(c, Constant) else np.asarray(c, dtype=fixed[i]) for i, c in enumerate(columns)]
-        except (TypeError, ValueError, OverflowError):  # a None among integers, or a value out of range
-            return False
-        if any(a is not None and a.dtype.kind == "f" and np.isnan(a).any() for a in arrays):
-            return False  # a NULL (None) or NaN among the values: the general path says what is wrong
+        arrays = [None if isinstance(c, Constant) else c for c in columns]
+        if not checked:
+            try:
+                arrays = [None if c is None else np.asarray(c, dtype=fixed[i]) for i, c in enumerate(arrays)]
+            except (TypeError, ValueError, OverflowError):  # a None among integers, or a value out of range
+                return False
+            if any(a is not None and a.dtype.kind == "f" and np.isnan(a).any() for a in arrays):
+                return False  # a NULL (None) or NaN among the values: the general path says what is wrong
         if self.sender is None or not self.sender.any_order:  # else the server starts on these at once
             for parent in self.parents:
                 parent.flush()
@@ -298,7 +303,7 @@ class Batch:
                         block[name] = value
                     block["f0"] = np.arange(first + a, first + b)
                     for i, values in enumerate(arrays):
-                        if values is not None:
+                        if values is not None:  # a list's slice converted here, if `checked`
                             block[f"f{i + 1}"] = values[a:b]
                     copy.write(block.tobytes())
                 copy.write(_BINARY_TRAILER)

@@ -124,7 +124,7 @@ class PlanWriter:
                    Constant(True, n)]
         rationale = Constant(None, n) if fc.rationale.count(None) == n else fc.rationale
         sent = forecasts.insert_columns([qids, aids, fc.made_at, fc.p, Constant(None, n), rationale,
-                                         Constant(True, n)], self.progress)
+                                         Constant(True, n)], self.progress, checked=True)  # as the parser made them
         forecasts.digest.extend_columns(columns)  # on PostgreSQL, while the rows are sent
         if sent:
             return
