@@ -10,7 +10,7 @@ Each writer is a process that opens the ledger once and records forecasts throug
 measured is the store under contention, not process start-up (each makes one untimed forecast first,
 so its statements are compiled before the clock starts, the lone analyst too). The writers start together at an
 agreed instant. During the concurrent run another process generates the periodic report over and
-over. The lone and the concurrent runs alternate, `--pairs` times, on the same ledger; the
+over, as `ledger report` does (its figures drawn by a child process, at its default idle priority). The lone and the concurrent runs alternate, `--pairs` times, on the same ledger; the
 pair with the median ratio is shown, with every pair's ratio. Afterwards: every forecast is there
 (none lost), `verify` passes (chain intact), and the figures are total writes per second beside
 the lone analyst's (goal: >= 0.8x, no collapse) and p50/p95 latency per write. Run it from a real install (`pip install .`), not an editable one.
@@ -60,14 +60,17 @@ def worker(url: str, handle: str, writes: int, start_at: float, out: str) -> Non
 
 
 def reporter(url: str, stop_file: str, out: str) -> None:
-    """Generate the HTML report (to nowhere) again and again until `stop_file` exists."""
+    """Generate the HTML report (to nowhere) again and again until `stop_file` exists, at the
+    priority `ledger report` takes by default (idle: `--priority low`)."""
     from ledger.core.period import Period
+    from ledger.core.priority import run_in_background
     from ledger.reports.build import build_report
     from ledger.reports.drawer import Drawer
     from ledger.reports.render import renderer
     from ledger.store.ledger import open_ledger
     from ledger.store.report_data import read_report_input
 
+    run_in_background()  # as `ledger report` does, before its drawer is forked
     ledger = open_ledger(url)
     runs, seconds = 0, []
     while not os.path.exists(stop_file):

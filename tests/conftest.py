@@ -17,6 +17,9 @@ from sqlalchemy.engine import make_url
 from ledger.cli.main import cli
 
 PG_URL = os.environ.get("LEDGER_TEST_POSTGRES_URL")
+# `ledger report` runs at idle CPU priority by default, for good: in-process, it would leave the
+# test run itself there. Tests of that default run it in a child process, or say --priority.
+os.environ["LEDGER_REPORT_PRIORITY"] = "normal"
 
 
 @pytest.fixture(scope="session")

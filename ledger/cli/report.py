@@ -18,8 +18,14 @@ from ledger.cli.options import PeriodFlags, period_options, scenario_option, to_
               help="html: one self-contained file; md: a folder with report.md and its figures; json: the data.")
 @click.option("--out", type=click.Path(path_type=Path), metavar="PATH",
               help="Where to write (md: a folder; - for stdout) [default: reports/report-PERIOD.html, …].")
+@click.option("--priority", type=click.Choice(["low", "normal"]), default="low", show_default=True,
+              envvar="LEDGER_REPORT_PRIORITY",
+              help="low: run at idle CPU priority, so that analysts writing on this machine go first "
+                   "(the report takes the processor they leave idle); normal: share it with them. "
+                   "Also LEDGER_REPORT_PRIORITY.")
 @pass_env
-def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, out: Path | None) -> None:
+def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, out: Path | None,
+           priority: str) -> None:
     """Write the periodic report: moves, evidence, resolutions, scores, calibration, scenarios.
 
     The period holds the moment just before --as-of (default now): `--period month --as-of
@@ -30,6 +36,7 @@ def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, 
       ledger report
       ledger report --period quarter --as-of 2027-01-01 --format md
       ledger report --scenario sahel-2026 --format json --out sahel.json
+      ledger report --priority normal
     """
     from ledger.reports.build import build_report
     from ledger.reports.drawer import Drawer
@@ -37,6 +44,10 @@ def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, 
     from ledger.store.report_data import read_report_input
 
     renderer(fmt)  # an unknown format is bad input before the ledger is read
+    if priority == "low":  # before the drawer is forked: it inherits the priority
+        from ledger.core.priority import run_in_background
+
+        run_in_background()
     # the figures' child process starts first, before any thread or connection: it gets matplotlib
     # ready while the ledger is read, and draws while the page is rendered
     with Drawer.started(fork=fmt != "json") as drawer:
