@@ -9,6 +9,7 @@ import click
 
 from ledger.cli.context import Env, no_cyclic_gc, pass_env
 from ledger.cli.options import PeriodFlags, period_options, scenario_option, to_period
+from ledger.core.priority import PRIORITIES
 
 
 @click.command()
@@ -18,7 +19,7 @@ from ledger.cli.options import PeriodFlags, period_options, scenario_option, to_
               help="html: one self-contained file; md: a folder with report.md and its figures; json: the data.")
 @click.option("--out", type=click.Path(path_type=Path), metavar="PATH",
               help="Where to write (md: a folder; - for stdout) [default: reports/report-PERIOD.html, …].")
-@click.option("--priority", type=click.Choice(["low", "normal"]), default="low", show_default=True,
+@click.option("--priority", type=click.Choice(PRIORITIES), default="low", show_default=True,
               envvar="LEDGER_REPORT_PRIORITY",
               help="low: run at idle CPU priority, so that analysts writing on this machine go first "
                    "(the report takes the processor they leave idle); normal: share it with them. "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 #: `ledger report --priority` (and `LEDGER_REPORT_PRIORITY`): low, the default, or normal.
-PRIORITIES = ("low", "normal")
+PRIORITIES = ["low", "normal"]
 
 
 def run_in_background() -> str:

@@ -482,10 +482,10 @@ def read_csv_file(path: Path, source: str, *, scenario: str | None = None,
     child process on the other core (`ledger.core.child`), the plans put together as reading it
     whole would have made them (tested on split points everywhere).
 
-    The second half starts at the first line after `MAIN_SHARE` of the bytes (`split_at`: after that byte). It is
-    used only if the first half's last record ends exactly there, neither half found a problem and
-    every question the two share is the same in both; otherwise the whole file is read here, so
-    problems are listed exactly as one reading lists them. `lone_cr`: whether the file holds a
+    The second half starts at the first line after `MAIN_SHARE` of the bytes (`split_at`: after
+    that byte). It is used only if the first half's last record ends exactly there, neither half
+    found a problem and every question the two share is the same in both; otherwise the whole
+    file is read here, so problems are listed exactly as one reading lists them. `lone_cr`: whether the file holds a
     carriage return that does not start a CRLF, if the caller knows (it read the file already);
     such a file is read whole.
     """

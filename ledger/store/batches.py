@@ -25,9 +25,10 @@ from ledger.store.ledger import Tx
 
 #: Rows per insert (and per progress step).
 CHUNK = 50_000
-#: Rows a batch may hold sent but not yet hashed (`Batch.digest_sent`): the hashing waits until
-#: the forecasts are on their way, so that on PostgreSQL the server starts on them sooner, and
-#: the memory stays bounded on an import of many small rows.
+#: Rows a PostgreSQL batch may hold sent but not yet hashed (`Batch.digest_sent`): the hashing
+#: waits until the forecasts are on their way, so that the server starts on them sooner, and the
+#: memory stays bounded on an import of many small rows. (SQLite's inserts run in this thread: the
+#: rows are hashed as they go.)
 DIGEST_LAG = 200_000
 
 #: PostgreSQL's binary COPY stream: its signature (with no flags and no header extension), and
@@ -178,8 +179,11 @@ class Batch:
         rows = list(self.rows)
         self.rows.clear()  # in place: writers may hold a reference to this list
         self.count += len(rows)
-        self.undigested.append(rows)
-        self.lag += len(rows)
+        if not self.postgres:
+            self.digest.extend(rows)
+        else:
+            self.undigested.append(rows)
+            self.lag += len(rows)
         while self.lag > DIGEST_LAG:
             self.lag -= len(self.undigested[0])
             self.digest.extend(self.undigested.pop(0))
