@@ -179,7 +179,7 @@ class Batch:
         rows = list(self.rows)
         self.rows.clear()  # in place: writers may hold a reference to this list
         self.count += len(rows)
-        if not self.postgres:
+        if not self.postgres or self.digest.skip:  # hashed now (or passed over, hashed from their columns)
             self.digest.extend(rows)
         else:
             self.undigested.append(rows)

@@ -73,3 +73,16 @@ def insert_row(conn: Connection, table: Table, values: dict[str, Any]) -> int | 
     if "id" in values:
         return values["id"]
     return cursor.lastrowid if "id" in table.c else None
+
+
+def copy_rows(conn: Connection, statement: str, types: Sequence[str], rows: Any) -> None:
+    """PostgreSQL: `statement` (a `COPY ... FROM STDIN (FORMAT BINARY)`) fed `rows`, their values
+    of the server's `types`, on the connection's driver cursor; a driver error as `DBAPIError`."""
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        with conn.connection.driver_connection.cursor() as cur, cur.copy(statement) as copy:
+            copy.set_types(list(types))
+            for row in rows:
+                copy.write_row(row)
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(statement, (), exc, dbapi.Error) from exc

@@ -239,11 +239,9 @@ class BlockDigester:
         if not self.located:
             return
         if conn.dialect.name == "postgresql":  # one binary COPY: as parameters, 8 MB a million rows went as hex
-            statement = "COPY batch_locators (entry_seq, table_name, first_id, data) FROM STDIN (FORMAT BINARY)"
-            with conn.connection.driver_connection.cursor() as cur, cur.copy(statement) as copy:
-                copy.set_types(["int4", "varchar", "int4", "bytea"])
-                for start, data in self.located:
-                    copy.write_row((entry_seq, self.table.name, start, data))
+            direct.copy_rows(conn, "COPY batch_locators (entry_seq, table_name, first_id, data) FROM STDIN "
+                                   "(FORMAT BINARY)", ("int4", "varchar", "int4", "bytea"),
+                             ((entry_seq, self.table.name, start, data) for start, data in self.located))
             return
         conn.execute(insert(batch_locators), [{"entry_seq": entry_seq, "table_name": self.table.name,
                                                "first_id": start, "data": data} for start, data in self.located])

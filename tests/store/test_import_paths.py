@@ -287,3 +287,16 @@ def test_a_large_build_is_frozen_out_of_the_collector():
         assert len(small) == 1_000
     finally:
         gc.unfreeze()
+
+
+def test_a_failed_binary_copy_is_said_as_a_database_error(pg_ledger):
+    """The batch locators' `COPY` goes through the driver: its failure still comes out as
+    SQLAlchemy's `DBAPIError`, which `translated` turns into a message naming the database."""
+    from sqlalchemy.exc import DBAPIError
+
+    from ledger.store import direct
+
+    ledger = open_ledger(pg_ledger.url)
+    with ledger.reading() as conn:
+        with pytest.raises(DBAPIError, match="no_such_table"):
+            direct.copy_rows(conn, "COPY no_such_table (a) FROM STDIN (FORMAT BINARY)", ("int4",), [(1,)])
