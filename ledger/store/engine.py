@@ -3,7 +3,10 @@
 SQLite: WAL, foreign keys on, and the driver's own transaction handling turned off so that
 writes start with `BEGIN IMMEDIATE` (they queue for the lock up front instead of failing half-way
 with "database is locked") while reads start a plain deferred `BEGIN` on a connection set to
-`query_only`, and never take the write lock. A ledger file or folder this process cannot write
+`query_only`, and never take the write lock. An analyst's write commits inside the writers'
+queue and syncs the log to disk just after letting it go, before it returns (`flush_wal`):
+the next writer starts while the disk works, and no write is acknowledged before it is on disk.
+A ledger file or folder this process cannot write
 (an archive) is opened read-only. PostgreSQL: every write transaction first takes a
 transaction-level advisory lock, which serialises journal appends without needing UPDATE on any
 table. On both, a writer waits for another at most `LEDGER_LOCK_TIMEOUT` seconds (default 60),
@@ -306,15 +309,57 @@ def _take_in_thread(fcntl, fd: int, policy: WaitPolicy, where: str) -> bool:  # 
     raise policy.gave_up(where)
 
 
-def _configure_sqlite(engine: Engine, where: str, read_only: bool) -> None:
+def flush_wal(conn: Connection) -> None:
+    """Make the transaction this SQLite connection just committed durable, where its commit left
+    that to now (`ledger_flush_after`): the write-ahead log synced to disk after the writers'
+    queue was let go, so the next writer does not wait for the disk too, and writers' syncs
+    overlap (a group commit). The write is not acknowledged until this returns; a crash before
+    then may lose it whole, never half of it (a WAL with `synchronous = NORMAL` stays consistent).
+
+    Raises:
+        Unavailable: the disk refused the sync (the write was committed, but may not be on disk).
+    """
+    info = conn.connection.info
+    if info.pop("ledger_flush", False):
+        _sync_wal(info["ledger_path"], "the write was committed but could not be synced to disk")
+
+
+def settle(conn: Connection) -> None:
+    """Sync a SQLite ledger's write-ahead log before quoting a head read from it. Another writer's
+    commit is seen as soon as it is made and synced by that writer just after (`flush_wal`), so
+    this makes sure a head quoted in a report or by `ledger info` is never one a power cut could
+    still take back. Call it after the snapshot's first read: SQLite fixes a snapshot there."""
+    if conn.dialect.name != "sqlite":
+        return
+    path = conn.connection.info.get("ledger_path")
+    if path is not None and Path(f"{path}-wal").exists():
+        _sync_wal(path, "cannot sync the ledger's log to disk")
+
+
+def _sync_wal(path: Path, what: str) -> None:
+    wal = f"{path}-wal"
+    try:
+        fd = os.open(wal, os.O_RDONLY)
+        try:
+            (getattr(os, "fdatasync", None) or os.fsync)(fd)  # any descriptor of the file syncs it
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise Unavailable(f"{what} ({wal}: {exc.strerror or exc}); check the disk before writing more") from None
+
+
+def _configure_sqlite(engine: Engine, where: str, read_only: bool, path: Path | None) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - DBAPI objects
+    def _on_connect(dbapi_connection, record):  # noqa: ANN001 - DBAPI objects
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         cursor.execute("PRAGMA foreign_keys = ON")
         if not read_only:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
+            # a commit's sync may wait until after the lock only where the log is a WAL file
+            record.info["ledger_wal"] = path is not None and mode is not None and str(mode[0]).lower() == "wal"
+            record.info["ledger_path"] = path
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -326,6 +371,13 @@ def _configure_sqlite(engine: Engine, where: str, read_only: bool) -> None:
                 raise Unavailable(f"the ledger at {where} is read-only here (an archive): it can be read and "
                                   "verified, not written")
             driver.execute("PRAGMA query_only = 0")
+            info = conn.connection.info
+            later = bool(options.get("ledger_flush_after")) and info.get("ledger_wal", False)
+            level = "NORMAL" if later else "FULL"
+            if info.get("ledger_synchronous") != level:
+                driver.execute(f"PRAGMA synchronous = {level}")
+                info["ledger_synchronous"] = level
+            info["ledger_flush"] = later
             _begin_immediate(driver, options.get("ledger_wait") or WaitPolicy(), where)
         else:
             driver.execute("PRAGMA query_only = 1")
@@ -347,7 +399,7 @@ def make_engine(url: str) -> Engine:
                     target, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False))
             else:
                 engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
-            _configure_sqlite(engine, display_url(url), read_only)
+            _configure_sqlite(engine, display_url(url), read_only, path)
         else:
             engine = create_engine(url, connect_args={"connect_timeout": 10})
     except (ArgumentError, NoSuchModuleError, ValueError, ImportError) as exc:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from ledger.core.errors import BadInput
 from ledger.core.model import Head
 from ledger.store import direct
+from ledger.store.engine import settle
 from ledger.store import formats as fmt
 from ledger.store.schema import batch_locators, journal
 
@@ -75,8 +76,10 @@ def read_last(conn: Connection) -> LastEntry:
 
 
 def read_head(conn: Connection) -> Head:
-    """The last entry's sequence number and hash (0 and 64 zeros for an empty journal)."""
+    """The last entry's sequence number and hash (0 and 64 zeros for an empty journal), once on
+    disk: a head read is one about to be quoted (`settle`)."""
     row = conn.execute(_HEAD).first()
+    settle(conn)
     return Head(0, GENESIS) if row is None else Head(row.seq, row.hash)
 
 

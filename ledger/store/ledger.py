@@ -25,6 +25,7 @@ from ledger.store.engine import (
     WaitPolicy,
     check_revision,
     display_url,
+    flush_wal,
     lock_timeout,
     make_engine,
     normalise_url,
@@ -188,23 +189,25 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         write's instant: what every write, the demo mark included, starts from. Given the head
         `seen` by reads made before the lock, also whether they still hold (`_since`), told by
         the same read as the head."""
-        with translated(self.url), self.engine.connect() as conn, \
-                writers_queue(sqlite_path(self.url), self.wait, self.display_url):
-            conn.execution_options(ledger_write=True, ledger_wait=self.wait)
-            with conn.begin():
-                if self.is_postgres:
-                    self._advisory_lock(conn)
-                now = None
-                if seen is None:
-                    last, inert = jr.read_last(conn), None
-                elif self.is_postgres and isinstance(self.clock, SystemClock):  # the server's clock read with the head
-                    last, inert, now = self._since(conn, seen, with_clock=True)
-                else:
-                    last, inert, _ = self._since(conn, seen)
-                writer = jr.JournalWriter(conn, handle, self._write_time(conn, last, now), head=last)
-                yield conn, writer, last, inert
-                if writer.pending:  # pragma: no cover - a programming error, never user input
-                    raise RuntimeError("rows were written without a journal entry")
+        with translated(self.url), self.engine.connect() as conn:
+            with writers_queue(sqlite_path(self.url), self.wait, self.display_url):
+                conn.execution_options(ledger_write=True, ledger_wait=self.wait, ledger_flush_after=True)
+                with conn.begin():
+                    if self.is_postgres:
+                        self._advisory_lock(conn)
+                    now = None
+                    if seen is None:
+                        last, inert = jr.read_last(conn), None
+                    elif self.is_postgres and isinstance(self.clock, SystemClock):  # the server's clock read with the head
+                        last, inert, now = self._since(conn, seen, with_clock=True)
+                    else:
+                        last, inert, _ = self._since(conn, seen)
+                    writer = jr.JournalWriter(conn, handle, self._write_time(conn, last, now), head=last)
+                    yield conn, writer, last, inert
+                    if writer.pending:  # pragma: no cover - a programming error, never user input
+                        raise RuntimeError("rows were written without a journal entry")
+            if not self.is_postgres:
+                flush_wal(conn)  # committed; durable before the write returns, synced after the lock
 
     @contextmanager
     def writing(self, handle: str, *, register_as: tuple[str | None, str] | None = None,

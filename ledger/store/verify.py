@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from ledger.core.errors import Tampered
 from ledger.core.model import Head
 from ledger.store import formats as fmt
-from ledger.store.engine import driver_chunks
+from ledger.store.engine import driver_chunks, settle
 from ledger.store.journal import GENESIS, entry_hash, row_dict
 from ledger.store.verify_batches import Batch, BatchCheck, BatchCheckV1, BatchCheckV2, misfit, with_bools
 from ledger.store.schema import DOMAIN_TABLES, journal
@@ -63,6 +63,7 @@ def verify(conn: Connection, quoted: Head | None = None,
     """
     expected = _Expected({t.name: {} for t in DOMAIN_TABLES}, {t.name: [] for t in DOMAIN_TABLES})
     entries, head = _walk_chain(conn, quoted, expected, progress)
+    settle(conn)  # the head it reports is on disk
     checked = 0
     for table in DOMAIN_TABLES:
         checked += _TableCheck(conn, table, expected, progress).run()
