@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.store.schema import SCHEMA_REVISION
+from ledger.store.revisions import SCHEMA_REVISION
 
 REPO = Path(__file__).resolve().parent.parent
 NO_NETWORK_HINTS = (

@@ -149,7 +149,7 @@ def current(env: Env) -> None:
     Example:
       ledger db current
     """
-    from ledger.store.schema import SCHEMA_REVISION
+    from ledger.store.revisions import SCHEMA_REVISION
 
     ledger = _existing(env)
     try:

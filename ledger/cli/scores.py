@@ -41,10 +41,12 @@ def score(env: Env, by: str, method: str, scenario: str | None, tag: str | None,
       ledger score --period month --as-of 2026-12-01
       ledger score --as-of 2026-12-01 --from 2026-11-01 --to 2026-12-01
     """
-    from ledger.store.dossiers import scored
-    from ledger.store.scores import group_table
+    from ledger.store.plain import scored_plainly
+    from ledger.store.scores import group_table, scored
 
-    data, window = scored(env.ledger(), window_of(period_flags), scenario=scenario, tag=tag)
+    window_from = window_of(period_flags)
+    got = scored_plainly(env.db, window_from, scenario=scenario, tag=tag)  # SQLite, without SQLAlchemy
+    data, window = got if got is not None else scored(env.ledger(), window_from, scenario=scenario, tag=tag)
     groups = group_table(data, by=by, method=method)
     if as_json:
         doc = {"method": method, "by": by, "as_of": format_instant(data.as_of - data.as_of % MICROS)}

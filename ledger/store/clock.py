@@ -6,8 +6,11 @@ as a demo in its first journal entry (see `ledger.store.ledger`)."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Connection
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.engine import Connection
 
 #: A write whose clock is further than this behind the journal's head is refused (microseconds).
 MAX_SKEW_US = 5 * 60 * 1_000_000
@@ -56,6 +59,19 @@ class SimulatedClock:
 
     def now(self, conn: Connection | None = None, postgres: bool = False) -> int:
         return self.at
+
+
+@dataclass(frozen=True)
+class View:
+    """One read snapshot and the instant the command takes as `now`.
+
+    Attributes:
+        conn: the connection, inside one read transaction (SQLAlchemy's, or a `direct.Plain`).
+        now: read once, when the snapshot began, never before the journal's last entry.
+    """
+
+    conn: Any
+    now: int
 
 
 def stopwatch():

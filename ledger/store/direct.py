@@ -3,17 +3,46 @@ lock (the journal head, the entries since a snapshot, a row and its entry). Thro
 costs tens of microseconds of Python before the driver sees it; under the lock, with sixteen
 writers queued, those microseconds are everybody's. The SQL is written once per dialect with
 positional parameters (never user text in it); a driver error comes out as SQLAlchemy's own
-`DBAPIError`, so `translated` names the database exactly as for any other statement.
+`DBAPIError`, so `translated` names the database exactly as for any other statement. Scoring's
+reads run here too, on a SQLAlchemy connection or on a `Plain` one (`ledger.store.plain`: SQLite
+read without importing SQLAlchemy at all).
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any, Sequence
+import sqlite3
+from typing import TYPE_CHECKING, Any, Sequence
 
-from sqlalchemy import Table
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
+if TYPE_CHECKING:  # pragma: no cover - SQLAlchemy is imported by those who hand a Connection in
+    from sqlalchemy import Table
+    from sqlalchemy.engine import Connection
+
+
+class Plain:
+    """A SQLite connection of the driver's own, inside a read transaction, for a read made
+    without SQLAlchemy (`ledger.store.plain`): the functions here take it where they take a
+    SQLAlchemy `Connection`, and a driver error comes out as the driver's own.
+
+    Attributes:
+        driver: the `sqlite3` connection.
+        path: the ledger's file (a second connection may be opened on it).
+    """
+
+    dialect_name = "sqlite"
+
+    def __init__(self, driver: sqlite3.Connection, path: str) -> None:
+        self.driver, self.path = driver, path
+
+
+def dialect(conn: "Connection | Plain") -> str:
+    """`sqlite` or `postgresql`."""
+    return conn.dialect_name if isinstance(conn, Plain) else conn.dialect.name
+
+
+def driver(conn: "Connection | Plain") -> Any:
+    """The driver's own connection behind `conn`."""
+    return conn.driver if isinstance(conn, Plain) else conn.connection.driver_connection
 
 
 def _quoted(name: str) -> str:
@@ -27,7 +56,7 @@ def _for(dialect: str, sql: str) -> str:
 
 
 @functools.cache
-def _insert_sql(dialect: str, table: Table, keys: tuple[str, ...]) -> tuple[str, bool]:
+def _insert_sql(dialect: str, table: "Table", keys: tuple[str, ...]) -> tuple[str, bool]:
     """`INSERT INTO table (keys) VALUES (...)`, with `RETURNING id` where the driver needs it to
     give the new row's id (PostgreSQL); whether it does."""
     sql = (f"INSERT INTO {_quoted(table.name)} ({', '.join(_quoted(k) for k in keys)}) "
@@ -38,33 +67,37 @@ def _insert_sql(dialect: str, table: Table, keys: tuple[str, ...]) -> tuple[str,
     return _for(dialect, sql), returning
 
 
-def _run(conn: Connection, statement: str, params: tuple) -> Any:
+def _run(conn: "Connection | Plain", statement: str, params: tuple) -> Any:
     """Run `statement` (in the driver's paramstyle) on the connection's driver cursor; the cursor."""
+    if isinstance(conn, Plain):
+        return conn.driver.execute(statement, params)
     dbapi = conn.dialect.loaded_dbapi
     try:
         cursor = conn.connection.driver_connection.cursor()
         cursor.execute(statement, params)
         return cursor
     except dbapi.Error as exc:
+        from sqlalchemy.exc import DBAPIError
+
         raise DBAPIError.instance(statement, params, exc, dbapi.Error) from exc
 
 
-def execute(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Any:
+def execute(conn: "Connection | Plain", sql: str, params: Sequence[Any] = ()) -> Any:
     """Run `sql` (with `?` placeholders) on the connection's driver cursor; the cursor."""
-    return _run(conn, _for(conn.dialect.name, sql), tuple(params))
+    return _run(conn, _for(dialect(conn), sql), tuple(params))
 
 
-def fetch_one(conn: Connection, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+def fetch_one(conn: "Connection | Plain", sql: str, params: Sequence[Any] = ()) -> tuple | None:
     """The first row of `sql`, a plain tuple, or None."""
     return execute(conn, sql, params).fetchone()
 
 
-def fetch_all(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+def fetch_all(conn: "Connection | Plain", sql: str, params: Sequence[Any] = ()) -> list[tuple]:
     """Every row of `sql`, plain tuples."""
     return execute(conn, sql, params).fetchall()
 
 
-def insert_row(conn: Connection, table: Table, values: dict[str, Any]) -> int | None:
+def insert_row(conn: "Connection", table: "Table", values: dict[str, Any]) -> int | None:
     """Insert one row of `table` (`values` by column name); its integer primary key."""
     sql, returning = _insert_sql(conn.dialect.name, table, tuple(values))
     cursor = _run(conn, sql, tuple(values.values()))
@@ -75,7 +108,7 @@ def insert_row(conn: Connection, table: Table, values: dict[str, Any]) -> int | 
     return cursor.lastrowid if "id" in table.c else None
 
 
-def copy_rows(conn: Connection, statement: str, types: Sequence[str], rows: Any) -> None:
+def copy_rows(conn: "Connection", statement: str, types: Sequence[str], rows: Any) -> None:
     """PostgreSQL: `statement` (a `COPY ... FROM STDIN (FORMAT BINARY)`) fed `rows`, their values
     of the server's `types`, on the connection's driver cursor; a driver error as `DBAPIError`."""
     dbapi = conn.dialect.loaded_dbapi
@@ -85,4 +118,6 @@ def copy_rows(conn: Connection, statement: str, types: Sequence[str], rows: Any)
             for row in rows:
                 copy.write_row(row)
     except dbapi.Error as exc:
+        from sqlalchemy.exc import DBAPIError
+
         raise DBAPIError.instance(statement, (), exc, dbapi.Error) from exc

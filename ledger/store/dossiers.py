@@ -9,7 +9,7 @@ numpy is imported here (through the scoring engine): import this module lazily.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import select
 
@@ -21,39 +21,15 @@ from ledger.store.ledger import Ledger, View
 from ledger.store.people import find_analyst
 from ledger.store.questions import load_question, load_questions
 from ledger.store.schema import analysts, evidence, evidence_links, forecasts, withdrawals
-from ledger.store.scores import PairScore, ScoredLedger, group_scores, load_in, pair_scores
+from ledger.store.scores import PairScore, WindowOf, group_scores, load_in, pair_scores, scored_in, window_in
 
 DAY_US = 86_400_000_000
 TEAM = "@team"
-
-#: Given the read's `now`, what a score covers (`ledger.cli.options.window_of` builds one from the
-#: period flags); None is everything known as of now.
-WindowOf = Callable[[int], Window] | None
-
-
-def window_in(view: View, window_of: WindowOf) -> Window:
-    """The window for this read: `window_of(view.now)`, or all time as of now."""
-    return Window(view.now) if window_of is None else window_of(view.now)
-
 
 def _subject(who: str, view: View, window: Window) -> str:
     """A figure's subject with what the window adds: `amina (resolved 2026-11)`."""
     caption = window.caption(view.now)
     return f"{who} ({caption})" if caption else who
-
-
-def scored_in(view: View, window: Window, *, scenario: str | None = None, tag: str | None = None) -> ScoredLedger:
-    """The scored questions of `window` (SPEC 6), inside the caller's read."""
-    return load_in(view, as_of=window.as_of, scenario=scenario, tag=tag,
-                   known_from=window.known_from, known_to=window.known_to)
-
-
-def scored(ledger: Ledger, window_of: WindowOf = None, *, scenario: str | None = None,
-           tag: str | None = None) -> tuple[ScoredLedger, Window]:
-    """`scored_in` in a read of its own, with the window it used (for `ledger score`)."""
-    with ledger.read() as view:
-        window = window_in(view, window_of)
-        return scored_in(view, window, scenario=scenario, tag=tag), window
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ saying so after about 2 s.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -31,7 +30,8 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from ledger.core.errors import BadInput, LedgerError, NotInitialised, SchemaOutOfDate, Unavailable
-from ledger.store.schema import KNOWN_REVISIONS, SCHEMA_REVISION
+from ledger.store.revisions import KNOWN_REVISIONS, SCHEMA_REVISION
+from ledger.store.urls import display_url, read_only_file
 
 #: How long a writer waits for another writer's lock before giving up (seconds), unless
 #: `LEDGER_LOCK_TIMEOUT` says otherwise.
@@ -40,32 +40,6 @@ BUSY_TIMEOUT_S = 60
 WAIT_NOTICE_S = 2.0
 #: Key of the PostgreSQL advisory lock that serialises writers (any constant; "LEDGER" in ASCII).
 ADVISORY_LOCK_KEY = 0x4C4544474552
-
-
-def default_path() -> Path:
-    """The per-user SQLite file used when neither `--db` nor `LEDGER_DB` is given: `ledger.db` in
-    the user's data directory as platformdirs finds it on each platform (`$XDG_DATA_HOME/ledger`
-    or `~/.local/share/ledger`, `~/Library/Application Support/ledger`, `%LOCALAPPDATA%\\ledger`)."""
-    from platformdirs import user_data_dir  # only when the default is needed
-
-    return Path(user_data_dir("ledger", appauthor=False)) / "ledger.db"
-
-
-def normalise_url(target: str | None) -> str:
-    """A SQLAlchemy URL from `--db`: a URL is kept, a plain path becomes `sqlite:///ABSPATH`."""
-    if not target:
-        return f"sqlite:///{default_path()}"
-    if "://" not in target:
-        return f"sqlite:///{Path(target).expanduser().resolve()}"
-    scheme, rest = target.split("://", 1)
-    if scheme in ("postgresql", "postgres"):
-        return f"postgresql+psycopg://{rest}"
-    return target
-
-
-def display_url(url: str) -> str:
-    """The URL with any password masked, for messages and `ledger info`."""
-    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -119,11 +93,6 @@ class WaitPolicy:
     def gave_up(self, where: str) -> Unavailable:
         return Unavailable(f"another writer holds the ledger at {where}; gave up after {self.timeout:g} s "
                            "(LEDGER_LOCK_TIMEOUT); nothing was written")
-
-
-def read_only_file(path: Path) -> bool:
-    """True when this process may read the SQLite file but not write it or its folder (an archive)."""
-    return path.exists() and (not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK))
 
 
 #: How long a waiting SQLite writer sleeps between tries for the write lock (seconds): short, so

@@ -18,7 +18,7 @@ from ledger.core.model import Analyst, Head
 from ledger.core.timeutil import format_instant
 from ledger.store import direct
 from ledger.store import journal as jr
-from ledger.store.clock import DEMO_MARK, MAX_SKEW_US, SERVER_NOW_SQL, SimulatedClock, SystemClock
+from ledger.store.clock import DEMO_MARK, MAX_SKEW_US, SERVER_NOW_SQL, SimulatedClock, SystemClock, View
 from ledger.store.engine import (
     ADVISORY_LOCK_KEY,
     WAIT_NOTICE_S,
@@ -28,7 +28,6 @@ from ledger.store.engine import (
     flush_wal,
     lock_timeout,
     make_engine,
-    normalise_url,
     read_revision,
     sqlite_path,
     translated,
@@ -38,6 +37,7 @@ from ledger.store.entries import EntriesMixin
 from ledger.store.people import PeopleMixin, cannot_write, find_analyst, register
 from ledger.store.questions import QuestionsMixin
 from ledger.store.schema import analysts, evidence, forecasts, journal, questions, resolutions, scenarios
+from ledger.store.urls import normalise_url
 
 COUNTED_TABLES = {
     "analysts": analysts,
@@ -89,19 +89,6 @@ class _Early:
     seen: jr.LastEntry
     actor: Analyst
     value: Any
-
-
-@dataclass(frozen=True)
-class View:
-    """One read snapshot and the instant the command takes as `now`.
-
-    Attributes:
-        conn: the connection, inside one read transaction.
-        now: read once, when the snapshot began.
-    """
-
-    conn: Connection
-    now: int
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,6 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-#: The Alembic revision this code expects; a test keeps it equal to the head of `migrations/`.
-SCHEMA_REVISION = "0002"
-#: Every revision in `migrations/`, oldest first (kept in step by a test).
-KNOWN_REVISIONS = ("0001", "0002")
-
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 import numpy as np
-from sqlalchemy import or_, select
 
 from ledger.core.model import ANNULLED
+from ledger.core.period import Window
 from ledger.core.rules import dates_in_force
 from ledger.core.scoring import ScoringInput
-from ledger.store import schema as s
-from ledger.store.journal import read_last
-from ledger.store.ledger import Ledger, View
+from ledger.store import direct
+from ledger.store.clock import View
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ledger.store.ledger import Ledger
+
+#: Given the read's `now`, what a score covers (`ledger.cli.options.window_of` builds one from the
+#: period flags); None is everything known as of now.
+WindowOf = Callable[[int], Window] | None
 
 _FORECAST_DTYPE = [("id", "i8"), ("question_id", "i8"), ("analyst_id", "i8"), ("made_at", "i8"), ("p", "f8")]
 
@@ -70,15 +76,20 @@ ORDER BY q.id
 _YES_NO_OPTIONS = ("yes", "no")
 
 
-def _date_amendments(conn: Any) -> dict[int, list[Any]]:
+class _Dated(NamedTuple):
+    question_id: int
+    opens_at: int | None
+    closes_at: int | None
+    resolves_by: int | None
+
+
+def _date_amendments(conn: Any) -> dict[int, list[_Dated]]:
     """Per amended question, its amendments that change a date, in recording order."""
-    a = s.question_amendments.c
-    query = (select(a.question_id, a.opens_at, a.closes_at, a.resolves_by)
-             .where(or_(a.opens_at.is_not(None), a.closes_at.is_not(None), a.resolves_by.is_not(None)))
-             .order_by(a.id))
-    out: dict[int, list[Any]] = {}
-    for r in conn.execute(query):
-        out.setdefault(r.question_id, []).append(r)
+    out: dict[int, list[_Dated]] = {}
+    for row in direct.fetch_all(conn, "SELECT question_id, opens_at, closes_at, resolves_by FROM question_amendments "
+                                      "WHERE opens_at IS NOT NULL OR closes_at IS NOT NULL OR resolves_by IS NOT NULL "
+                                      "ORDER BY id"):
+        out.setdefault(row[0], []).append(_Dated(*row))
     return out
 
 
@@ -86,12 +97,7 @@ def _resolved_questions(conn: Any) -> _Questions:
     """Every resolved question with its latest resolution and its dates in force (SPEC 6), in
     id order, in a few flat queries."""
     amended = _date_amendments(conn)
-    cursor = conn.connection.driver_connection.cursor()  # plain tuples: this runs over every question
-    try:
-        cursor.execute(_RESOLVED_SQL)
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    rows = direct.fetch_all(conn, _RESOLVED_SQL)  # plain tuples: this runs over every question
     cols: list[Any] = list(zip(*rows)) if rows else [()] * 10
     qids, slugs, kinds, options, opens, closes, resolves_by, scenarios, outcomes, known = cols
     opens_at = np.array(opens, dtype="i8")
@@ -107,7 +113,7 @@ def _resolved_questions(conn: Any) -> _Questions:
 def _tags_of(conn: Any, qids: Sequence[int]) -> list[tuple[str, ...]]:
     """Per question of `qids`, its tags, sorted."""
     by_question: dict[int, list[str]] = {}
-    for qid, tag in conn.execute(select(s.question_tags.c.question_id, s.question_tags.c.tag)):
+    for qid, tag in direct.fetch_all(conn, "SELECT question_id, tag FROM question_tags"):
         by_question.setdefault(qid, []).append(tag)
     return [tuple(sorted(by_question.get(qid, ()))) for qid in qids]
 
@@ -195,9 +201,7 @@ def load_in(
     for scoring); `questions`, the resolved questions likewise (`resolved_of`)."""
     conn = view.conn
     as_of = view.now if as_of is None else as_of
-    if scenario is not None and conn.execute(
-        select(s.scenarios.c.id).where(s.scenarios.c.slug == scenario)
-    ).first() is None:
+    if scenario is not None and direct.fetch_one(conn, "SELECT id FROM scenarios WHERE slug = ?", (scenario,)) is None:
         from ledger.core.errors import NotFound
 
         raise NotFound(f"no scenario {scenario!r}")
@@ -216,9 +220,9 @@ def load_in(
     if tag is not None:
         keep &= np.array([tag in t for t in questions.tags], dtype=bool)
     questions = questions.take(np.flatnonzero(keep))
-    handles = {r.id: r.handle for r in conn.execute(select(s.analysts.c.id, s.analysts.c.handle))}
-    source_ids = np.fromiter((r[0] for r in conn.execute(
-        select(s.analysts.c.id).where(s.analysts.c.kind == "source"))), dtype="i8")
+    handles = dict(direct.fetch_all(conn, "SELECT id, handle FROM analysts"))
+    source_ids = np.fromiter((r[0] for r in direct.fetch_all(conn, "SELECT id FROM analysts WHERE kind = 'source'")),
+                             dtype="i8")
     withdrawn = withdrawn_ids(conn)
     if forecasts is not None:
         rows, choice_probs = forecasts
@@ -249,22 +253,38 @@ def load_in(
                         questions.known_at.tolist(), as_of, sources)
 
 
+def window_in(view: View, window_of: WindowOf) -> Window:
+    """The window for this read: `window_of(view.now)`, or all time as of now."""
+    return Window(view.now) if window_of is None else window_of(view.now)
+
+
+def scored_in(view: View, window: Window, *, scenario: str | None = None, tag: str | None = None) -> ScoredLedger:
+    """The scored questions of `window` (SPEC 6), inside the caller's read."""
+    return load_in(view, as_of=window.as_of, scenario=scenario, tag=tag,
+                   known_from=window.known_from, known_to=window.known_to)
+
+
+def scored(ledger: Ledger, window_of: WindowOf = None, *, scenario: str | None = None,
+           tag: str | None = None) -> tuple[ScoredLedger, Window]:
+    """`scored_in` in a read of its own, with the window it used (for `ledger score`)."""
+    with ledger.read() as view:
+        window = window_in(view, window_of)
+        return scored_in(view, window, scenario=scenario, tag=tag), window
+
+
 def read_forecasts(conn: Any, as_of: int, question_id: int | None = None) -> np.ndarray:
     """The forecasts made before `as_of` (on one question, or all) as rows of `_FORECAST_DTYPE`
     (a choice forecast's p is -1), read through the driver's cursor: no Row objects. SQLite gives
     them in recording order (id), which spares the engine a sort; any order scores the same."""
-    if conn.dialect.name == "sqlite":
+    if direct.dialect(conn) == "sqlite":
         packed = _read_packed(conn, as_of, question_id)
         if packed is not None:
             return packed
-    mark = "%s" if conn.dialect.name == "postgresql" else "?"
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = direct.execute(
+        conn, "SELECT id, question_id, analyst_id, made_at, COALESCE(p, -1.0) FROM forecasts WHERE made_at < ?"
+        + ("" if question_id is None else " AND question_id = ?"),
+        (as_of,) if question_id is None else (as_of, question_id))
     try:
-        cursor.execute(
-            "SELECT id, question_id, analyst_id, made_at, COALESCE(p, -1.0) FROM forecasts WHERE made_at < " + mark
-            + ("" if question_id is None else " AND question_id = " + mark),
-            (as_of,) if question_id is None else (as_of, question_id),
-        )
         return np.fromiter(cursor, dtype=_FORECAST_DTYPE)
     finally:
         cursor.close()
@@ -300,7 +320,7 @@ def _read_packed(conn: Any, as_of: int, question_id: int | None) -> np.ndarray |
     """`read_forecasts` on SQLite with id, question and analyst packed into one integer by the
     query: the driver's cost is per value, so three values a row instead of five read the
     table in about two thirds of the time. None when the ids do not fit in 63 bits."""
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = direct.driver(conn).cursor()
     try:
         packing = _packing(cursor)
         if packing is None:
@@ -346,6 +366,10 @@ def _read_as_text(cursor: Any, as_of: int) -> np.ndarray | None:
                    q_bits, a_bits)
 
 
+#: The journal's last sequence number (0 while empty): the same on two connections, the same ledger.
+_LAST_SEQ = "SELECT coalesce(max(seq), 0) FROM journal"
+
+
 class ForecastRead:
     """Every forecast made before `as_of` (as `read_forecasts` gives them), read on a second SQLite
     connection in a thread while the caller's connection goes on reading the questions (SQLite
@@ -365,27 +389,39 @@ class ForecastRead:
     @classmethod
     def begin(cls, conn: Any, as_of: int) -> "ForecastRead":
         read = cls(conn, as_of)
-        database = conn.engine.url.database
-        if conn.dialect.name == "sqlite" and database and database != ":memory:":
-            import threading
+        if isinstance(conn, direct.Plain):
+            path = conn.path
 
-            read._thread = threading.Thread(target=read._aside, args=(conn.engine,), name="ledger-forecasts",
-                                            daemon=True)
-            read._thread.start()
+            def connect() -> Any:
+                import sqlite3
+
+                return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        elif conn.dialect.name == "sqlite" and conn.engine.url.database not in (None, "", ":memory:"):
+            engine = conn.engine
+
+            def connect() -> Any:
+                raw = engine.raw_connection()
+                raw.detach()  # made and closed in this thread: never handed back to the pool
+                return raw
+        else:
+            return read
+        import threading
+
+        read._thread = threading.Thread(target=read._aside, args=(connect,), name="ledger-forecasts", daemon=True)
+        read._thread.start()
         return read
 
-    def _aside(self, engine: Any) -> None:
+    def _aside(self, connect: Callable[[], Any]) -> None:
         try:
-            raw = engine.raw_connection()
+            raw = connect()
         except Exception:  # noqa: BLE001 - the caller reads for itself
             return
         try:
-            raw.detach()  # made and closed in this thread: never handed back to the pool
-            cursor = raw.dbapi_connection.cursor()
+            cursor = raw.cursor()
             cursor.execute("PRAGMA busy_timeout = 0")  # never wait for a writer: the caller reads instead
             cursor.execute("BEGIN")
             try:
-                seq = cursor.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0]
+                seq = cursor.execute(_LAST_SEQ).fetchone()[0]
                 self._got = (seq, _read_as_text(cursor, self._as_of))
             finally:
                 cursor.execute("COMMIT")
@@ -397,24 +433,31 @@ class ForecastRead:
     def rows(self) -> np.ndarray:
         if self._thread is not None:
             self._thread.join()
-            if self._got is not None and self._got[1] is not None and self._got[0] == read_last(self._conn).seq:
+            if self._got is not None and self._got[1] is not None and self._got[0] == direct.fetch_one(
+                    self._conn, _LAST_SEQ)[0]:
                 return self._got[1]
         return read_forecasts(self._conn, self._as_of)
+
+
+#: Up to this many questions are named in the query itself; more are kept as the rows come back.
+_FEW = 100
 
 
 def read_choice_probs(conn: Any, as_of: int, question_ids: list[int] | None = None) -> dict[int, list[float]]:
     """Forecast id -> probabilities in option order, for the choice forecasts made before `as_of`
     (on these questions, or on any)."""
-    f = s.forecasts.c
-    query = select(f.id, f.probs).where(f.probs.is_not(None), f.made_at < as_of)
-    if question_ids is not None:
-        query = query.where(f.question_id.in_(question_ids))
-    return {r.id: json.loads(r.probs) for r in conn.execute(query)}
+    sql, params = "SELECT id, question_id, probs FROM forecasts WHERE probs IS NOT NULL AND made_at < ?", (as_of,)
+    if question_ids is not None and len(question_ids) <= _FEW:
+        sql += f" AND question_id IN ({', '.join('?' for _ in question_ids)})"
+        params += tuple(question_ids)
+    rows = direct.fetch_all(conn, sql, params)
+    wanted = None if question_ids is None else set(question_ids)
+    return {fid: json.loads(probs) for fid, qid, probs in rows if wanted is None or qid in wanted}
 
 
 def withdrawn_ids(conn: Any) -> np.ndarray:
     """The ids of every withdrawn forecast."""
-    return np.fromiter((r[0] for r in conn.execute(select(s.withdrawals.c.forecast_id))), dtype="i8")
+    return np.fromiter((r[0] for r in direct.fetch_all(conn, "SELECT forecast_id FROM withdrawals")), dtype="i8")
 
 
 def _scoring_input(questions: _Questions, rows: np.ndarray, q_index: np.ndarray,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import LedgerCli
-from ledger.store.schema import SCHEMA_REVISION
+from ledger.store.revisions import SCHEMA_REVISION
 
 
 def test_init_registers_no_one_and_first_writer_becomes_editor(run: LedgerCli):

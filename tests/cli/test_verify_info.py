@@ -89,7 +89,7 @@ def data_dir(tmp_path, monkeypatch) -> Path:
 
 
 def test_default_path_is_platformdirs_user_data_dir(data_dir):
-    from ledger.store.engine import default_path
+    from ledger.store.urls import default_path
 
     assert default_path() == data_dir / "ledger.db"
 
@@ -97,7 +97,7 @@ def test_default_path_is_platformdirs_user_data_dir(data_dir):
 def test_default_path_follows_xdg_data_home_on_linux(tmp_path, monkeypatch):
     import sys
 
-    from ledger.store.engine import default_path
+    from ledger.store.urls import default_path
 
     if not sys.platform.startswith("linux"):
         pytest.skip("XDG applies on Linux")

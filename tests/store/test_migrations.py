@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from ledger.cli.main import cli
 from ledger.store import migrate
 from ledger.store.ledger import Ledger
-from ledger.store.schema import SCHEMA_REVISION, metadata
+from ledger.store.revisions import SCHEMA_REVISION
+from ledger.store.schema import metadata
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/nope"
 LEDGER_TABLES = set(metadata.tables)
@@ -272,7 +273,7 @@ def test_known_revisions_match_migrations() -> None:
     from alembic.script import ScriptDirectory
 
     from ledger.store.migrate import migrations_dir
-    from ledger.store.schema import KNOWN_REVISIONS
+    from ledger.store.revisions import KNOWN_REVISIONS
 
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
