@@ -77,7 +77,7 @@ def reporter(url: str, stop_file: str, out: str) -> None:
         t0 = time.perf_counter()
         with Drawer.started() as drawer:  # as `ledger report` does: the figures drawn by a child process
             data = read_report_input(ledger, period_of=lambda now: Period.containing("month", now))
-            renderer("html")(build_report(data), drawer)
+            renderer("html")(build_report(data, drawer=drawer), drawer)
         seconds.append(time.perf_counter() - t0)
         runs += 1
     ledger.close()

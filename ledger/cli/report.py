@@ -55,7 +55,7 @@ def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, 
         with no_cyclic_gc():  # the figures after it run with the collector: matplotlib makes cycles
             data = read_report_input(env.ledger(), as_of=period_flags.as_of, scenario=scenario,
                                      period_of=lambda now: to_period(period_flags, now))
-            built = build_report(data, scenario=scenario)
+            built = build_report(data, scenario=scenario, drawer=drawer)
         written = write(built, fmt, out, sys.stdout.buffer, drawer)
     if written is not None:
         click.echo(f"wrote {written}")

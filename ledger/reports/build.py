@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,7 +28,11 @@ from ledger.core.scoring.arrays import ranges
 from ledger.core.timeutil import DAY, format_instant, to_us
 from ledger.reports import report as r
 from ledger.reports.data import PERSON, SOURCE, AmendmentTick, EvidenceTick, ForecastLine, ForecastStep, Timeline
+from ledger.reports.figures import job_from
 from ledger.store.report_data import ForecastTable, QuestionTable, ReportInput
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ledger.reports.drawer import Drawer
 
 #: A status as a number: its index in STATUSES.
 CODE = {status: i for i, status in enumerate(STATUSES)}
@@ -409,7 +414,11 @@ class _Builder:
         except BadInput:
             return self.period.end + 30 * DAY
 
-    def report(self) -> r.Report:
+    def report(self, drawer: "Drawer | None" = None) -> r.Report:
+        # the figures' data first, handed to the drawer at once: it draws while the rest is built
+        calibration, discrimination, scenarios = self.calibration(), self.discrimination(), self.scenarios()
+        if drawer is not None:
+            drawer.submit(job_from(calibration, discrimination, scenarios))
         resolutions, surprises = self.resolutions()
         evidence, amendments = self.new_evidence(), self.amendments()
         # (total, the rows listed): rows are built only for those listed
@@ -421,8 +430,8 @@ class _Builder:
             head=self.data.head, as_of=self.as_of, period=self.period, closing_by=self.closing_by,
             scenario=self.scenario, counts=self.counts(), moves=self.moves(),
             **{name: rows for name, (_, rows) in cut.items()},
-            leaderboard=self.leaderboard(), calibration=self.calibration(), discrimination=self.discrimination(),
-            scenarios=self.scenarios(), not_counted=not_counted,
+            leaderboard=self.leaderboard(), calibration=calibration, discrimination=discrimination,
+            scenarios=scenarios, not_counted=not_counted,
             totals={**{name: n for name, (n, _) in cut.items()}, **more}, demo=self.data.demo,
         )
 
@@ -444,6 +453,8 @@ def _shown(value: object) -> str | None:
     return str(value)
 
 
-def build_report(data: ReportInput, *, scenario: str | None = None) -> r.Report:
-    """The report for `data.period` from one snapshot's `data` (see the module docstring)."""
-    return _Builder(data, data.period, scenario).report()
+def build_report(data: ReportInput, *, scenario: str | None = None, drawer: "Drawer | None" = None) -> r.Report:
+    """The report for `data.period` from one snapshot's `data` (see the module docstring). Given
+    a `drawer`, its figures are handed to it as soon as they are known (`Drawer.submit`), so they
+    are drawn while the rest of the report is built and rendered."""
+    return _Builder(data, data.period, scenario).report(drawer)

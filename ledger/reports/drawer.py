@@ -46,8 +46,15 @@ class Drawer:
         """Whether a child process is drawing (or ready to)."""
         return self._child is not None
 
+    @property
+    def submitted(self) -> bool:
+        """Whether a job was handed over (the builder does as soon as it has the figures' data)."""
+        return self._job is not None
+
     def submit(self, job: FigureJob) -> None:
         """Hand `job` over: to the child if there is one, else kept to draw in `result`."""
+        if self._job is not None:
+            raise RuntimeError("a figure job was submitted already")
         self._job = job
         if self._child is not None and not self._child.send(job):
             self._child.end()

@@ -44,10 +44,15 @@ class FigureJob:
 
 def job_of(report: Report) -> FigureJob:
     """The figures `report` shows, as the data they are drawn from."""
-    cal = report.calibration
+    return job_from(report.calibration, report.discrimination, report.scenarios)
+
+
+def job_from(cal: Any, discrimination: Discrimination, scenarios: Any) -> FigureJob:
+    """`job_of` from the report's calibration, discrimination and scenario sections alone: the
+    builder hands the job over as soon as it has them, before building the rest."""
     return FigureJob((cal.bins, cal.questions) if cal.points else None,
-                     report.discrimination if report.discrimination.n else None,
-                     tuple((timeline_name(s, k), timeline) for s, section in enumerate(report.scenarios)
+                     discrimination if discrimination.n else None,
+                     tuple((timeline_name(s, k), timeline) for s, section in enumerate(scenarios)
                            for k, timeline in enumerate(section.timelines)))
 
 

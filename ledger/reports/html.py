@@ -50,7 +50,8 @@ def render_html(report: Report, drawer: Drawer | None = None) -> bytes:
     without one) while the page is rendered around a placeholder for each, then put in."""
     job = job_of(report)
     drawer = drawer or Drawer()
-    drawer.submit(job)
+    if not drawer.submitted:  # else the builder handed the same job over already
+        drawer.submit(job)
     nonce = secrets.token_hex(8)
     marks = {name: f"ledger-figure-{nonce}-{i}" for i, name in enumerate(job.names)}
     template = _environment().get_template("report.html.j2")

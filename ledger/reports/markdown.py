@@ -261,7 +261,8 @@ def render_markdown(report: Report, drawer: Drawer | None = None) -> dict[str, b
     without one, while the text is written)."""
     job = job_of(report)
     drawer = drawer or Drawer()
-    drawer.submit(job)
+    if not drawer.submitted:  # else the builder handed the same job over already
+        drawer.submit(job)
     out = _heading(report) + _moves(report) + _news(report) + _resolved(report) + _amendments(report)
     out += _scores(report, set(job.names))
     for si, sc in enumerate(report.scenarios):
