@@ -9,7 +9,8 @@ Each writer is a process that opens the ledger once and records forecasts throug
 `Ledger.record_forecast` the `forecast` command calls (one journaled transaction each), so what is
 measured is the store under contention, not process start-up (each makes one untimed forecast first,
 so its statements are compiled before the clock starts, the lone analyst too). The writers start together at an
-agreed instant. During the concurrent run another process generates the periodic report over and
+instant the parent gives once every one has said it is ready (a barrier: sixteen start-ups on two
+cores take seconds, and a writer still importing must not compete with those writing). During the concurrent run another process generates the periodic report over and
 over, as `ledger report` does (its figures drawn by a child process, at its default idle priority). The lone and the concurrent runs alternate, `--pairs` times, on the same ledger; the
 pair with the median ratio is shown, with every pair's ratio. Afterwards: every forecast is there
 (none lost), `verify` passes (chain intact), and the figures are total writes per second beside
@@ -36,8 +37,9 @@ QUESTIONS = 40
 GOAL = 0.8
 
 
-def worker(url: str, handle: str, writes: int, start_at: float, out: str) -> None:
-    """Write `writes` forecasts back to back from `start_at` (epoch seconds); latencies to `out`."""
+def worker(url: str, handle: str, writes: int, out: str) -> None:
+    """Write `writes` forecasts back to back from the instant the parent gives on stdin (epoch
+    seconds, once every writer has said on stdout that it is ready); latencies to `out`."""
     from ledger.core.probability import read_forecast
     from ledger.store.ledger import open_ledger
 
@@ -46,6 +48,8 @@ def worker(url: str, handle: str, writes: int, start_at: float, out: str) -> Non
     # one forecast before the start, untimed: connected, statements compiled, as in any process
     # that has written once; what is timed is then the store, not each process warming up
     ledger.record_forecast(handle, "q0", given[0], rationale=f"load test {handle} warm-up")
+    print("ready", flush=True)
+    start_at = float(sys.stdin.readline())
     time.sleep(max(0.0, start_at - time.time()))
     began = time.perf_counter()
     latencies = []
@@ -108,13 +112,21 @@ def prepare(url: str, writers: int) -> None:
 
 def run(url: str, writers: int, writes: int, with_report: bool, work: Path) -> dict:
     """`writers` processes writing `writes` forecasts each, at once; the measurements."""
-    start_at = time.time() + 4.0  # time for every process to start and connect
     outs = [work / f"w{i}-{uuid.uuid4().hex[:6]}.json" for i in range(writers)]
-    procs = [subprocess.Popen([sys.executable, __file__, "worker", url, f"analyst{i:02d}", str(writes),
-                               str(start_at), str(out)]) for i, out in enumerate(outs)]
+    procs = [subprocess.Popen([sys.executable, __file__, "worker", url, f"analyst{i:02d}", str(writes), str(out)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for i, out in enumerate(outs)]
     stop, report_out = work / f"stop-{uuid.uuid4().hex[:6]}", work / f"r-{uuid.uuid4().hex[:6]}.json"
     rep = subprocess.Popen([sys.executable, __file__, "reporter", url, str(stop), str(report_out)]) \
         if with_report else None
+    # a barrier: every writer started, connected and warmed up (on two cores sixteen start-ups
+    # take seconds) before any is timed; then all start at one instant
+    for p in procs:
+        if p.stdout.readline().strip() != "ready":
+            raise SystemExit("a writer failed before it was ready")
+    start_at = time.time() + 0.2
+    for p in procs:
+        p.stdin.write(f"{start_at!r}\n")
+        p.stdin.flush()
     for p in procs:
         if p.wait() != 0:
             raise SystemExit("a writer failed")
@@ -186,7 +198,7 @@ def table(results: list[dict], writers: int) -> str:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "worker":
-        worker(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), sys.argv[6])
+        worker(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
         return
     if len(sys.argv) > 1 and sys.argv[1] == "reporter":
         reporter(sys.argv[2], sys.argv[3], sys.argv[4])
