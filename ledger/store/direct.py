@@ -97,6 +97,23 @@ def fetch_all(conn: "Connection | Plain", sql: str, params: Sequence[Any] = ()) 
     return execute(conn, sql, params).fetchall()
 
 
+def pipelined(conn: "Connection", statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple] | None]:
+    """PostgreSQL: `statements` (`?` placeholders) sent together and run one after another, in one
+    round trip (psycopg's pipeline mode); each one's rows, None for one that returns none. Each
+    statement still takes its own snapshot when it starts, so one sent after a lock sees what was
+    committed before the lock was had. A failure stops the rest; it comes out as `DBAPIError`."""
+    dbapi = conn.dialect.loaded_dbapi
+    pg = conn.connection.driver_connection
+    try:
+        with pg.pipeline():
+            cursors = [pg.execute(_for("postgresql", sql), tuple(params)) for sql, params in statements]
+        return [cursor.fetchall() if cursor.description is not None else None for cursor in cursors]
+    except dbapi.Error as exc:
+        from sqlalchemy.exc import DBAPIError
+
+        raise DBAPIError.instance(statements[-1][0], (), exc, dbapi.Error) from exc
+
+
 def insert_row(conn: "Connection", table: "Table", values: dict[str, Any]) -> int | None:
     """Insert one row of `table` (`values` by column name); its integer primary key."""
     sql, returning = _insert_sql(conn.dialect.name, table, tuple(values))

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -111,8 +111,8 @@ class Overview:
         return iter((self.revision, self.counts, self.head))
 
 
-_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
-_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_TRY_LOCK = "SELECT pg_try_advisory_xact_lock(?)"
+_LOCK = "SELECT pg_advisory_xact_lock(?)"
 _SINCE = 'SELECT "seq", "hash", "at", "kind" FROM "journal" WHERE "seq" >= ? ORDER BY "seq"'
 #: `_SINCE` with the PostgreSQL server's clock on every row (and on one row of NULLs when no entry
 #: is there): one round trip fewer under the lock.
@@ -180,15 +180,16 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
             with writers_queue(sqlite_path(self.url), self.wait, self.display_url):
                 conn.execution_options(ledger_write=True, ledger_wait=self.wait, ledger_flush_after=True)
                 with conn.begin():
-                    if self.is_postgres:
-                        self._advisory_lock(conn)
+                    clocked = self.is_postgres and isinstance(self.clock, SystemClock)  # the server's, read with the head
+                    since = None if seen is None else (_SINCE_CLOCK if clocked else _SINCE, (seen.seq,))
+                    rows = self._advisory_lock(conn, since) if self.is_postgres else None
                     now = None
                     if seen is None:
                         last, inert = jr.read_last(conn), None
-                    elif self.is_postgres and isinstance(self.clock, SystemClock):  # the server's clock read with the head
-                        last, inert, now = self._since(conn, seen, with_clock=True)
+                    elif clocked:
+                        last, inert, now = self._since(conn, seen, with_clock=True, rows=rows)
                     else:
-                        last, inert, _ = self._since(conn, seen)
+                        last, inert, _ = self._since(conn, seen, rows=rows)
                     writer = jr.JournalWriter(conn, handle, self._write_time(conn, last, now), head=last)
                     yield conn, writer, last, inert
                     if writer.pending:  # pragma: no cover - a programming error, never user input
@@ -239,13 +240,14 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
             return None
 
     @staticmethod
-    def _since(conn: Connection, seen: jr.LastEntry, with_clock: bool = False
+    def _since(conn: Connection, seen: jr.LastEntry, with_clock: bool = False, rows: list[tuple] | None = None
                ) -> tuple[jr.LastEntry, bool, int | None]:
         """The head, whether the journal still holds the entry `seen` with only `INERT_KINDS`
         after it (a ledger replaced by an older copy in between fails the first test), and, with
         `with_clock` (PostgreSQL), the server's clock: one read of the entries from `seen` on, the
-        head last among them."""
-        rows = direct.fetch_all(conn, _SINCE_CLOCK if with_clock else _SINCE, (seen.seq,))
+        head last among them (`rows`, when it was read with the lock already)."""
+        if rows is None:
+            rows = direct.fetch_all(conn, _SINCE_CLOCK if with_clock else _SINCE, (seen.seq,))
         now = int(rows[0][4]) if with_clock else None
         if with_clock and rows[0][0] is None:
             rows = []
@@ -256,23 +258,30 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
             return last, False, now
         return last, all(row[3] in INERT_KINDS for row in rows if row[0] > seen.seq), now
 
-    def _advisory_lock(self, conn: Connection) -> None:
-        """Take the append lock, waiting at most the policy's timeout (PostgreSQL).
+    def _advisory_lock(self, conn: Connection, then: tuple[str, tuple] | None = None) -> list[tuple] | None:
+        """Take the append lock, waiting at most the policy's timeout (PostgreSQL); the rows of
+        `then` (SQL and parameters), read as soon as the lock is held, in the same round trip.
 
-        A free lock costs one round trip. A held one is waited for inside a savepoint, with
-        `lock_timeout` set for the wait: after `WAIT_NOTICE_S` the person is told, then the wait
-        goes on to the timeout. Once it is held, one round trip puts `lock_timeout` back (the
-        savepoint ends with the transaction): every round trip made while holding the lock is
-        one the other writers wait through.
+        Every round trip made while holding the lock is one the other writers wait through, so
+        the statements go in pipelines (`direct.pipelined`): a free lock and `then` are one round
+        trip. A held one is waited for inside a savepoint, with `lock_timeout` set for the wait
+        and put back, and `then` read, by the statements sent with it: after `WAIT_NOTICE_S` the
+        person is told, then the wait goes on to the timeout.
         """
-        if conn.execute(_TRY_LOCK, {"key": ADVISORY_LOCK_KEY}).scalar():
-            return
+        key = (ADVISORY_LOCK_KEY,)
+        got = direct.pipelined(conn, [(_TRY_LOCK, key)] + ([then] if then is not None else []))
+        if got[0][0][0]:
+            return got[1] if then is not None else None
         first = min(WAIT_NOTICE_S, self.wait.timeout)
         for attempt, limit in enumerate((first, self.wait.timeout - first)):
-            conn.exec_driver_sql("SAVEPOINT ledger_lock")
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{max(1, int(limit * 1000))}ms'")
             try:
-                conn.execute(_LOCK, {"key": ADVISORY_LOCK_KEY})
+                got = direct.pipelined(conn, [
+                    ("SAVEPOINT ledger_lock", ()),
+                    (f"SET LOCAL lock_timeout = '{max(1, int(limit * 1000))}ms'", ()),
+                    (_LOCK, key),
+                    # the rest of the write waits on any other lock as a write always has (a migration, say)
+                    ("SET LOCAL lock_timeout = DEFAULT", ()),
+                ] + ([then] if then is not None else []))
             except DBAPIError as exc:
                 if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
                     raise
@@ -281,9 +290,8 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
                     raise self.wait.gave_up(self.display_url) from None
                 self.wait.waiting(self.display_url)
                 continue
-            # the rest of the write waits on any other lock as a write always has (a migration, say)
-            conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
-            return
+            return got[-1] if then is not None else None
+        return None  # pragma: no cover - the loop returns or raises
 
     def _write_time(self, conn: Connection, last: jr.LastEntry, now: int | None = None) -> int:
         """The write's instant: the clock read now, under the lock (`now`, if it was read with the
