@@ -114,6 +114,14 @@ def pipelined(conn: "Connection", statements: Sequence[tuple[str, Sequence[Any]]
         raise DBAPIError.instance(statements[-1][0], (), exc, dbapi.Error) from exc
 
 
+def insert_statement(conn: "Connection", table: "Table", values: dict[str, Any]) -> tuple[str, tuple]:
+    """The INSERT of one row of a table without a generated id, as SQL and parameters (for `pipelined`)."""
+    sql, returning = _insert_sql(conn.dialect.name, table, tuple(values))
+    if returning:
+        raise ValueError(f"{table.name}: a row whose id the server makes needs insert_row")
+    return sql, tuple(values.values())
+
+
 def insert_row(conn: "Connection", table: "Table", values: dict[str, Any]) -> int | None:
     """Insert one row of `table` (`values` by column name); its integer primary key."""
     sql, returning = _insert_sql(conn.dialect.name, table, tuple(values))

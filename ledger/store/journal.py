@@ -102,15 +102,19 @@ class JournalWriter:
     the current format (`ledger.store.formats.CURRENT`).
     """
 
-    def __init__(self, conn: Connection, actor: str, at: int, head: "LastEntry | None" = None) -> None:
+    def __init__(self, conn: Connection, actor: str, at: int, head: "LastEntry | None" = None, *,
+                 hold_last: bool = False) -> None:
         self.conn = conn
         self.actor = actor
         self.at = at
         self._pending: list[tuple[Table, dict[str, Any]]] = []
+        self._hold_last = hold_last  # the last entry kept back, to be sent with the commit (`held`)
+        self._held: dict[str, Any] | None = None
         self._head: Head | None = Head(head.seq, head.hash) if head is not None else None
 
     def insert(self, table: Table, **values: Any) -> dict[str, Any]:
         """Insert one row and return it as the journal will record it (with its new id)."""
+        self._send_held()
         for column in table.columns:  # server defaults, made explicit so the journal records them
             if column.name not in values and column.info.get("absent") is not None:
                 values[column.name] = column.info["absent"]
@@ -121,6 +125,19 @@ class JournalWriter:
         row = row_dict(table, {**values, "id": new_id})
         self._pending.append((table, row))
         return row
+
+    def _send_held(self) -> None:
+        if self._held is not None:
+            entry, self._held = self._held, None
+            direct.insert_row(self.conn, journal, entry)
+
+    def held(self) -> tuple[str, tuple] | None:
+        """The last entry's INSERT, when it was kept back (`hold_last`), to be sent with the
+        commit in one round trip; taken once."""
+        if self._held is None:
+            return None
+        entry, self._held = self._held, None
+        return direct.insert_statement(self.conn, journal, entry)
 
     @property
     def pending(self) -> bool:
@@ -147,8 +164,13 @@ class JournalWriter:
         seq = head.seq + 1
         who = actor or self.actor
         digest = fmt.entry_hash_v2(seq, self.at, kind, who, head.hash, payload)
-        direct.insert_row(self.conn, journal, dict(seq=seq, at=self.at, kind=kind, actor=who, payload=payload,
-                                                   prev_hash=head.hash, hash=digest, format=fmt.CURRENT))
+        self._send_held()
+        entry = dict(seq=seq, at=self.at, kind=kind, actor=who, payload=payload, prev_hash=head.hash, hash=digest,
+                     format=fmt.CURRENT)
+        if self._hold_last:
+            self._held = entry
+        else:
+            direct.insert_row(self.conn, journal, entry)
         self._pending = []
         self._head = Head(seq, digest)
         return self._head

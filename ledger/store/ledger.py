@@ -190,10 +190,14 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
                         last, inert, now = self._since(conn, seen, with_clock=True, rows=rows)
                     else:
                         last, inert, _ = self._since(conn, seen, rows=rows)
-                    writer = jr.JournalWriter(conn, handle, self._write_time(conn, last, now), head=last)
+                    writer = jr.JournalWriter(conn, handle, self._write_time(conn, last, now), head=last,
+                                              hold_last=self.is_postgres)
                     yield conn, writer, last, inert
                     if writer.pending:  # pragma: no cover - a programming error, never user input
                         raise RuntimeError("rows were written without a journal entry")
+                    held = writer.held()
+                    if held is not None:  # the last entry and the commit in one round trip, under the lock
+                        direct.pipelined(conn, [held, ("COMMIT", ())])
             if not self.is_postgres:
                 flush_wal(conn)  # committed; durable before the write returns, synced after the lock
 
