@@ -73,6 +73,13 @@ class View:
     conn: Any
     now: int
 
+    @classmethod
+    def of(cls, conn: Any, clock_now: int, last_at: int | None) -> "View":
+        """The read's view: the clock's `now`, never before the journal's last entry (`last_at`,
+        None while empty), as for a write; a demo ledger, whose simulated history runs past
+        today, reads as of its last simulated write."""
+        return cls(conn, clock_now if last_at is None else max(clock_now, last_at))
+
 
 def stopwatch():
     """A function giving the seconds since this call (a monotonic clock: for bounded waits, never

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from typing import TYPE_CHECKING, Any, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover - SQLAlchemy is imported by those who hand a Connection in
     from sqlalchemy import Table
@@ -67,19 +68,26 @@ def _insert_sql(dialect: str, table: "Table", keys: tuple[str, ...]) -> tuple[st
     return _for(dialect, sql), returning
 
 
+@contextmanager
+def _driver_errors(conn: "Connection", statement: str, params: Sequence[Any] = ()) -> Iterator[None]:
+    """A driver error inside as SQLAlchemy's `DBAPIError`, as a statement run through it would raise."""
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        yield
+    except dbapi.Error as exc:
+        from sqlalchemy.exc import DBAPIError
+
+        raise DBAPIError.instance(statement, tuple(params), exc, dbapi.Error) from exc
+
+
 def _run(conn: "Connection | Plain", statement: str, params: tuple) -> Any:
     """Run `statement` (in the driver's paramstyle) on the connection's driver cursor; the cursor."""
     if isinstance(conn, Plain):
         return conn.driver.execute(statement, params)
-    dbapi = conn.dialect.loaded_dbapi
-    try:
+    with _driver_errors(conn, statement, params):
         cursor = conn.connection.driver_connection.cursor()
         cursor.execute(statement, params)
         return cursor
-    except dbapi.Error as exc:
-        from sqlalchemy.exc import DBAPIError
-
-        raise DBAPIError.instance(statement, params, exc, dbapi.Error) from exc
 
 
 def execute(conn: "Connection | Plain", sql: str, params: Sequence[Any] = ()) -> Any:
@@ -102,16 +110,11 @@ def pipelined(conn: "Connection", statements: Sequence[tuple[str, Sequence[Any]]
     round trip (psycopg's pipeline mode); each one's rows, None for one that returns none. Each
     statement still takes its own snapshot when it starts, so one sent after a lock sees what was
     committed before the lock was had. A failure stops the rest; it comes out as `DBAPIError`."""
-    dbapi = conn.dialect.loaded_dbapi
     pg = conn.connection.driver_connection
-    try:
+    with _driver_errors(conn, "; ".join(sql for sql, _ in statements)):
         with pg.pipeline():
             cursors = [pg.execute(_for("postgresql", sql), tuple(params)) for sql, params in statements]
         return [cursor.fetchall() if cursor.description is not None else None for cursor in cursors]
-    except dbapi.Error as exc:
-        from sqlalchemy.exc import DBAPIError
-
-        raise DBAPIError.instance(statements[-1][0], (), exc, dbapi.Error) from exc
 
 
 def insert_statement(conn: "Connection", table: "Table", values: dict[str, Any]) -> tuple[str, tuple]:
@@ -136,13 +139,8 @@ def insert_row(conn: "Connection", table: "Table", values: dict[str, Any]) -> in
 def copy_rows(conn: "Connection", statement: str, types: Sequence[str], rows: Any) -> None:
     """PostgreSQL: `statement` (a `COPY ... FROM STDIN (FORMAT BINARY)`) fed `rows`, their values
     of the server's `types`, on the connection's driver cursor; a driver error as `DBAPIError`."""
-    dbapi = conn.dialect.loaded_dbapi
-    try:
-        with conn.connection.driver_connection.cursor() as cur, cur.copy(statement) as copy:
-            copy.set_types(list(types))
-            for row in rows:
-                copy.write_row(row)
-    except dbapi.Error as exc:
-        from sqlalchemy.exc import DBAPIError
-
-        raise DBAPIError.instance(statement, (), exc, dbapi.Error) from exc
+    with _driver_errors(conn, statement), conn.connection.driver_connection.cursor() as cur, \
+            cur.copy(statement) as copy:
+        copy.set_types(list(types))
+        for row in rows:
+            copy.write_row(row)

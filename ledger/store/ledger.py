@@ -165,9 +165,7 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         last entry (as for a write). A ledger written on this clock is unchanged by that; a demo
         ledger, whose simulated history runs past today, reads as of its last simulated write."""
         with self.reading() as conn:
-            now = self.clock.now(conn, self.is_postgres)
-            last = jr.read_last(conn).at
-            yield View(conn, now if last is None else max(now, last))
+            yield View.of(conn, self.clock.now(conn, self.is_postgres), jr.read_last(conn).at)
 
     @contextmanager
     def _appending(self, handle: str, seen: jr.LastEntry | None = None

@@ -54,8 +54,7 @@ def scored_plainly(db: str | None, window_of: "WindowOf" = None, *, scenario: st
             if revision is None or revision[0] != SCHEMA_REVISION:
                 return None
             last = direct.fetch_one(conn, 'SELECT "at" FROM "journal" ORDER BY "seq" DESC LIMIT 1')
-            now = SystemClock().now()
-            view = View(conn, now if last is None else max(now, last[0]))
+            view = View.of(conn, SystemClock().now(), None if last is None else last[0])
             window = window_in(view, window_of)
             return scored_in(view, window, scenario=scenario, tag=tag), window
         finally:
