@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -15,6 +15,7 @@ from ledger.core.errors import BadInput, NotFound, Refused
 from ledger.core.model import Evidence, EvidenceLink, Forecast, Head, Question, Resolution
 from ledger.core.probability import ForecastInput
 from ledger.core.timeutil import format_instant
+from ledger.store.derived import OneRow
 from ledger.store.journal import canonical, read_head
 from ledger.store.questions import MAX_ID, load_question, load_questions, resolve_ref, slugs
 from ledger.store.schema import (
@@ -119,6 +120,12 @@ class EntriesMixin:
                         evidence_ids: Sequence[int] = ()) -> tuple[Question, Forecast]:
         """Record a forecast now; `given` was parsed from what the analyst typed."""
         validate.text(rationale, what="--why")
+        if not evidence_ids:  # the common write, derived by the server in one round trip where it can be
+            done = self._derived(actor, lambda conn: load_question(conn, ref),
+                                 lambda early: self._forecast_write(early, given, rationale))
+            if done is not None:
+                (question, probabilities), made = done
+                return question, Forecast(made.id, question.id, actor, made.at, probabilities, rationale, ())
         with self.writing(actor, prepare=lambda conn: load_question(conn, ref)) as tx:
             question = tx.prepared
             probabilities = given.probabilities(question.kind, question.options, f"#{question.id}")
@@ -135,6 +142,21 @@ class EntriesMixin:
             tx.journal.append("forecast", question=question.slug)
         return question, Forecast(row["id"], question.id, actor, tx.now, probabilities, rationale,
                                   tuple(dict.fromkeys(evidence_ids)))
+
+    @staticmethod
+    def _forecast_write(early: Any, given: ForecastInput, rationale: str | None) -> tuple[OneRow, Any] | None:
+        """`record_forecast` as a write the server derives the entry of (`Ledger._derived`), with
+        the question and the probabilities; None for a resolved question (the usual write says so)."""
+        question = early.value
+        probabilities = given.probabilities(question.kind, question.options, f"#{question.id}")
+        if question.resolution is not None:
+            return None
+        p = probabilities[0] + 0.0 if question.kind == "binary" else None  # -0.0 is 0.0, as inserts make it
+        values = dict(question_id=question.id, analyst_id=early.actor.id, p=p,
+                      probs=None if question.kind == "binary" else canonical(list(probabilities)),
+                      rationale=rationale, imported=False)
+        return OneRow(forecasts, values, "made_at", "forecast", {"question": question.slug},
+                      (question.opens_at, question.closes_at)), (question, probabilities)
 
     def forecasts(self, ref: str | None = None) -> list[Forecast]:
         """Forecasts (of one question, or all), in recording order, with withdrawals marked."""

@@ -33,6 +33,7 @@ from ledger.store.engine import (
     translated,
     writers_queue,
 )
+from ledger.store.derived import Derived, OneRow, one_row_append
 from ledger.store.entries import EntriesMixin
 from ledger.store.people import PeopleMixin, cannot_write, find_analyst, register
 from ledger.store.questions import QuestionsMixin
@@ -240,6 +241,48 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
                 return _Early(seen, actor, prepare(conn))
         except (BadInput, NotFound, NotAllowed, Refused):
             return None
+
+    def _derived(self, handle: str, prepare: Callable[[Connection], Any],
+                 build: Callable[[_Early], tuple[OneRow, Any] | None]) -> tuple[Any, Derived] | None:
+        """A one-row write whose entry the server derives (`ledger.store.derived`), on PostgreSQL
+        on the system clock: `prepare` read before the lock as for `writing`, then the statement
+        for `build`'s write sent behind the lock with the COMMIT, all in one round trip.
+
+        `build` gets the early reads and gives the write and what to return with it, or None for
+        a write to be made the usual way. Returned: that and what the server wrote; None when the
+        write is to be made the usual way (an unknown or barred actor, `build` declining, or the
+        statement finding the early reads stale), which then says anything wrong exactly as it
+        always has."""
+        if not self.is_postgres or not isinstance(self.clock, SystemClock):
+            return None
+        early = self._prepare(handle, prepare)
+        built = None if early is None else build(early)
+        if built is None:
+            return None
+        write, result = built
+        statement = one_row_append(write, actor=handle, seen=early.seen, inert=sorted(INERT_KINDS))
+        first = min(WAIT_NOTICE_S, self.wait.timeout)
+        with translated(self.url), self.engine.connect() as conn:
+            for attempt, limit in enumerate((first, self.wait.timeout - first)):
+                try:
+                    with conn.begin():
+                        got = direct.pipelined(conn, [
+                            (f"SET LOCAL lock_timeout = '{max(1, int(limit * 1000))}ms'", ()),
+                            (_LOCK, (ADVISORY_LOCK_KEY,)),
+                            ("SET LOCAL lock_timeout = DEFAULT", ()),
+                            statement,
+                            ("COMMIT", ()),
+                        ])
+                except DBAPIError as exc:
+                    if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
+                        raise
+                    if attempt == 1 or limit <= 0 or self.wait.timeout <= first:
+                        raise self.wait.gave_up(self.display_url) from None
+                    self.wait.waiting(self.display_url)
+                    continue
+                rows = got[3]
+                return (result, Derived(*rows[0])) if rows else None
+        return None  # pragma: no cover - the loop returns or raises
 
     @staticmethod
     def _since(conn: Connection, seen: jr.LastEntry, with_clock: bool = False, rows: list[tuple] | None = None

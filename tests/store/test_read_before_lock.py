@@ -108,7 +108,12 @@ def test_an_amendment_in_between_is_read_again_under_the_lock(sahel, between, mo
     between(lambda other: other.amend_question("ed", "minerals", reason="typo", title="Will the US and Mali sign it?"))
     again = reads_under_lock(monkeypatch)
     question, _ = forecast(sahel.url)
-    assert [h for h in again if h == "amina"] == ["amina"]  # (the editor's amendment registers no one: it reads as ever)
+    if sahel.url.startswith("postgresql"):
+        # the server-derived write finds its early reads stale and writes the usual way, which
+        # reads them again before its lock (and would again under it, had anything changed since)
+        assert [h for h in again if h == "amina"] == []
+    else:
+        assert [h for h in again if h == "amina"] == ["amina"]  # (the editor's amendment registers no one: it reads as ever)
     assert question.title == "Will the US and Mali sign it?"  # the question as it is now, not as first read
 
 

@@ -1,0 +1,134 @@
+"""PostgreSQL: a one-row append whose journal entry the server derives, in one statement.
+
+A forecast written the usual way holds the append lock across three round trips to the client
+(the head read, the row's INSERT, the entry's INSERT with the COMMIT); on a busy server every one
+of them waits for the client process to be scheduled again while fifteen other writers wait for
+the lock. Here the whole append is one statement, sent in one pipeline behind the lock: the
+server reads the head and its clock, inserts the row, builds the entry's format-2 text
+(`ledger.store.formats`: every token but the server's own values is made by the client) and
+hashes it with `sha256()`. The lock is then held only while the server runs that statement and
+commits.
+
+The statement checks what the client read before the lock (`Ledger._prepare`) still holds: the
+entry it saw is still there with only `INERT_KINDS` after it, the head's time is not more than
+five minutes after the server's clock, the ledger is no demo, and the write's instant falls in
+`window`. If any does not, it inserts nothing and returns no row; the caller then writes the
+usual way, which says exactly what is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
+
+from ledger.store import formats as fmt
+from ledger.store.clock import DEMO_MARK, MAX_SKEW_US, SERVER_NOW_SQL
+from ledger.store.journal import LastEntry
+from ledger.store.journal import summary_lines as journal_summary_lines
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What the server wrote: the row's id, the entry's seq and hash, and the write's instant."""
+
+    id: int
+    seq: int
+    hash: str
+    at: int
+
+
+_CASTS = {bool: "boolean", int: "int8", float: "float8", str: "text"}
+
+
+def _cast(table: "Table", column: str) -> str:
+    """The server type a parameter for `column` is cast to (so NULLs are typed too)."""
+    return _CASTS[table.c[column].type.python_type]
+
+
+@dataclass(frozen=True)
+class OneRow:
+    """A write of one new row and the entry covering it, as `one_row_append` makes it.
+
+    Attributes:
+        table: where the row goes; its id is made by the server.
+        values: every covered column but the id and `instant` (None for NULL).
+        instant: the column that takes the write's instant.
+        kind: the entry's kind; summary: its summary (`journal.summary_lines`).
+        window: [from, until): the instants the write may be made at (a question's open window).
+    """
+
+    table: "Table"
+    values: dict[str, Any]
+    instant: str
+    kind: str
+    summary: dict[str, Any]
+    window: tuple[int, int]
+
+
+def one_row_append(write: OneRow, *, actor: str, seen: LastEntry, inert: Sequence[str]) -> tuple[str, tuple]:
+    """The statement (with `?` placeholders) and its parameters for `write`, by `actor`, checked
+    against the head `seen` before the lock with only kinds `inert` after it.
+
+    It returns one row (`Derived`'s fields) when it wrote, none when a check failed (see the
+    module's docstring). Each parameter is cast to its column's type, so NULLs are typed too."""
+    table, values, instant, kind, window = write.table, write.values, write.instant, write.kind, write.window
+    summary_lines = journal_summary_lines(write.summary)
+    name = table.name
+    columns = fmt.COLUMNS[fmt.CURRENT][name]
+    given = [c for c in columns if c not in ("id", instant)]
+    if set(given) != set(values):
+        raise ValueError(f"{name}: values for {sorted(set(given) ^ set(values))} are missing or not covered")
+    # The payload: the row's line, then the summary lines. Runs of client tokens are one parameter.
+    pieces: list[tuple[str, Any]] = []  # ("text", literal) or ("sql", expression)
+    literal = [name]
+    for column in columns:
+        if column == "id":
+            pieces += [("text", " ".join(literal) + " i"), ("sql", 'r."id"')]
+            literal = [""]
+        elif column == instant:
+            pieces += [("text", " ".join(literal) + " i"), ("sql", 'w."at"')]
+            literal = [""]
+        else:
+            literal.append(fmt.token(values[column]))
+    tail = " ".join(literal) + "\n" + "".join(line + "\n" for line in summary_lines)
+    pieces.append(("text", tail))
+    params: list[Any] = []
+    payload = []
+    for what, piece in pieces:
+        if what == "sql":
+            payload.append(piece)
+        else:
+            payload.append("?::text")
+            params.append(piece)
+    payload_sql = " || ".join(payload)
+
+    insert_columns = ", ".join(f'"{c}"' for c in given + [instant])
+    insert_values = ", ".join(f"?::{_cast(table, c)}" for c in given) + ', w."at"'
+    inert_list = ", ".join("?" for _ in inert)
+    sql = (
+        "WITH h AS ("
+        f'SELECT j."seq", j."hash", j."at", {SERVER_NOW_SQL} AS "clock" '
+        'FROM "journal" j ORDER BY j."seq" DESC LIMIT 1), '
+        'w AS (SELECT h."seq" + 1 AS "seq", h."hash" AS "prev", GREATEST(h."clock", h."at") AS "at" FROM h '
+        'WHERE h."clock" >= h."at" - ?::int8 '
+        'AND EXISTS (SELECT 1 FROM "journal" s WHERE s."seq" = ?::int8 AND s."hash" = ?::text) '
+        f'AND NOT EXISTS (SELECT 1 FROM "journal" s WHERE s."seq" > ?::int8 AND s."kind" NOT IN ({inert_list})) '
+        'AND (SELECT d."kind" FROM "journal" d WHERE d."seq" = 1) <> ?::text '
+        'AND GREATEST(h."clock", h."at") >= ?::int8 AND GREATEST(h."clock", h."at") < ?::int8), '
+        f'r AS (INSERT INTO "{name}" ({insert_columns}) SELECT {insert_values} FROM w RETURNING "id"), '
+        'p AS (SELECT r."id", w."seq", w."at", w."prev", '
+        f'{payload_sql} AS "payload" FROM w CROSS JOIN r), '
+        'e AS (INSERT INTO "journal" ("seq", "at", "kind", "actor", "payload", "prev_hash", "hash", "format") '
+        'SELECT p."seq", p."at", ?::text, ?::text, p."payload", p."prev", '
+        "encode(sha256(convert_to(?::text || p.\"seq\" || E'\\n' || p.\"at\" || ?::text || p.\"prev\" "
+        "|| E'\\n' || p.\"payload\", 'UTF8')), 'hex'), ?::int2 FROM p RETURNING \"seq\", \"hash\") "
+        'SELECT p."id", e."seq", e."hash", p."at" FROM p CROSS JOIN e'
+    )
+    head_params = [MAX_SKEW_US, seen.seq, seen.hash, seen.seq, *inert, DEMO_MARK, window[0], window[1]]
+    row_params = [values[c] for c in given]
+    entry_params = [kind, actor, fmt.MAGIC_V2 + "\n",
+                    "\n" + fmt.token(kind) + "\n" + fmt.token(actor) + "\n", fmt.CURRENT]
+    return sql, tuple(head_params + row_params + params + entry_params)

@@ -1,0 +1,231 @@
+"""PostgreSQL: a forecast is one statement behind the lock, its journal entry derived by the
+server, byte for byte the entry the client would have written; when what was read before the
+lock no longer holds, the statement writes nothing and the write is made the usual way."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ledger.core.probability import read_forecast
+from ledger.store import derived, direct
+from ledger.store import formats as fmt
+from ledger.store import ledger as ledger_module
+from ledger.store.journal import LastEntry, read_last
+from ledger.store.ledger import INERT_KINDS, Ledger
+from ledger.store.schema import forecasts
+from tests.conftest import FixedClock, _drop_schema, _pg_schema_url
+
+MINUTE = 60 * 1_000_000
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest):
+    """PostgreSQL only, here: the server derives the entries (a fresh schema per test)."""
+    server = request.getfixturevalue("pg_server_url")
+    url, schema = _pg_schema_url(server)
+    yield url
+    _drop_schema(server, schema)
+
+
+@pytest.fixture
+def pg(sahel):
+    return sahel
+
+
+def entry(url: str, seq: int | None = None) -> dict:
+    ledger = Ledger(url)
+    try:
+        with ledger.reading() as conn:
+            where = "ORDER BY seq DESC LIMIT 1" if seq is None else f"WHERE seq = {int(seq)}"
+            row = direct.fetch_one(conn, f"SELECT seq, at, kind, actor, payload, prev_hash, hash, format FROM journal {where}")
+        return dict(zip(("seq", "at", "kind", "actor", "payload", "prev_hash", "hash", "format"), row))
+    finally:
+        ledger.close()
+
+
+def stored_forecast(url: str, forecast_id: int) -> tuple:
+    ledger = Ledger(url)
+    try:
+        with ledger.reading() as conn:
+            return direct.fetch_one(conn, 'SELECT "id", "question_id", "analyst_id", "made_at", "p", "probs", '
+                                          '"rationale", "imported" FROM "forecasts" WHERE "id" = ?', (forecast_id,))
+    finally:
+        ledger.close()
+
+
+def counted(monkeypatch) -> dict[str, int]:
+    """How many derived statements were made, and how many writes went the usual way."""
+    calls = {"derived": 0, "usual": 0}
+    made, appending = ledger_module.one_row_append, Ledger._appending
+
+    def derive(*args, **kwargs):
+        calls["derived"] += 1
+        return made(*args, **kwargs)
+
+    def usual(self, *args, **kwargs):
+        calls["usual"] += 1
+        return appending(self, *args, **kwargs)
+
+    monkeypatch.setattr(ledger_module, "one_row_append", derive)
+    monkeypatch.setattr(Ledger, "_appending", usual)
+    return calls
+
+
+def test_a_forecast_is_written_by_one_statement_with_the_entry_worked_by_hand(pg, monkeypatch):
+    calls = counted(monkeypatch)
+    pipelines: list[list[str]] = []
+    real = direct.pipelined
+
+    def spy(conn, statements):
+        pipelines.append([sql for sql, _ in statements])
+        return real(conn, statements)
+
+    monkeypatch.setattr(direct, "pipelined", spy)
+    previous = entry(pg.url)
+    out = pg("forecast", "minerals", "25%", "--why", "l'été — 'quoted'", as_="amina").stdout
+    assert out.startswith("recorded 25% (unlikely) on #1 (forecast 1)")
+    assert calls == {"derived": 1, "usual": 0}
+    assert len(pipelines) == 1 and pipelines[0][-1] == "COMMIT"  # the lock, the statement and the commit: one round trip
+    assert any("pg_advisory_xact_lock" in sql for sql in pipelines[0])
+    got = entry(pg.url)
+    row = stored_forecast(pg.url, 1)
+    amina = row[2]
+    # worked by hand from format 2: 0.25 is 0x3FD0000000000000; the rationale is 20 bytes in UTF-8 (é two, — three)
+    assert "l'été — 'quoted'".encode() == b"l'\xc3\xa9t\xc3\xa9 \xe2\x80\x94 'quoted'" and len("l'été — 'quoted'".encode()) == 20
+    assert got["payload"] == (f"forecasts i1 i1 i{amina} i{got['at']} d3fd0000000000000 n s20:l'été — 'quoted' f\n"
+                              "= question s8:minerals\n")
+    assert (got["seq"], got["kind"], got["actor"], got["prev_hash"], got["format"]) == \
+        (previous["seq"] + 1, "forecast", "amina", previous["hash"], 2)
+    assert row[3] == got["at"] and abs(got["at"] - time.time_ns() // 1000) < MINUTE  # the server's clock, now
+    text = (f"ledger-journal 2\n{got['seq']}\n{got['at']}\ns8:forecast\ns5:amina\n{previous['hash']}\n"
+            f"{got['payload']}")
+    import hashlib
+
+    assert got["hash"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    pg("verify")
+
+
+@pytest.mark.parametrize("args, why", [
+    (["troops", "a=20%", "b=50%", "3 or more=30%"], None),
+    (["minerals", "0.7"], "emoji 🛰 and a\nnewline and a backslash \\ and 100%"),
+    (["minerals", "0%"], ""),
+])
+def test_the_servers_entry_is_the_one_the_client_writes_from_the_stored_row(pg, monkeypatch, args, why):
+    calls = counted(monkeypatch)
+    pg("forecast", *args, *(["--why", why] if why is not None else []), as_="amina")
+    assert calls == {"derived": 1, "usual": 0}
+    got = entry(pg.url)
+    forecast_id = int(pg.json("question", "show", args[0])["forecasts"][-1]["id"])
+    row = stored_forecast(pg.url, forecast_id)
+    slug = args[0]
+    assert got["payload"] == fmt.row_line("forecasts", list(row)) + "\n" + f"= question {fmt.token(slug)}\n"
+    assert got["hash"] == fmt.entry_hash_v2(got["seq"], got["at"], "forecast", "amina", got["prev_hash"], got["payload"])
+    assert entry(pg.url, got["seq"] - 1)["hash"] == got["prev_hash"]
+    pg("verify")
+
+
+def test_a_head_ahead_of_the_servers_clock_is_refused_as_ever(pg, monkeypatch):
+    ahead = Ledger(pg.url, clock=FixedClock(time.time_ns() // 1000 + 10 * MINUTE))  # a client clock, written the usual way
+    try:
+        ahead.record_forecast("ed", "minerals", read_forecast(["40%"]))
+    finally:
+        ahead.close()
+    before = pg.state()
+    calls = counted(monkeypatch)
+    refused = pg("forecast", "minerals", "70%", as_="amina", code=1)
+    assert "more than 5 minutes before the journal's last entry" in refused.stderr
+    assert calls == {"derived": 1, "usual": 1}  # the statement wrote nothing; the usual write said why
+    assert pg.state() == before
+
+
+def test_an_unknown_analyst_is_registered_the_usual_way(pg, monkeypatch):
+    calls = counted(monkeypatch)
+    result = pg("forecast", "minerals", "70%", as_="newcomer")
+    assert "registered 'newcomer'" in result.stderr
+    assert calls == {"derived": 0, "usual": 1}
+    pg("verify")
+
+
+def test_a_forecast_with_evidence_is_written_the_usual_way(pg, monkeypatch):
+    pg("evidence", "add", "Mining code revised", "--question", "minerals+")
+    calls = counted(monkeypatch)
+    pg("forecast", "minerals", "70%", "--evidence", "1", as_="amina")
+    assert calls == {"derived": 0, "usual": 1}
+    pg("verify")
+
+
+# -- the statement's own checks, each inside a transaction rolled back ------------------------
+
+
+def _attempt(url: str, *, seen_of=lambda last: last, window=(0, 2**62), before=None) -> list:
+    """Run the forecast statement for amina on `minerals` behind the lock, in a transaction that
+    is rolled back; `before(conn)` first. Its rows (one when it wrote)."""
+    ledger = Ledger(url)
+    try:
+        with ledger.engine.connect() as conn, conn.begin() as tx:
+            direct.execute(conn, "SELECT pg_advisory_xact_lock(?)", (ledger_module.ADVISORY_LOCK_KEY,))
+            if before is not None:
+                before(conn)
+            last = read_last(conn)
+            amina = direct.fetch_one(conn, "SELECT id FROM analysts WHERE handle = 'amina'")[0]
+            write = derived.OneRow(forecasts, dict(question_id=1, analyst_id=amina, p=0.7, probs=None, rationale=None,
+                                                   imported=False), "made_at", "forecast", {"question": "minerals"},
+                                   window)
+            sql, params = derived.one_row_append(write, actor="amina", seen=seen_of(last), inert=sorted(INERT_KINDS))
+            rows = direct.fetch_all(conn, sql, params)
+            written = direct.fetch_one(conn, "SELECT count(*) FROM forecasts")[0]
+            tx.rollback()
+        return rows, written
+    finally:
+        ledger.close()
+
+
+def test_the_statement_writes_when_every_check_holds(pg):
+    rows, written = _attempt(pg.url)
+    assert len(rows) == 1 and written == 1
+
+
+@pytest.mark.parametrize("case", ["stale hash", "seen ahead", "question added since", "closed", "not open yet",
+                                  "head ahead of the clock"])
+def test_the_statement_writes_nothing_when_a_check_fails(pg, case):
+    now = time.time_ns() // 1000
+
+    def journal_entry(conn, kind: str, at: int) -> None:
+        last = read_last(conn)
+        direct.execute(conn, 'INSERT INTO journal (seq, at, kind, actor, payload, prev_hash, hash, format) '
+                             'VALUES (?, ?, ?, ?, ?, ?, ?, 2)',
+                       (last.seq + 1, at, kind, "ed", "", last.hash, f"{last.seq + 1:064x}"))
+
+    options = {
+        "stale hash": dict(seen_of=lambda last: LastEntry(last.seq, "0" * 64, last.at)),
+        "seen ahead": dict(seen_of=lambda last: LastEntry(last.seq + 1, last.hash, last.at)),
+        "question added since": dict(seen_of=lambda last: LastEntry(last.seq - 1, "", None)),
+        "closed": dict(window=(0, now - MINUTE)),
+        "not open yet": dict(window=(now + MINUTE, now + 2 * MINUTE)),
+        "head ahead of the clock": dict(before=lambda conn: journal_entry(conn, "forecast", now + 6 * MINUTE)),
+    }[case]
+    if case == "question added since":  # the entry before the head is a question's: not inert
+        def previous(last):
+            return LastEntry(last.seq - 1, entry(pg.url, last.seq - 1)["hash"], None)
+        assert entry(pg.url)["kind"] == "question.add"
+        options = dict(seen_of=previous)
+    rows, written = _attempt(pg.url, **options)
+    assert rows == [] and written == 0
+
+
+def test_the_statement_writes_after_inert_entries_since_the_early_read(pg):
+    now = time.time_ns() // 1000
+
+    def forecast_entry(conn) -> None:
+        last = read_last(conn)
+        direct.execute(conn, 'INSERT INTO journal (seq, at, kind, actor, payload, prev_hash, hash, format) '
+                             'VALUES (?, ?, ?, ?, ?, ?, ?, 2)',
+                       (last.seq + 1, now, "evidence.add", "ed", "", last.hash, f"{last.seq + 1:064x}"))
+
+    head = entry(pg.url)
+    rows, written = _attempt(pg.url, seen_of=lambda last: LastEntry(head["seq"], head["hash"], head["at"]),
+                             before=forecast_entry)
+    assert len(rows) == 1 and written == 1
+    assert rows[0][1] == head["seq"] + 2  # chained after the entry in between
