@@ -18,6 +18,7 @@ usual way, which says exactly what is wrong.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -68,43 +69,62 @@ class OneRow:
     window: tuple[int, int]
 
 
+@dataclass(frozen=True)
+class Template:
+    """A `OneRow` write's entry as text with two holes: its payload is `before_id`, the row's id,
+    `before_instant`, the write's instant, `rest`; the hashed text puts `header` between the
+    instant and the previous hash (`formats.entry_text_v2`). `columns` are those given by the
+    client, in format order."""
+
+    before_id: str
+    before_instant: str
+    rest: str
+    header: str
+    columns: tuple[str, ...]
+
+    def payload(self, row_id: int, at: int) -> str:
+        return f"{self.before_id}{row_id}{self.before_instant}{at}{self.rest}"
+
+    def hash(self, seq: int, at: int, prev_hash: str, payload: str) -> str:
+        text = f"{fmt.MAGIC_V2}\n{seq}\n{at}{self.header}{prev_hash}\n{payload}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def template(write: OneRow, actor: str) -> Template:
+    """The entry `write` by `actor` makes, but for the id and the instant (format 2)."""
+    name, instant, values = write.table.name, write.instant, write.values
+    columns = fmt.COLUMNS[fmt.CURRENT][name]
+    given = tuple(c for c in columns if c not in ("id", instant))
+    if set(given) != set(values):
+        raise ValueError(f"{name}: values for {sorted(set(given) ^ set(values))} are missing or not covered")
+    if columns.index("id") > columns.index(instant):
+        raise ValueError(f"{name}: the id must come before {instant}")  # (true of every table: id is first)
+    tokens = {c: fmt.token(values[c]) for c in given}
+
+    def run(names) -> str:
+        return "".join(" " + tokens[c] for c in names)
+
+    at_id, at_instant = columns.index("id"), columns.index(instant)
+    before_id = name + run(columns[:at_id]) + " i"
+    before_instant = run(columns[at_id + 1:at_instant]) + " i"
+    lines = journal_summary_lines(write.summary)
+    rest = run(columns[at_instant + 1:]) + "\n" + "".join(line + "\n" for line in lines)
+    header = "\n" + fmt.token(write.kind) + "\n" + fmt.token(actor) + "\n"
+    return Template(before_id, before_instant, rest, header, given)
+
+
 def one_row_append(write: OneRow, *, actor: str, seen: LastEntry, inert: Sequence[str]) -> tuple[str, tuple]:
-    """The statement (with `?` placeholders) and its parameters for `write`, by `actor`, checked
-    against the head `seen` before the lock with only kinds `inert` after it.
+    """PostgreSQL: the statement (with `?` placeholders) and its parameters for `write`, by
+    `actor`, checked against the head `seen` before the lock with only kinds `inert` after it.
 
     It returns one row (`Derived`'s fields) when it wrote, none when a check failed (see the
     module's docstring). Each parameter is cast to its column's type, so NULLs are typed too."""
     table, values, instant, kind, window = write.table, write.values, write.instant, write.kind, write.window
-    summary_lines = journal_summary_lines(write.summary)
     name = table.name
-    columns = fmt.COLUMNS[fmt.CURRENT][name]
-    given = [c for c in columns if c not in ("id", instant)]
-    if set(given) != set(values):
-        raise ValueError(f"{name}: values for {sorted(set(given) ^ set(values))} are missing or not covered")
-    # The payload: the row's line, then the summary lines. Runs of client tokens are one parameter.
-    pieces: list[tuple[str, Any]] = []  # ("text", literal) or ("sql", expression)
-    literal = [name]
-    for column in columns:
-        if column == "id":
-            pieces += [("text", " ".join(literal) + " i"), ("sql", 'r."id"')]
-            literal = [""]
-        elif column == instant:
-            pieces += [("text", " ".join(literal) + " i"), ("sql", 'w."at"')]
-            literal = [""]
-        else:
-            literal.append(fmt.token(values[column]))
-    tail = " ".join(literal) + "\n" + "".join(line + "\n" for line in summary_lines)
-    pieces.append(("text", tail))
-    params: list[Any] = []
-    payload = []
-    for what, piece in pieces:
-        if what == "sql":
-            payload.append(piece)
-        else:
-            payload.append("?::text")
-            params.append(piece)
-    payload_sql = " || ".join(payload)
-
+    shape = template(write, actor)
+    given = list(shape.columns)
+    payload_sql = '?::text || r."id" || ?::text || w."at" || ?::text'
+    params = [shape.before_id, shape.before_instant, shape.rest]
     insert_columns = ", ".join(f'"{c}"' for c in given + [instant])
     insert_values = ", ".join(f"?::{_cast(table, c)}" for c in given) + ', w."at"'
     inert_list = ", ".join("?" for _ in inert)
@@ -129,6 +149,5 @@ def one_row_append(write: OneRow, *, actor: str, seen: LastEntry, inert: Sequenc
     )
     head_params = [MAX_SKEW_US, seen.seq, seen.hash, seen.seq, *inert, DEMO_MARK, window[0], window[1]]
     row_params = [values[c] for c in given]
-    entry_params = [kind, actor, fmt.MAGIC_V2 + "\n",
-                    "\n" + fmt.token(kind) + "\n" + fmt.token(actor) + "\n", fmt.CURRENT]
+    entry_params = [kind, actor, fmt.MAGIC_V2 + "\n", shape.header, fmt.CURRENT]
     return sql, tuple(head_params + row_params + params + entry_params)

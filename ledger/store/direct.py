@@ -69,7 +69,7 @@ def _insert_sql(dialect: str, table: "Table", keys: tuple[str, ...]) -> tuple[st
 
 
 @contextmanager
-def _driver_errors(conn: "Connection", statement: str, params: Sequence[Any] = ()) -> Iterator[None]:
+def driver_errors(conn: "Connection", statement: str, params: Sequence[Any] = ()) -> Iterator[None]:
     """A driver error inside as SQLAlchemy's `DBAPIError`, as a statement run through it would raise."""
     dbapi = conn.dialect.loaded_dbapi
     try:
@@ -84,7 +84,7 @@ def _run(conn: "Connection | Plain", statement: str, params: tuple) -> Any:
     """Run `statement` (in the driver's paramstyle) on the connection's driver cursor; the cursor."""
     if isinstance(conn, Plain):
         return conn.driver.execute(statement, params)
-    with _driver_errors(conn, statement, params):
+    with driver_errors(conn, statement, params):
         cursor = conn.connection.driver_connection.cursor()
         cursor.execute(statement, params)
         return cursor
@@ -111,7 +111,7 @@ def pipelined(conn: "Connection", statements: Sequence[tuple[str, Sequence[Any]]
     statement still takes its own snapshot when it starts, so one sent after a lock sees what was
     committed before the lock was had. A failure stops the rest; it comes out as `DBAPIError`."""
     pg = conn.connection.driver_connection
-    with _driver_errors(conn, "; ".join(sql for sql, _ in statements)):
+    with driver_errors(conn, "; ".join(sql for sql, _ in statements)):
         with pg.pipeline():
             cursors = [pg.execute(_for("postgresql", sql), tuple(params)) for sql, params in statements]
         return [cursor.fetchall() if cursor.description is not None else None for cursor in cursors]
@@ -139,7 +139,7 @@ def insert_row(conn: "Connection", table: "Table", values: dict[str, Any]) -> in
 def copy_rows(conn: "Connection", statement: str, types: Sequence[str], rows: Any) -> None:
     """PostgreSQL: `statement` (a `COPY ... FROM STDIN (FORMAT BINARY)`) fed `rows`, their values
     of the server's `types`, on the connection's driver cursor; a driver error as `DBAPIError`."""
-    with _driver_errors(conn, statement), conn.connection.driver_connection.cursor() as cur, \
+    with driver_errors(conn, statement), conn.connection.driver_connection.cursor() as cur, \
             cur.copy(statement) as copy:
         copy.set_types(list(types))
         for row in rows:

@@ -278,6 +278,24 @@ def _take_in_thread(fcntl, fd: int, policy: WaitPolicy, where: str) -> bool:  # 
     raise policy.gave_up(where)
 
 
+def begin_deferred_append(conn: Connection, policy: WaitPolicy, where: str) -> bool:
+    """SQLite, on a connection SQLAlchemy has not begun: `BEGIN IMMEDIATE` on the driver for an
+    append whose sync waits until after the writers' queue (`flush_wal`), as an append through
+    `ledger_flush_after` makes it. False, and nothing begun, where the log is no WAL file (an
+    archive, say): such a write goes the usual way."""
+    info = conn.connection.info
+    if not info.get("ledger_wal", False):
+        return False
+    driver = conn.connection.driver_connection
+    driver.execute("PRAGMA query_only = 0")
+    if info.get("ledger_synchronous") != "NORMAL":
+        driver.execute("PRAGMA synchronous = NORMAL")
+        info["ledger_synchronous"] = "NORMAL"
+    _begin_immediate(driver, policy, where)
+    info["ledger_flush"] = True
+    return True
+
+
 def flush_wal(conn: Connection) -> None:
     """Make the transaction this SQLite connection just committed durable, where its commit left
     that to now (`ledger_flush_after`): the write-ahead log synced to disk after the writers'

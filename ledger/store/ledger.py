@@ -22,6 +22,7 @@ from ledger.store.clock import DEMO_MARK, MAX_SKEW_US, SERVER_NOW_SQL, Simulated
 from ledger.store.engine import (
     ADVISORY_LOCK_KEY,
     WAIT_NOTICE_S,
+    begin_deferred_append,
     WaitPolicy,
     check_revision,
     display_url,
@@ -33,7 +34,8 @@ from ledger.store.engine import (
     translated,
     writers_queue,
 )
-from ledger.store.derived import Derived, OneRow, one_row_append
+from ledger.store import formats as fmt
+from ledger.store.derived import Derived, OneRow, Template, one_row_append, template
 from ledger.store.entries import EntriesMixin
 from ledger.store.people import PeopleMixin, cannot_write, find_analyst, register
 from ledger.store.questions import QuestionsMixin
@@ -244,23 +246,79 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
 
     def _derived(self, handle: str, prepare: Callable[[Connection], Any],
                  build: Callable[[_Early], tuple[OneRow, Any] | None]) -> tuple[Any, Derived] | None:
-        """A one-row write whose entry the server derives (`ledger.store.derived`), on PostgreSQL
-        on the system clock: `prepare` read before the lock as for `writing`, then the statement
-        for `build`'s write sent behind the lock with the COMMIT, all in one round trip.
+        """A one-row write appended from a template (`ledger.store.derived`), on the system clock:
+        `prepare` read before the lock as for `writing`; behind the lock, only the head, the row
+        and its entry. On PostgreSQL the server derives the entry, the lock, the statement and the
+        COMMIT in one round trip; on SQLite the row and entry are written on the driver itself,
+        the fewest steps the writers' queue is held for.
 
         `build` gets the early reads and gives the write and what to return with it, or None for
-        a write to be made the usual way. Returned: that and what the server wrote; None when the
-        write is to be made the usual way (an unknown or barred actor, `build` declining, or the
-        statement finding the early reads stale), which then says anything wrong exactly as it
-        always has."""
-        if not self.is_postgres or not isinstance(self.clock, SystemClock):
+        a write to be made the usual way. Returned: that and what was written; None when the
+        write is to be made the usual way (an unknown or barred actor, `build` declining, the
+        early reads found stale, the instant outside the write's window, a log that is no WAL
+        file), which then says anything wrong exactly as it always has."""
+        if not isinstance(self.clock, SystemClock):
             return None
         early = self._prepare(handle, prepare)
         built = None if early is None else build(early)
         if built is None:
             return None
         write, result = built
-        statement = one_row_append(write, actor=handle, seen=early.seen, inert=sorted(INERT_KINDS))
+        made = self._derived_on_server(handle, early.seen, write) if self.is_postgres \
+            else self._derived_here(handle, early.seen, write)
+        return None if made is None else (result, made)
+
+    def _derived_here(self, handle: str, seen: jr.LastEntry, write: OneRow) -> Derived | None:
+        """SQLite: `write` appended on the driver connection, inside the writers' queue and
+        `BEGIN IMMEDIATE`, synced after the queue is let go (`flush_wal`), as any append."""
+        shape = template(write, handle)
+        with translated(self.url), self.engine.connect() as conn:
+            info = conn.connection.info
+            with writers_queue(sqlite_path(self.url), self.wait, self.display_url), \
+                    direct.driver_errors(conn, f"append {write.kind}"):
+                if not begin_deferred_append(conn, self.wait, self.display_url):
+                    return None
+                driver = conn.connection.driver_connection
+                try:
+                    made = self._append_here(conn, seen, write, shape, handle)
+                    driver.execute("ROLLBACK" if made is None else "COMMIT")
+                except BaseException:
+                    info.pop("ledger_flush", None)
+                    if driver.in_transaction:
+                        driver.execute("ROLLBACK")
+                    raise
+                if made is None:
+                    info.pop("ledger_flush", None)
+            if made is not None:
+                flush_wal(conn)  # committed; durable before the write returns, synced after the queue
+            return made
+
+    def _append_here(self, conn: Connection, seen: jr.LastEntry, write: OneRow, shape: Template,
+                     handle: str) -> Derived | None:
+        """Inside the lock: the checks `one_row_append` makes on the server, then the row and its
+        entry; None (nothing written) when the early reads are stale or the instant is outside
+        the window. A clock behind the head, or a demo ledger, is refused as by any write."""
+        last, inert, _ = self._since(conn, seen)
+        if not inert:
+            return None
+        if self._demo is None and last.seq > 0:
+            first = direct.fetch_one(conn, 'SELECT "kind" FROM "journal" WHERE "seq" = 1')
+            self._demo = first is not None and first[0] == DEMO_MARK
+        at = self._write_time(conn, last)
+        if not write.window[0] <= at < write.window[1]:
+            return None
+        row_id = direct.insert_row(conn, write.table, {**write.values, write.instant: at})
+        payload = shape.payload(row_id, at)
+        seq = last.seq + 1
+        digest = shape.hash(seq, at, last.hash, payload)
+        direct.insert_row(conn, journal, dict(seq=seq, at=at, kind=write.kind, actor=handle, payload=payload,
+                                              prev_hash=last.hash, hash=digest, format=fmt.CURRENT))
+        return Derived(row_id, seq, digest, at)
+
+    def _derived_on_server(self, handle: str, seen: jr.LastEntry, write: OneRow) -> Derived | None:
+        """PostgreSQL: `write` as one statement the server derives the entry of, sent behind the
+        lock with the COMMIT in one pipeline; a held lock waited for as `_advisory_lock` does."""
+        statement = one_row_append(write, actor=handle, seen=seen, inert=sorted(INERT_KINDS))
         first = min(WAIT_NOTICE_S, self.wait.timeout)
         with translated(self.url), self.engine.connect() as conn:
             for attempt, limit in enumerate((first, self.wait.timeout - first)):
@@ -281,7 +339,7 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
                     self.wait.waiting(self.display_url)
                     continue
                 rows = got[3]
-                return (result, Derived(*rows[0])) if rows else None
+                return Derived(*rows[0]) if rows else None
         return None  # pragma: no cover - the loop returns or raises
 
     @staticmethod

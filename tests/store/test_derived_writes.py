@@ -1,9 +1,12 @@
-"""PostgreSQL: a forecast is one statement behind the lock, its journal entry derived by the
-server, byte for byte the entry the client would have written; when what was read before the
-lock no longer holds, the statement writes nothing and the write is made the usual way."""
+"""A forecast is appended from a template (`ledger.store.derived`): behind the lock only the head,
+the row and its entry. On PostgreSQL it is one statement, its journal entry derived by the server;
+on SQLite it is written on the driver itself. Either way the entry is byte for byte the one the
+usual write makes, and when what was read before the lock no longer holds, nothing is written
+that way and the write is made the usual way."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 import pytest
@@ -21,17 +24,27 @@ MINUTE = 60 * 1_000_000
 
 
 @pytest.fixture
-def db_url(request: pytest.FixtureRequest):
-    """PostgreSQL only, here: the server derives the entries (a fresh schema per test)."""
+def pg(request: pytest.FixtureRequest):
+    """A `sahel` ledger on PostgreSQL only: the statement the server runs (a fresh schema)."""
+    from tests.conftest import LedgerCli
+
     server = request.getfixturevalue("pg_server_url")
     url, schema = _pg_schema_url(server)
-    yield url
+    runner = LedgerCli(url)
+    runner("init", as_=None)
+    _populate(runner)
+    yield runner
     _drop_schema(server, schema)
 
 
-@pytest.fixture
-def pg(sahel):
-    return sahel
+def _populate(run) -> None:
+    run("scenario", "add", "sahel-2026", "--title", "US re-engagement with Mali and the Sahel")
+    run("analyst", "add", "amina", "--name", "Amina D.")
+    run("question", "add", "--scenario", "sahel-2026", "--slug", "minerals", "--title", "Will they sign?",
+        "--criteria", "Yes if both governments announce a signed agreement.", "--closes", "2099-12-31")
+    run("question", "add", "--scenario", "sahel-2026", "--slug", "troops", "--title", "How many states?",
+        "--criteria", "Count of member states.", "--closes", "2099-06-30", "--option", "a", "--option", "b",
+        "--option", "3 or more")
 
 
 def entry(url: str, seq: int | None = None) -> dict:
@@ -56,24 +69,24 @@ def stored_forecast(url: str, forecast_id: int) -> tuple:
 
 
 def counted(monkeypatch) -> dict[str, int]:
-    """How many derived statements were made, and how many writes went the usual way."""
+    """How many appends from a template were tried, and how many writes went the usual way."""
     calls = {"derived": 0, "usual": 0}
-    made, appending = ledger_module.one_row_append, Ledger._appending
+    on_server, here, appending = Ledger._derived_on_server, Ledger._derived_here, Ledger._appending
 
-    def derive(*args, **kwargs):
-        calls["derived"] += 1
-        return made(*args, **kwargs)
+    def count(key, real):
+        def counting(self, *args, **kwargs):
+            calls[key] += 1
+            return real(self, *args, **kwargs)
+        return counting
 
-    def usual(self, *args, **kwargs):
-        calls["usual"] += 1
-        return appending(self, *args, **kwargs)
-
-    monkeypatch.setattr(ledger_module, "one_row_append", derive)
-    monkeypatch.setattr(Ledger, "_appending", usual)
+    monkeypatch.setattr(Ledger, "_derived_on_server", count("derived", on_server))
+    monkeypatch.setattr(Ledger, "_derived_here", count("derived", here))
+    monkeypatch.setattr(Ledger, "_appending", count("usual", appending))
     return calls
 
 
-def test_a_forecast_is_written_by_one_statement_with_the_entry_worked_by_hand(pg, monkeypatch):
+def test_a_forecast_is_written_from_the_template_with_the_entry_worked_by_hand(sahel, monkeypatch):
+    pg = sahel
     calls = counted(monkeypatch)
     pipelines: list[list[str]] = []
     real = direct.pipelined
@@ -87,8 +100,11 @@ def test_a_forecast_is_written_by_one_statement_with_the_entry_worked_by_hand(pg
     out = pg("forecast", "minerals", "25%", "--why", "l'été — 'quoted'", as_="amina").stdout
     assert out.startswith("recorded 25% (unlikely) on #1 (forecast 1)")
     assert calls == {"derived": 1, "usual": 0}
-    assert len(pipelines) == 1 and pipelines[0][-1] == "COMMIT"  # the lock, the statement and the commit: one round trip
-    assert any("pg_advisory_xact_lock" in sql for sql in pipelines[0])
+    if pg.url.startswith("postgresql"):  # the lock, the statement and the commit: one round trip
+        assert len(pipelines) == 1 and pipelines[0][-1] == "COMMIT"
+        assert any("pg_advisory_xact_lock" in sql for sql in pipelines[0])
+    else:
+        assert pipelines == []
     got = entry(pg.url)
     row = stored_forecast(pg.url, 1)
     amina = row[2]
@@ -98,11 +114,9 @@ def test_a_forecast_is_written_by_one_statement_with_the_entry_worked_by_hand(pg
                               "= question s8:minerals\n")
     assert (got["seq"], got["kind"], got["actor"], got["prev_hash"], got["format"]) == \
         (previous["seq"] + 1, "forecast", "amina", previous["hash"], 2)
-    assert row[3] == got["at"] and abs(got["at"] - time.time_ns() // 1000) < MINUTE  # the server's clock, now
+    assert row[3] == got["at"] and abs(got["at"] - time.time_ns() // 1000) < MINUTE  # the clock, now
     text = (f"ledger-journal 2\n{got['seq']}\n{got['at']}\ns8:forecast\ns5:amina\n{previous['hash']}\n"
             f"{got['payload']}")
-    import hashlib
-
     assert got["hash"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
     pg("verify")
 
@@ -112,13 +126,15 @@ def test_a_forecast_is_written_by_one_statement_with_the_entry_worked_by_hand(pg
     (["minerals", "0.7"], "emoji 🛰 and a\nnewline and a backslash \\ and 100%"),
     (["minerals", "0%"], ""),
 ])
-def test_the_servers_entry_is_the_one_the_client_writes_from_the_stored_row(pg, monkeypatch, args, why):
+def test_the_entry_is_the_one_the_usual_write_makes_from_the_stored_row(sahel, monkeypatch, args, why):
+    pg = sahel
     calls = counted(monkeypatch)
     pg("forecast", *args, *(["--why", why] if why is not None else []), as_="amina")
     assert calls == {"derived": 1, "usual": 0}
     got = entry(pg.url)
     forecast_id = int(pg.json("question", "show", args[0])["forecasts"][-1]["id"])
-    row = stored_forecast(pg.url, forecast_id)
+    row = list(stored_forecast(pg.url, forecast_id))
+    row[7] = bool(row[7])  # `imported`: SQLite keeps a boolean as 0 or 1
     slug = args[0]
     assert got["payload"] == fmt.row_line("forecasts", list(row)) + "\n" + f"= question {fmt.token(slug)}\n"
     assert got["hash"] == fmt.entry_hash_v2(got["seq"], got["at"], "forecast", "amina", got["prev_hash"], got["payload"])
@@ -126,7 +142,8 @@ def test_the_servers_entry_is_the_one_the_client_writes_from_the_stored_row(pg, 
     pg("verify")
 
 
-def test_a_head_ahead_of_the_servers_clock_is_refused_as_ever(pg, monkeypatch):
+def test_a_head_ahead_of_the_clock_is_refused_as_ever(sahel, monkeypatch):
+    pg = sahel
     ahead = Ledger(pg.url, clock=FixedClock(time.time_ns() // 1000 + 10 * MINUTE))  # a client clock, written the usual way
     try:
         ahead.record_forecast("ed", "minerals", read_forecast(["40%"]))
@@ -136,11 +153,13 @@ def test_a_head_ahead_of_the_servers_clock_is_refused_as_ever(pg, monkeypatch):
     calls = counted(monkeypatch)
     refused = pg("forecast", "minerals", "70%", as_="amina", code=1)
     assert "more than 5 minutes before the journal's last entry" in refused.stderr
-    assert calls == {"derived": 1, "usual": 1}  # the statement wrote nothing; the usual write said why
+    # PostgreSQL: the statement wrote nothing and the usual write said why; SQLite: refused at once
+    assert calls == ({"derived": 1, "usual": 1} if pg.url.startswith("postgresql") else {"derived": 1, "usual": 0})
     assert pg.state() == before
 
 
-def test_an_unknown_analyst_is_registered_the_usual_way(pg, monkeypatch):
+def test_an_unknown_analyst_is_registered_the_usual_way(sahel, monkeypatch):
+    pg = sahel
     calls = counted(monkeypatch)
     result = pg("forecast", "minerals", "70%", as_="newcomer")
     assert "registered 'newcomer'" in result.stderr
@@ -148,7 +167,8 @@ def test_an_unknown_analyst_is_registered_the_usual_way(pg, monkeypatch):
     pg("verify")
 
 
-def test_a_forecast_with_evidence_is_written_the_usual_way(pg, monkeypatch):
+def test_a_forecast_with_evidence_is_written_the_usual_way(sahel, monkeypatch):
+    pg = sahel
     pg("evidence", "add", "Mining code revised", "--question", "minerals+")
     calls = counted(monkeypatch)
     pg("forecast", "minerals", "70%", "--evidence", "1", as_="amina")
@@ -156,7 +176,7 @@ def test_a_forecast_with_evidence_is_written_the_usual_way(pg, monkeypatch):
     pg("verify")
 
 
-# -- the statement's own checks, each inside a transaction rolled back ------------------------
+# -- PostgreSQL: the statement's own checks, each inside a transaction rolled back ------------------------
 
 
 def _attempt(url: str, *, seen_of=lambda last: last, window=(0, 2**62), before=None) -> list:
