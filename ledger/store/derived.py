@@ -1,19 +1,22 @@
-"""PostgreSQL: a one-row append whose journal entry the server derives, in one statement.
+"""A one-row append from a template: behind the lock, only the head, the row and its entry.
 
-A forecast written the usual way holds the append lock across three round trips to the client
-(the head read, the row's INSERT, the entry's INSERT with the COMMIT); on a busy server every one
-of them waits for the client process to be scheduled again while fifteen other writers wait for
-the lock. Here the whole append is one statement, sent in one pipeline behind the lock: the
-server reads the head and its clock, inserts the row, builds the entry's format-2 text
-(`ledger.store.formats`: every token but the server's own values is made by the client) and
-hashes it with `sha256()`. The lock is then held only while the server runs that statement and
-commits.
+A write of one row (a forecast) is known before the lock but for the row's id and the write's
+instant, so its journal entry's format-2 text (`ledger.store.formats`) is made then, with those
+two holes (`Template`); behind the lock the head is read, the row inserted and the entry filled
+in and hashed.
 
-The statement checks what the client read before the lock (`Ledger._prepare`) still holds: the
-entry it saw is still there with only `INERT_KINDS` after it, the head's time is not more than
-five minutes after the server's clock, the ledger is no demo, and the write's instant falls in
-`window`. If any does not, it inserts nothing and returns no row; the caller then writes the
-usual way, which says exactly what is wrong.
+On PostgreSQL that is one statement (`one_row_append`), the entry derived by the server: sent
+with the lock and the COMMIT in one pipeline, the server reads the head and its clock, inserts
+the row, fills in the text and hashes it with `sha256()`. Written the usual way, the lock was
+held across three round trips to the client, each a wait for the client process to be
+scheduled again while the other writers waited for the lock. On SQLite the template is filled in
+on the driver connection itself (`Ledger._derived_here`).
+
+Behind the lock it is checked that what the client read before it (`Ledger._prepare`) still
+holds: the entry it saw is still there with only `INERT_KINDS` after it, the head's time is not
+more than five minutes after the clock, the ledger is no demo, and the write's instant falls in
+`window`. If any does not, nothing is inserted (the statement returns no row); the caller then
+writes the usual way, which says exactly what is wrong.
 """
 
 from __future__ import annotations

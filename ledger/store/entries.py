@@ -31,6 +31,15 @@ from ledger.store.schema import (
 )
 
 
+def forecast_row(question: Question, analyst_id: int, probabilities: Sequence[float], rationale: str | None
+                 ) -> dict[str, Any]:
+    """A live forecast's row, but for its id and `made_at`."""
+    return dict(question_id=question.id, analyst_id=analyst_id,
+                p=probabilities[0] if question.kind == "binary" else None,
+                probs=None if question.kind == "binary" else canonical(list(probabilities)),
+                rationale=rationale, imported=False)
+
+
 @dataclass(frozen=True)
 class QuestionView:
     """A question and everything recorded on it, read in one snapshot.
@@ -120,7 +129,7 @@ class EntriesMixin:
                         evidence_ids: Sequence[int] = ()) -> tuple[Question, Forecast]:
         """Record a forecast now; `given` was parsed from what the analyst typed."""
         validate.text(rationale, what="--why")
-        if not evidence_ids:  # the common write, derived by the server in one round trip where it can be
+        if not evidence_ids:  # the common write: appended from a template where it can be (`Ledger._derived`)
             done = self._derived(actor, lambda conn: load_question(conn, ref),
                                  lambda early: self._forecast_write(early, given, rationale))
             if done is not None:
@@ -131,12 +140,8 @@ class EntriesMixin:
             probabilities = given.probabilities(question.kind, question.options, f"#{question.id}")
             rules.raise_first([rules.forecast_window(question, tx.now)])
             check_evidence(tx.conn, evidence_ids)
-            row = tx.journal.insert(
-                forecasts, question_id=question.id, analyst_id=tx.actor.id, made_at=tx.now,
-                p=probabilities[0] if question.kind == "binary" else None,
-                probs=None if question.kind == "binary" else canonical(list(probabilities)),
-                rationale=rationale, imported=False,
-            )
+            row = tx.journal.insert(forecasts, made_at=tx.now,
+                                    **forecast_row(question, tx.actor.id, probabilities, rationale))
             for evidence_id in dict.fromkeys(evidence_ids):
                 tx.journal.insert(forecast_evidence, forecast_id=row["id"], evidence_id=evidence_id)
             tx.journal.append("forecast", question=question.slug)
@@ -145,16 +150,15 @@ class EntriesMixin:
 
     @staticmethod
     def _forecast_write(early: Any, given: ForecastInput, rationale: str | None) -> tuple[OneRow, Any] | None:
-        """`record_forecast` as a write the server derives the entry of (`Ledger._derived`), with
-        the question and the probabilities; None for a resolved question (the usual write says so)."""
+        """`record_forecast` as a one-row write from a template (`Ledger._derived`), with the
+        question and the probabilities; None for a resolved question (the usual write says so)."""
         question = early.value
         probabilities = given.probabilities(question.kind, question.options, f"#{question.id}")
         if question.resolution is not None:
             return None
-        p = probabilities[0] + 0.0 if question.kind == "binary" else None  # -0.0 is 0.0, as inserts make it
-        values = dict(question_id=question.id, analyst_id=early.actor.id, p=p,
-                      probs=None if question.kind == "binary" else canonical(list(probabilities)),
-                      rationale=rationale, imported=False)
+        values = forecast_row(question, early.actor.id, probabilities, rationale)
+        if values["p"] is not None:
+            values["p"] += 0.0  # -0.0 is 0.0, as `JournalWriter.insert` makes it
         return OneRow(forecasts, values, "made_at", "forecast", {"question": question.slug},
                       (question.opens_at, question.closes_at)), (question, probabilities)
 
