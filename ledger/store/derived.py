@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Derived:
-    """What the server wrote: the row's id, the entry's seq and hash, and the write's instant."""
+    """What was written: the row's id, the entry's seq and hash, and the write's instant."""
 
     id: int
     seq: int

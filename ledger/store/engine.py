@@ -280,8 +280,8 @@ def _take_in_thread(fcntl, fd: int, policy: WaitPolicy, where: str) -> bool:  # 
 
 def begin_deferred_append(conn: Connection, policy: WaitPolicy, where: str) -> bool:
     """SQLite, on a connection SQLAlchemy has not begun: `BEGIN IMMEDIATE` on the driver for an
-    append whose sync waits until after the writers' queue (`flush_wal`), as an append through
-    `ledger_flush_after` makes it. False, and nothing begun, where the log is no WAL file (an
+    append whose sync waits until after the writers' queue (`flush_wal`, once the caller has set
+    `ledger_flush` on a commit), as an append through `ledger_flush_after` makes it. False, and nothing begun, where the log is no WAL file (an
     archive, say): such a write goes the usual way."""
     info = conn.connection.info
     if not info.get("ledger_wal", False):
@@ -292,7 +292,6 @@ def begin_deferred_append(conn: Connection, policy: WaitPolicy, where: str) -> b
         driver.execute("PRAGMA synchronous = NORMAL")
         info["ledger_synchronous"] = "NORMAL"
     _begin_immediate(driver, policy, where)
-    info["ledger_flush"] = True
     return True
 
 

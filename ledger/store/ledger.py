@@ -116,6 +116,16 @@ class Overview:
 
 _TRY_LOCK = "SELECT pg_try_advisory_xact_lock(?)"
 _LOCK = "SELECT pg_advisory_xact_lock(?)"
+
+
+def _locked(limit: float) -> list[tuple[str, tuple]]:
+    """The statements that take the append lock, waiting at most `limit` seconds; what follows
+    them waits on any other lock as a write always has (a migration, say)."""
+    return [(f"SET LOCAL lock_timeout = '{max(1, int(limit * 1000))}ms'", ()),
+            (_LOCK, (ADVISORY_LOCK_KEY,)),
+            ("SET LOCAL lock_timeout = DEFAULT", ())]
+
+
 _SINCE = 'SELECT "seq", "hash", "at", "kind" FROM "journal" WHERE "seq" >= ? ORDER BY "seq"'
 #: `_SINCE` with the PostgreSQL server's clock on every row (and on one row of NULLs when no entry
 #: is there): one round trip fewer under the lock.
@@ -283,13 +293,11 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
                     made = self._append_here(conn, seen, write, shape, handle)
                     driver.execute("ROLLBACK" if made is None else "COMMIT")
                 except BaseException:
-                    info.pop("ledger_flush", None)
                     if driver.in_transaction:
                         driver.execute("ROLLBACK")
                     raise
-                if made is None:
-                    info.pop("ledger_flush", None)
             if made is not None:
+                info["ledger_flush"] = True
                 flush_wal(conn)  # committed; durable before the write returns, synced after the queue
             return made
 
@@ -301,9 +309,6 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         last, inert, _ = self._since(conn, seen)
         if not inert:
             return None
-        if self._demo is None and last.seq > 0:
-            first = direct.fetch_one(conn, 'SELECT "kind" FROM "journal" WHERE "seq" = 1')
-            self._demo = first is not None and first[0] == DEMO_MARK
         at = self._write_time(conn, last)
         if not write.window[0] <= at < write.window[1]:
             return None
@@ -319,28 +324,14 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         """PostgreSQL: `write` as one statement the server derives the entry of, sent behind the
         lock with the COMMIT in one pipeline; a held lock waited for as `_advisory_lock` does."""
         statement = one_row_append(write, actor=handle, seen=seen, inert=sorted(INERT_KINDS))
-        first = min(WAIT_NOTICE_S, self.wait.timeout)
         with translated(self.url), self.engine.connect() as conn:
-            for attempt, limit in enumerate((first, self.wait.timeout - first)):
-                try:
-                    with conn.begin():
-                        got = direct.pipelined(conn, [
-                            (f"SET LOCAL lock_timeout = '{max(1, int(limit * 1000))}ms'", ()),
-                            (_LOCK, (ADVISORY_LOCK_KEY,)),
-                            ("SET LOCAL lock_timeout = DEFAULT", ()),
-                            statement,
-                            ("COMMIT", ()),
-                        ])
-                except DBAPIError as exc:
-                    if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
-                        raise
-                    if attempt == 1 or limit <= 0 or self.wait.timeout <= first:
-                        raise self.wait.gave_up(self.display_url) from None
-                    self.wait.waiting(self.display_url)
-                    continue
-                rows = got[3]
+            def attempt(limit: float) -> Derived | None:
+                with conn.begin():
+                    got = direct.pipelined(conn, [*_locked(limit), statement, ("COMMIT", ())])
+                rows = got[-2]
                 return Derived(*rows[0]) if rows else None
-        return None  # pragma: no cover - the loop returns or raises
+
+            return self._waiting_for_lock(attempt)
 
     @staticmethod
     def _since(conn: Connection, seen: jr.LastEntry, with_clock: bool = False, rows: list[tuple] | None = None
@@ -375,25 +366,31 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         got = direct.pipelined(conn, [(_TRY_LOCK, key)] + ([then] if then is not None else []))
         if got[0][0][0]:
             return got[1] if then is not None else None
+
+        def attempt(limit: float) -> list[tuple] | None:
+            got = direct.pipelined(conn, [
+                ("SAVEPOINT ledger_lock", ()),
+                *_locked(limit),
+            ] + ([then] if then is not None else []))
+            return got[-1] if then is not None else None
+
+        return self._waiting_for_lock(attempt, lambda: conn.exec_driver_sql("ROLLBACK TO SAVEPOINT ledger_lock"))
+
+    def _waiting_for_lock(self, attempt: Callable[[float], Any], undo: Callable[[], Any] = lambda: None) -> Any:
+        """PostgreSQL: `attempt(limit)`, which waits for the append lock at most `limit` seconds
+        (`_locked`), first for `WAIT_NOTICE_S`, then, the person told, for the rest of the
+        timeout; `undo` after an attempt that timed out. What the attempt returned."""
         first = min(WAIT_NOTICE_S, self.wait.timeout)
-        for attempt, limit in enumerate((first, self.wait.timeout - first)):
+        for tried, limit in enumerate((first, self.wait.timeout - first)):
             try:
-                got = direct.pipelined(conn, [
-                    ("SAVEPOINT ledger_lock", ()),
-                    (f"SET LOCAL lock_timeout = '{max(1, int(limit * 1000))}ms'", ()),
-                    (_LOCK, key),
-                    # the rest of the write waits on any other lock as a write always has (a migration, say)
-                    ("SET LOCAL lock_timeout = DEFAULT", ()),
-                ] + ([then] if then is not None else []))
+                return attempt(limit)
             except DBAPIError as exc:
                 if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
                     raise
-                conn.exec_driver_sql("ROLLBACK TO SAVEPOINT ledger_lock")
-                if attempt == 1 or limit <= 0 or self.wait.timeout <= first:
+                undo()
+                if tried == 1 or limit <= 0 or self.wait.timeout <= first:
                     raise self.wait.gave_up(self.display_url) from None
                 self.wait.waiting(self.display_url)
-                continue
-            return got[-1] if then is not None else None
         return None  # pragma: no cover - the loop returns or raises
 
     def _write_time(self, conn: Connection, last: jr.LastEntry, now: int | None = None) -> int:
@@ -417,7 +414,8 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
     @staticmethod
     def is_demo(conn: Connection) -> bool:
         """Whether the ledger is a demo: its first journal entry is the demo mark."""
-        return conn.execute(select(journal.c.kind).where(journal.c.seq == 1)).scalar() == DEMO_MARK
+        first = direct.fetch_one(conn, 'SELECT "kind" FROM "journal" WHERE "seq" = 1')  # (on the driver: no SQLAlchemy begin)
+        return first is not None and first[0] == DEMO_MARK
 
     def mark_demo(self, handle: str) -> Head:
         """Mark an empty ledger as a demo (the first journal entry); needs a simulated clock."""
