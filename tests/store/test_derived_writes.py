@@ -12,39 +12,12 @@ import time
 import pytest
 
 from ledger.core.probability import read_forecast
-from ledger.store import derived, direct
+from ledger.store import direct
 from ledger.store import formats as fmt
-from ledger.store import ledger as ledger_module
-from ledger.store.journal import LastEntry, read_last
-from ledger.store.ledger import INERT_KINDS, Ledger
-from ledger.store.schema import forecasts
-from tests.conftest import FixedClock, _drop_schema, _pg_schema_url
+from ledger.store.ledger import Ledger
+from tests.conftest import FixedClock
 
 MINUTE = 60 * 1_000_000
-
-
-@pytest.fixture
-def pg(request: pytest.FixtureRequest):
-    """A `sahel` ledger on PostgreSQL only: the statement the server runs (a fresh schema)."""
-    from tests.conftest import LedgerCli
-
-    server = request.getfixturevalue("pg_server_url")
-    url, schema = _pg_schema_url(server)
-    runner = LedgerCli(url)
-    runner("init", as_=None)
-    _populate(runner)
-    yield runner
-    _drop_schema(server, schema)
-
-
-def _populate(run) -> None:
-    run("scenario", "add", "sahel-2026", "--title", "US re-engagement with Mali and the Sahel")
-    run("analyst", "add", "amina", "--name", "Amina D.")
-    run("question", "add", "--scenario", "sahel-2026", "--slug", "minerals", "--title", "Will they sign?",
-        "--criteria", "Yes if both governments announce a signed agreement.", "--closes", "2099-12-31")
-    run("question", "add", "--scenario", "sahel-2026", "--slug", "troops", "--title", "How many states?",
-        "--criteria", "Count of member states.", "--closes", "2099-06-30", "--option", "a", "--option", "b",
-        "--option", "3 or more")
 
 
 def entry(url: str, seq: int | None = None) -> dict:
@@ -174,78 +147,3 @@ def test_a_forecast_with_evidence_is_written_the_usual_way(sahel, monkeypatch):
     pg("forecast", "minerals", "70%", "--evidence", "1", as_="amina")
     assert calls == {"derived": 0, "usual": 1}
     pg("verify")
-
-
-# -- PostgreSQL: the statement's own checks, each inside a transaction rolled back ------------------------
-
-
-def _attempt(url: str, *, seen_of=lambda last: last, window=(0, 2**62), before=None) -> list:
-    """Run the forecast statement for amina on `minerals` behind the lock, in a transaction that
-    is rolled back; `before(conn)` first. Its rows (one when it wrote)."""
-    ledger = Ledger(url)
-    try:
-        with ledger.engine.connect() as conn, conn.begin() as tx:
-            direct.execute(conn, "SELECT pg_advisory_xact_lock(?)", (ledger_module.ADVISORY_LOCK_KEY,))
-            if before is not None:
-                before(conn)
-            last = read_last(conn)
-            amina = direct.fetch_one(conn, "SELECT id FROM analysts WHERE handle = 'amina'")[0]
-            write = derived.OneRow(forecasts, dict(question_id=1, analyst_id=amina, p=0.7, probs=None, rationale=None,
-                                                   imported=False), "made_at", "forecast", {"question": "minerals"},
-                                   window)
-            sql, params = derived.one_row_append(write, actor="amina", seen=seen_of(last), inert=sorted(INERT_KINDS))
-            rows = direct.fetch_all(conn, sql, params)
-            written = direct.fetch_one(conn, "SELECT count(*) FROM forecasts")[0]
-            tx.rollback()
-        return rows, written
-    finally:
-        ledger.close()
-
-
-def test_the_statement_writes_when_every_check_holds(pg):
-    rows, written = _attempt(pg.url)
-    assert len(rows) == 1 and written == 1
-
-
-@pytest.mark.parametrize("case", ["stale hash", "seen ahead", "question added since", "closed", "not open yet",
-                                  "head ahead of the clock"])
-def test_the_statement_writes_nothing_when_a_check_fails(pg, case):
-    now = time.time_ns() // 1000
-
-    def journal_entry(conn, kind: str, at: int) -> None:
-        last = read_last(conn)
-        direct.execute(conn, 'INSERT INTO journal (seq, at, kind, actor, payload, prev_hash, hash, format) '
-                             'VALUES (?, ?, ?, ?, ?, ?, ?, 2)',
-                       (last.seq + 1, at, kind, "ed", "", last.hash, f"{last.seq + 1:064x}"))
-
-    options = {
-        "stale hash": dict(seen_of=lambda last: LastEntry(last.seq, "0" * 64, last.at)),
-        "seen ahead": dict(seen_of=lambda last: LastEntry(last.seq + 1, last.hash, last.at)),
-        "question added since": dict(seen_of=lambda last: LastEntry(last.seq - 1, "", None)),
-        "closed": dict(window=(0, now - MINUTE)),
-        "not open yet": dict(window=(now + MINUTE, now + 2 * MINUTE)),
-        "head ahead of the clock": dict(before=lambda conn: journal_entry(conn, "forecast", now + 6 * MINUTE)),
-    }[case]
-    if case == "question added since":  # the entry before the head is a question's: not inert
-        def previous(last):
-            return LastEntry(last.seq - 1, entry(pg.url, last.seq - 1)["hash"], None)
-        assert entry(pg.url)["kind"] == "question.add"
-        options = dict(seen_of=previous)
-    rows, written = _attempt(pg.url, **options)
-    assert rows == [] and written == 0
-
-
-def test_the_statement_writes_after_inert_entries_since_the_early_read(pg):
-    now = time.time_ns() // 1000
-
-    def forecast_entry(conn) -> None:
-        last = read_last(conn)
-        direct.execute(conn, 'INSERT INTO journal (seq, at, kind, actor, payload, prev_hash, hash, format) '
-                             'VALUES (?, ?, ?, ?, ?, ?, ?, 2)',
-                       (last.seq + 1, now, "evidence.add", "ed", "", last.hash, f"{last.seq + 1:064x}"))
-
-    head = entry(pg.url)
-    rows, written = _attempt(pg.url, seen_of=lambda last: LastEntry(head["seq"], head["hash"], head["at"]),
-                             before=forecast_entry)
-    assert len(rows) == 1 and written == 1
-    assert rows[0][1] == head["seq"] + 2  # chained after the entry in between
