@@ -18,7 +18,7 @@ from pathlib import Path
 from ledger.core.errors import LedgerError, Refused
 from ledger.core.model import Head
 from ledger.store.copy import Progress, silent
-from ledger.store.engine import make_folder, sqlite_path
+from ledger.store.engine import make_folder, set_query_only, sqlite_path
 from ledger.store.journal import GENESIS
 from ledger.store.ledger import Ledger
 
@@ -105,7 +105,7 @@ def _copy_pages(ledger: Ledger, partial: Path, bars: Progress) -> tuple[int, Hea
     raw = ledger.engine.raw_connection()
     try:
         driver = raw.driver_connection
-        driver.execute("PRAGMA query_only = 1")
+        set_query_only(driver, raw.info, True)
         driver.execute("BEGIN")
         try:
             # The first read fixes the snapshot that every backup step below reads.

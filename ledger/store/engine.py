@@ -287,12 +287,21 @@ def begin_deferred_append(conn: Connection, policy: WaitPolicy, where: str) -> b
     if not info.get("ledger_wal", False):
         return False
     driver = conn.connection.driver_connection
-    driver.execute("PRAGMA query_only = 0")
+    set_query_only(driver, info, False)
     if info.get("ledger_synchronous") != "NORMAL":
         driver.execute("PRAGMA synchronous = NORMAL")
         info["ledger_synchronous"] = "NORMAL"
     _begin_immediate(driver, policy, where)
     return True
+
+
+def set_query_only(driver: sqlite3.Connection, info: dict, on: bool) -> None:
+    """`PRAGMA query_only` on a SQLite connection (`info`: its pool record's), issued only when it
+    changes: SQLite expires every statement the connection has compiled on such a pragma, even
+    one that sets what is already set, so each would be compiled again on its next run."""
+    if info.get("ledger_query_only", False) is not on:
+        driver.execute(f"PRAGMA query_only = {1 if on else 0}")
+        info["ledger_query_only"] = on
 
 
 def flush_wal(conn: Connection) -> None:
@@ -356,8 +365,8 @@ def _configure_sqlite(engine: Engine, where: str, read_only: bool, path: Path | 
             if read_only:
                 raise Unavailable(f"the ledger at {where} is read-only here (an archive): it can be read and "
                                   "verified, not written")
-            driver.execute("PRAGMA query_only = 0")
             info = conn.connection.info
+            set_query_only(driver, info, False)
             later = bool(options.get("ledger_flush_after")) and info.get("ledger_wal", False)
             level = "NORMAL" if later else "FULL"
             if info.get("ledger_synchronous") != level:
@@ -366,7 +375,7 @@ def _configure_sqlite(engine: Engine, where: str, read_only: bool, path: Path | 
             info["ledger_flush"] = later
             _begin_immediate(driver, options.get("ledger_wait") or WaitPolicy(), where)
         else:
-            driver.execute("PRAGMA query_only = 1")
+            set_query_only(driver, conn.connection.info, True)
             driver.execute("BEGIN")
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from ledger.core.errors import BadInput, NotAllowed, NotFound, NotInitialised, Refused
@@ -40,7 +40,7 @@ from ledger.store.entries import EntriesMixin
 from ledger.store.people import PeopleMixin, cannot_write, find_analyst, register
 from ledger.store.questions import QuestionsMixin
 from ledger.store.schema import analysts, evidence, forecasts, journal, questions, resolutions, scenarios
-from ledger.store.urls import normalise_url
+from ledger.store.urls import normalise_url, read_only_file
 
 COUNTED_TABLES = {
     "analysts": analysts,
@@ -148,6 +148,8 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         self.display_url = display_url(self.url)
         self.engine = make_engine(self.url)
         self.is_postgres = self.engine.dialect.name == "postgresql"
+        self.sqlite_file = sqlite_path(self.url)  # where the writers' queue is kept, beside it
+        self._reads: Engine | None = None
         self.clock = clock or SystemClock()
         self.notify = notify
         self.wait = WaitPolicy(lock_timeout(), self._say)
@@ -159,14 +161,27 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
 
     def close(self) -> None:
         """Release connections."""
+        if self._reads is not None and self._reads is not self.engine:
+            self._reads.dispose()
         self.engine.dispose()
+
+    @property
+    def read_engine(self) -> Engine:
+        """Where read transactions are made: for a SQLite file that can be written, connections of
+        their own, so that a connection is never set to `query_only` for a read and back for a
+        write, which costs SQLite every statement it had compiled (a forecast reads, then writes);
+        otherwise the engine."""
+        if self._reads is None:
+            own = self.sqlite_file is not None and not read_only_file(self.sqlite_file)
+            self._reads = make_engine(self.url) if own else self.engine
+        return self._reads
 
     # -- transactions -------------------------------------------------------------------
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A read transaction: a consistent snapshot that never takes the write lock."""
-        with translated(self.url), self.engine.connect() as conn:
+        with translated(self.url), self.read_engine.connect() as conn:
             if self.is_postgres:  # one snapshot for the whole read, as SQLite's BEGIN gives
                 conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with conn.begin():
@@ -188,7 +203,7 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         `seen` by reads made before the lock, also whether they still hold (`_since`), told by
         the same read as the head."""
         with translated(self.url), self.engine.connect() as conn:
-            with writers_queue(sqlite_path(self.url), self.wait, self.display_url):
+            with writers_queue(self.sqlite_file, self.wait, self.display_url):
                 conn.execution_options(ledger_write=True, ledger_wait=self.wait, ledger_flush_after=True)
                 with conn.begin():
                     clocked = self.is_postgres and isinstance(self.clock, SystemClock)  # the server's, read with the head
@@ -284,7 +299,7 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
         shape = template(write, handle)
         with translated(self.url), self.engine.connect() as conn:
             info = conn.connection.info
-            with writers_queue(sqlite_path(self.url), self.wait, self.display_url), \
+            with writers_queue(self.sqlite_file, self.wait, self.display_url), \
                     direct.driver_errors(conn, f"append {write.kind}"):
                 if not begin_deferred_append(conn, self.wait, self.display_url):
                     return None

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from ledger.core import rules, validate
 from ledger.core.errors import BadInput, NotAllowed, NotFound, Refused
 from ledger.core.model import ROLES, Analyst
+from ledger.store import direct
 from ledger.store.schema import analyst_roles, analysts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,14 +38,20 @@ def to_analyst(row: Any) -> Analyst:
     return Analyst(row.id, row.handle, row.name, row.role, bool(row.active), row.created_at, row.kind)
 
 
-@functools.cache
-def _by_handle() -> Select:
-    return analyst_query().where(analysts.c.handle == bindparam("handle"))
+#: An analyst by handle, with the role in force (`analyst_query`), on the driver's cursor: every
+#: write looks its actor up, a forecast before it queues for the lock.
+_BY_HANDLE = ('SELECT a."id", a."handle", a."name", r."role", r."active", a."created_at", a."kind" '
+              'FROM "analysts" a JOIN "analyst_roles" r ON r."id" = '
+              '(SELECT max(e."id") FROM "analyst_roles" e WHERE e."analyst_id" = a."id") '
+              'WHERE a."handle" = ?')
 
 
 def find_analyst(conn: Connection, handle: str) -> Analyst | None:
-    row = conn.execute(_by_handle(), {"handle": handle}).first()
-    return None if row is None else to_analyst(row)
+    row = direct.fetch_one(conn, _BY_HANDLE, (handle,))
+    if row is None:
+        return None
+    analyst_id, found, name, role, active, created_at, kind = row
+    return Analyst(analyst_id, found, name, role, bool(active), created_at, kind)
 
 
 def lookalikes(conn: Connection, handle: str) -> list[str]:

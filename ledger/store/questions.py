@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 from typing import Any, Sequence
 
-from sqlalchemy import Select, bindparam, func, select, true
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from ledger.core import rules, validate
 from ledger.core.errors import NotFound, Refused
 from ledger.core.model import Amendment, Question, Resolution, Scenario
-from ledger.store.schema import (
-    analysts,
-    question_amendments,
-    question_tags,
-    questions,
-    resolution_evidence,
-    resolutions,
-    scenarios,
-)
+from ledger.store import direct
+from ledger.store.schema import question_amendments, question_tags, questions, scenarios
 
 #: Ids above this cannot be stored (64-bit signed); a reference to one is simply not found.
 MAX_ID = 2**63 - 1
@@ -33,20 +25,20 @@ def to_scenario(row: Any, n: int) -> Scenario:
                     row["source_publisher"], row["source_url"], row["source_published"], row["created_at"], n)
 
 
-_BY_SLUG = select(questions.c.id).where(questions.c.slug == bindparam("ref"))
-_BY_ID = select(questions.c.id).where(questions.c.id == bindparam("ref"))
+_BY_SLUG = 'SELECT "id" FROM "questions" WHERE "slug" = ?'
+_BY_ID = 'SELECT "id" FROM "questions" WHERE "id" = ?'
 
 
 def resolve_ref(conn: Connection, ref: str) -> int:
     """A question id from Q: an exact slug wins, else `12` or `#12` is an id."""
-    found = conn.execute(_BY_SLUG, {"ref": ref}).scalar()
+    found = direct.fetch_one(conn, _BY_SLUG, (ref,))
     if found is not None:
-        return found
+        return found[0]
     digits = ref[1:] if ref.startswith("#") else ref
     if digits.isascii() and digits.isdigit() and int(digits) <= MAX_ID:
-        found = conn.execute(_BY_ID, {"ref": int(digits)}).scalar()
+        found = direct.fetch_one(conn, _BY_ID, (int(digits),))
         if found is not None:
-            return found
+            return found[0]
     raise NotFound(f"no question {ref!r} (give a slug, or an id as 12 or #12)")
 
 
@@ -64,83 +56,69 @@ def slugs(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
     return {r.id: r.slug for r in conn.execute(select(questions.c.id, questions.c.slug).where(questions.c.id.in_(ids)))}
 
 
-@dataclass(frozen=True)
-class _QuestionReads:
-    """The statements `load_questions` runs: built once for some questions (`:ids`) and once for
-    all, since building them costs a one-question write more than running them."""
+#: What `load_questions` reads, on the driver's cursor (a forecast reads one question before it
+#: queues for the lock, and through SQLAlchemy the statements cost more than running them). Each
+#: is completed by `_restricted`: for all questions, or for those whose id (`{key}`) is given.
+_TAGS = 'SELECT t."question_id", t."tag" FROM "question_tags" t'
+_AMENDMENTS = ('SELECT a."question_id", a."id", a."amended_at", w."handle", a."reason", a."clarification", '
+               'a."closes_at", a."resolves_by", a."title", a."opens_at" '
+               'FROM "question_amendments" a JOIN "analysts" w ON w."id" = a."amended_by"')
+_RESOLUTIONS = ('SELECT r."question_id", r."id", r."outcome", r."known_at", r."recorded_at", w."handle", r."note", '
+                'r."correction" FROM "resolutions" r JOIN "analysts" w ON w."id" = r."recorded_by"')
+_CITED = ('SELECT c."resolution_id", c."evidence_id" FROM "resolution_evidence" c '
+          'JOIN "resolutions" r ON r."id" = c."resolution_id"')
+_QUESTIONS = ('SELECT q."id", q."slug", q."title", q."kind", q."options", q."criteria", q."opens_at", q."closes_at", '
+              'q."resolves_by", q."created_at", s."slug" FROM "questions" q '
+              'LEFT JOIN "scenarios" s ON s."id" = q."scenario_id"')
 
-    handles: Select
-    handle: Select
-    tags: Select
-    amendments: Select
-    resolutions: Select
-    cited: Select
-    questions: Select
 
-    @staticmethod
-    @functools.cache
-    def of(some: bool) -> "_QuestionReads":
-        def only(column):  # restrict a query to the wanted questions
-            return column.in_(bindparam("ids", expanding=True)) if some else true()
-
-        return _QuestionReads(
-            handles=select(analysts.c.id, analysts.c.handle),
-            handle=select(analysts.c.handle).where(analysts.c.id == bindparam("analyst")),
-            tags=select(question_tags.c.question_id, question_tags.c.tag).where(only(question_tags.c.question_id)),
-            amendments=select(question_amendments).where(only(question_amendments.c.question_id))
-            .order_by(question_amendments.c.id),
-            resolutions=select(resolutions).where(only(resolutions.c.question_id)).order_by(resolutions.c.id),
-            cited=select(resolution_evidence).where(
-                resolution_evidence.c.resolution_id.in_(bindparam("resolutions", expanding=True))),
-            questions=select(questions, scenarios.c.slug.label("scenario_slug"))
-            .outerjoin(scenarios, scenarios.c.id == questions.c.scenario_id)
-            .where(only(questions.c.id)).order_by(questions.c.id),
-        )
+@functools.lru_cache(maxsize=64)
+def _restricted(sql: str, key: str, n: int | None, order: str = "") -> str:
+    """`sql` for all questions (`n` None) or for `n` given ids of column `key`, then `order`."""
+    where = "" if n is None else f" WHERE {key} IN ({', '.join('?' for _ in range(n))})"
+    return sql + where + (f" ORDER BY {order}" if order else "")
 
 
 def load_questions(conn: Connection, ids: list[int] | None) -> list[Question]:
     """Questions (these ids, or all) with tags, amendments, the values and resolution in force."""
-    reads = _QuestionReads.of(ids is not None)
-    wanted = {} if ids is None else {"ids": ids}
-    handles = dict(conn.execute(reads.handles).all()) if ids is None else None
+    n = None if ids is None else len(ids)
+    wanted = () if ids is None else tuple(ids)
+    if n == 0:
+        return []
 
-    def handle_of(analyst_id: int) -> str:
-        if handles is not None:
-            return handles[analyst_id]
-        return conn.execute(reads.handle, {"analyst": analyst_id}).scalar_one()
+    def rows(sql: str, key: str, order: str = "") -> list[tuple]:
+        return direct.fetch_all(conn, _restricted(sql, key, n, order), wanted)
 
     tags: dict[int, list[str]] = {}
-    for r in conn.execute(reads.tags, wanted):
-        tags.setdefault(r.question_id, []).append(r.tag)
+    for question_id, tag in rows(_TAGS, 't."question_id"'):
+        tags.setdefault(question_id, []).append(tag)
     amendments: dict[int, list[Amendment]] = {}
-    for r in conn.execute(reads.amendments, wanted):
-        amendments.setdefault(r.question_id, []).append(Amendment(
-            r.id, r.amended_at, handle_of(r.amended_by), r.reason, r.clarification, r.closes_at, r.resolves_by,
-            r.title, r.opens_at))
-    latest: dict[int, Any] = {}
-    for r in conn.execute(reads.resolutions, wanted):
-        latest[r.question_id] = r
+    for question_id, *fields in rows(_AMENDMENTS, 'a."question_id"', 'a."id"'):
+        amendments.setdefault(question_id, []).append(Amendment(*fields))
+    latest: dict[int, tuple] = {}
+    for r in rows(_RESOLUTIONS, 'r."question_id"', 'r."id"'):
+        latest[r[0]] = r
     cited: dict[int, list[int]] = {}
     if latest:
-        for r in conn.execute(reads.cited, {"resolutions": [r.id for r in latest.values()]}):
-            cited.setdefault(r.resolution_id, []).append(r.evidence_id)
-    query = reads.questions
+        in_force = {r[1] for r in latest.values()}
+        for resolution_id, evidence_id in rows(_CITED, 'r."question_id"'):
+            if resolution_id in in_force:
+                cited.setdefault(resolution_id, []).append(evidence_id)
     out = []
-    for r in conn.execute(query, wanted):
-        mine = tuple(amendments.get(r.id, ()))
-        opens, closes, due = rules.dates_in_force(r.opens_at, r.closes_at, r.resolves_by, mine)
-        title = next((a.title for a in reversed(mine) if a.title is not None), r.title)
-        res = latest.get(r.id)
-        resolution = None if res is None else Resolution(
-            res.id, res.outcome, res.known_at, res.recorded_at, handle_of(res.recorded_by), res.note, res.correction,
-            tuple(sorted(cited.get(res.id, ()))))
+    for (qid, slug, title, kind, options, criteria, opens_at, closes_at, resolves_by, created_at,
+         scenario) in rows(_QUESTIONS, 'q."id"', 'q."id"'):
+        mine = tuple(amendments.get(qid, ()))
+        opens, closes, due = rules.dates_in_force(opens_at, closes_at, resolves_by, mine)
+        final_title = next((a.title for a in reversed(mine) if a.title is not None), title)
+        res = latest.get(qid)
+        resolution = None if res is None else Resolution(*res[1:], tuple(sorted(cited.get(res[1], ()))))
         out.append(Question(
-            id=r.id, slug=r.slug, title=title, kind=r.kind,
-            options=tuple(json.loads(r.options)) if r.options else ("yes", "no"),
-            criteria=r.criteria, opens_at=opens, closes_at=closes, resolves_by=due,
-            tags=tuple(sorted(tags.get(r.id, ()))), scenario=r.scenario_slug, created_at=r.created_at,
+            id=qid, slug=slug, title=final_title, kind=kind,
+            options=tuple(json.loads(options)) if options else ("yes", "no"),
+            criteria=criteria, opens_at=opens, closes_at=closes, resolves_by=due,
+            tags=tuple(sorted(tags.get(qid, ()))), scenario=scenario, created_at=created_at,
             amendments=mine, resolution=resolution,
-            recorded=(r.title, r.opens_at, r.closes_at, r.resolves_by),
+            recorded=(title, opens_at, closes_at, resolves_by),
         ))
     return out
 
