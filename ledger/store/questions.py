@@ -58,7 +58,7 @@ def slugs(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
 
 #: What `load_questions` reads, on the driver's cursor (a forecast reads one question before it
 #: queues for the lock, and through SQLAlchemy the statements cost more than running them). Each
-#: is completed by `_restricted`: for all questions, or for those whose id (`{key}`) is given.
+#: is completed by `_restricted`: for all questions, or only for the ids given.
 _TAGS = 'SELECT t."question_id", t."tag" FROM "question_tags" t'
 _AMENDMENTS = ('SELECT a."question_id", a."id", a."amended_at", w."handle", a."reason", a."clarification", '
                'a."closes_at", a."resolves_by", a."title", a."opens_at" '
