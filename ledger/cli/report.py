@@ -9,6 +9,7 @@ import click
 
 from ledger.cli.context import Env, no_cyclic_gc, pass_env
 from ledger.cli.options import PeriodFlags, period_options, scenario_option, to_period
+from ledger.core.period import Period
 from ledger.core.priority import PRIORITIES
 
 
@@ -42,7 +43,7 @@ def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, 
     from ledger.reports.build import build_report
     from ledger.reports.drawer import Drawer
     from ledger.reports.render import renderer, write
-    from ledger.store.report_data import read_report_input
+    from ledger.store.plain import report_input_plainly
 
     renderer(fmt)  # an unknown format is bad input before the ledger is read
     if priority == "low":  # before the drawer is forked: it inherits the priority
@@ -53,8 +54,15 @@ def report(env: Env, period_flags: PeriodFlags, scenario: str | None, fmt: str, 
     # ready while the ledger is read, and draws while the page is rendered
     with Drawer.started(fork=fmt != "json") as drawer:
         with no_cyclic_gc():  # the figures after it run with the collector: matplotlib makes cycles
-            data = read_report_input(env.ledger(), as_of=period_flags.as_of, scenario=scenario,
-                                     period_of=lambda now: to_period(period_flags, now))
+            def period_of(now: int) -> Period:
+                return to_period(period_flags, now)
+
+            data = report_input_plainly(env.db, as_of=period_flags.as_of, scenario=scenario, period_of=period_of)
+            if data is None:  # not a plain SQLite file (`ledger.store.plain`): through SQLAlchemy
+                from ledger.store.report_data import read_report_input
+
+                data = read_report_input(env.ledger(), as_of=period_flags.as_of, scenario=scenario,
+                                         period_of=period_of)
             built = build_report(data, scenario=scenario, drawer=drawer)
         written = write(built, fmt, out, sys.stdout.buffer, drawer)
     if written is not None:

@@ -19,7 +19,7 @@ from ledger.core.errors import LedgerError, Refused
 from ledger.core.model import Head
 from ledger.store.copy import Progress, silent
 from ledger.store.engine import make_folder, set_query_only, sqlite_path
-from ledger.store.journal import GENESIS
+from ledger.store.reads import GENESIS
 from ledger.store.ledger import Ledger
 
 #: Database pages copied per backup step (and per progress update).

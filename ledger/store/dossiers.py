@@ -16,10 +16,9 @@ from sqlalchemy import select
 from ledger.core.errors import NotFound
 from ledger.core.model import ANNULLED, Analyst, Evidence, Forecast, Question, Resolution
 from ledger.core.period import Window
-from ledger.store.entries import read_evidence, read_forecasts, read_resolutions
+from ledger.store.entries import read_forecasts, read_resolutions
 from ledger.store.ledger import Ledger, View
-from ledger.store.people import find_analyst
-from ledger.store.questions import load_question, load_questions
+from ledger.store.reads import find_analyst, load_question, load_questions, read_evidence
 from ledger.store.schema import analysts, evidence, evidence_links, forecasts, withdrawals
 from ledger.store.scores import PairScore, WindowOf, group_scores, load_in, pair_scores, scored_in, window_in
 

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from ledger.core.errors import BadInput, LedgerError, NotInitialised, SchemaOutOfDate, Unavailable
+from ledger.store.reads import sync_wal
 from ledger.store.revisions import KNOWN_REVISIONS, SCHEMA_REVISION
 from ledger.store.urls import display_url, read_only_file
 
@@ -316,31 +317,7 @@ def flush_wal(conn: Connection) -> None:
     """
     info = conn.connection.info
     if info.pop("ledger_flush", False):
-        _sync_wal(info["ledger_path"], "the write was committed but could not be synced to disk")
-
-
-def settle(conn: Connection) -> None:
-    """Sync a SQLite ledger's write-ahead log before quoting a head read from it. Another writer's
-    commit is seen as soon as it is made and synced by that writer just after (`flush_wal`), so
-    this makes sure a head quoted in a report or by `ledger info` is never one a power cut could
-    still take back. Call it after the snapshot's first read: SQLite fixes a snapshot there."""
-    if conn.dialect.name != "sqlite":
-        return
-    path = conn.connection.info.get("ledger_path")
-    if path is not None and Path(f"{path}-wal").exists():
-        _sync_wal(path, "cannot sync the ledger's log to disk")
-
-
-def _sync_wal(path: Path, what: str) -> None:
-    wal = f"{path}-wal"
-    try:
-        fd = os.open(wal, os.O_RDONLY)
-        try:
-            (getattr(os, "fdatasync", None) or os.fsync)(fd)  # any descriptor of the file syncs it
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        raise Unavailable(f"{what} ({wal}: {exc.strerror or exc}); check the disk before writing more") from None
+        sync_wal(info["ledger_path"], "the write was committed but could not be synced to disk")
 
 
 def _configure_sqlite(engine: Engine, where: str, read_only: bool, path: Path | None) -> None:

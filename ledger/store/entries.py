@@ -16,15 +16,15 @@ from ledger.core.model import Evidence, EvidenceLink, Forecast, Head, Question, 
 from ledger.core.probability import ForecastInput
 from ledger.core.timeutil import format_instant
 from ledger.store.derived import OneRow
-from ledger.store.journal import canonical, read_head
-from ledger.store.questions import MAX_ID, load_question, load_questions, resolve_ref, slugs
+from ledger.store.journal import canonical
+from ledger.store.questions import slugs
+from ledger.store.reads import MAX_ID, load_question, load_questions, read_evidence, read_head, resolve_ref
 from ledger.store.schema import (
     analysts,
     evidence,
     evidence_links,
     forecast_evidence,
     forecasts,
-    questions,
     resolution_evidence,
     resolutions,
     withdrawals,
@@ -92,21 +92,6 @@ def read_forecasts(conn: Connection, question_id: int | None) -> list[Forecast]:
                      (r.p, 1.0 - r.p) if r.p is not None else tuple(json.loads(r.probs)), r.rationale,
                      tuple(cited.get(r.id, ())), bool(r.imported), r.withdrawn)
             for r in conn.execute(query)]
-
-
-def read_evidence(conn: Connection, question_id: int | None) -> list[Evidence]:
-    """Evidence items (linked to one question, or all), oldest first."""
-    links: dict[int, list[EvidenceLink]] = {}
-    query = select(evidence_links, questions.c.slug).join(questions, questions.c.id == evidence_links.c.question_id)
-    for r in conn.execute(query.order_by(evidence_links.c.id)):
-        links.setdefault(r.evidence_id, []).append(EvidenceLink(r.question_id, r.slug, r.stance))
-    wanted = None
-    if question_id is not None:
-        wanted = {eid for eid, ls in links.items() if any(link.question_id == question_id for link in ls)}
-    rows = conn.execute(select(evidence, analysts.c.handle).join(analysts, analysts.c.id == evidence.c.analyst_id)
-                        .order_by(evidence.c.id))
-    return [Evidence(r.id, r.summary, r.source, r.observed_on, r.logged_at, r.handle, tuple(links.get(r.id, ())))
-            for r in rows if wanted is None or r.id in wanted]
 
 
 def read_resolutions(conn: Connection, question_id: int) -> list[Resolution]:

@@ -14,17 +14,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert
 from sqlalchemy.engine import Connection
 
 from ledger.core.errors import BadInput
 from ledger.core.model import Head
 from ledger.store import direct
-from ledger.store.engine import settle
+from ledger.store.reads import GENESIS, read_head
 from ledger.store import formats as fmt
 from ledger.store.schema import batch_locators, journal
 
-GENESIS = "0" * 64
 
 
 def canonical(value: Any) -> str:
@@ -66,21 +65,12 @@ class LastEntry:
 
 
 _LAST = 'SELECT "seq", "hash", "at" FROM "journal" ORDER BY "seq" DESC LIMIT 1'
-_HEAD = select(journal.c.seq, journal.c.hash).order_by(journal.c.seq.desc()).limit(1)
 
 
 def read_last(conn: Connection) -> LastEntry:
     """The head entry with its time (on the driver's cursor: every write reads it under the lock)."""
     row = direct.fetch_one(conn, _LAST)
     return LastEntry(0, GENESIS, None) if row is None else LastEntry(*row)
-
-
-def read_head(conn: Connection) -> Head:
-    """The last entry's sequence number and hash (0 and 64 zeros for an empty journal), once on
-    disk: a head read is one about to be quoted (`settle`)."""
-    row = conn.execute(_HEAD).first()
-    settle(conn)
-    return Head(0, GENESIS) if row is None else Head(row.seq, row.hash)
 
 
 def parse_head(text: str) -> Head:

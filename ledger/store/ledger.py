@@ -37,7 +37,8 @@ from ledger.store.engine import (
 from ledger.store import formats as fmt
 from ledger.store.derived import Derived, OneRow, Template, one_row_append, template
 from ledger.store.entries import EntriesMixin
-from ledger.store.people import PeopleMixin, cannot_write, find_analyst, register
+from ledger.store.people import PeopleMixin, cannot_write, register
+from ledger.store.reads import find_analyst, is_demo
 from ledger.store.questions import QuestionsMixin
 from ledger.store.schema import analysts, evidence, forecasts, journal, questions, resolutions, scenarios
 from ledger.store.urls import normalise_url, read_only_file
@@ -426,11 +427,7 @@ class Ledger(PeopleMixin, QuestionsMixin, EntriesMixin):
                           f"entry ({format_instant(last.at)}); fix the clock, nothing was written")
         return now if last.at is None else max(now, last.at)
 
-    @staticmethod
-    def is_demo(conn: Connection) -> bool:
-        """Whether the ledger is a demo: its first journal entry is the demo mark."""
-        first = direct.fetch_one(conn, 'SELECT "kind" FROM "journal" WHERE "seq" = 1')  # (on the driver: no SQLAlchemy begin)
-        return first is not None and first[0] == DEMO_MARK
+    is_demo = staticmethod(is_demo)  # whether the ledger is a demo (`ledger.store.reads`)
 
     def mark_demo(self, handle: str) -> Head:
         """Mark an empty ledger as a demo (the first journal entry); needs a simulated clock."""

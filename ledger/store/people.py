@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from ledger.core import rules, validate
 from ledger.core.errors import BadInput, NotAllowed, NotFound, Refused
 from ledger.core.model import ROLES, Analyst
-from ledger.store import direct
+from ledger.store.reads import find_analyst, read_analysts
 from ledger.store.schema import analyst_roles, analysts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,22 +36,6 @@ def analyst_query():
 
 def to_analyst(row: Any) -> Analyst:
     return Analyst(row.id, row.handle, row.name, row.role, bool(row.active), row.created_at, row.kind)
-
-
-#: An analyst by handle, with the role in force (`analyst_query`), on the driver's cursor: every
-#: write looks its actor up, a forecast before it queues for the lock.
-_BY_HANDLE = ('SELECT a."id", a."handle", a."name", r."role", r."active", a."created_at", a."kind" '
-              'FROM "analysts" a JOIN "analyst_roles" r ON r."id" = '
-              '(SELECT max(e."id") FROM "analyst_roles" e WHERE e."analyst_id" = a."id") '
-              'WHERE a."handle" = ?')
-
-
-def find_analyst(conn: Connection, handle: str) -> Analyst | None:
-    row = direct.fetch_one(conn, _BY_HANDLE, (handle,))
-    if row is None:
-        return None
-    analyst_id, found, name, role, active, created_at, kind = row
-    return Analyst(analyst_id, found, name, role, bool(active), created_at, kind)
 
 
 def lookalikes(conn: Connection, handle: str) -> list[str]:
@@ -107,7 +91,7 @@ class PeopleMixin:
 
     def analysts_in(self, conn: Connection) -> list[Analyst]:
         """Every analyst, in registration order."""
-        return [to_analyst(r) for r in conn.execute(analyst_query().order_by(analysts.c.id))]
+        return read_analysts(conn)
 
     def check_editor(self, handle: str, what: str) -> None:
         """Refuse early (exit 1) unless `handle` is an active editor, or would become the editor

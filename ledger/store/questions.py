@@ -3,43 +3,23 @@ Mixed into `Ledger`."""
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ledger.core import rules, validate
 from ledger.core.errors import NotFound, Refused
-from ledger.core.model import Amendment, Question, Resolution, Scenario
-from ledger.store import direct
+from ledger.core.model import Question, Scenario
+from ledger.store.reads import load_question, load_questions, read_scenarios, resolve_ref
 from ledger.store.schema import question_amendments, question_tags, questions, scenarios
 
-#: Ids above this cannot be stored (64-bit signed); a reference to one is simply not found.
-MAX_ID = 2**63 - 1
 
 
 def to_scenario(row: Any, n: int) -> Scenario:
     return Scenario(row["id"], row["slug"], row["title"], row["summary"], row["source_title"],
                     row["source_publisher"], row["source_url"], row["source_published"], row["created_at"], n)
-
-
-_BY_SLUG = 'SELECT "id" FROM "questions" WHERE "slug" = ?'
-_BY_ID = 'SELECT "id" FROM "questions" WHERE "id" = ?'
-
-
-def resolve_ref(conn: Connection, ref: str) -> int:
-    """A question id from Q: an exact slug wins, else `12` or `#12` is an id."""
-    found = direct.fetch_one(conn, _BY_SLUG, (ref,))
-    if found is not None:
-        return found[0]
-    digits = ref[1:] if ref.startswith("#") else ref
-    if digits.isascii() and digits.isdigit() and int(digits) <= MAX_ID:
-        found = direct.fetch_one(conn, _BY_ID, (int(digits),))
-        if found is not None:
-            return found[0]
-    raise NotFound(f"no question {ref!r} (give a slug, or an id as 12 or #12)")
 
 
 def scenario_id(conn: Connection, slug: str) -> int:
@@ -54,77 +34,6 @@ def slugs(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
     if not ids:
         return {}
     return {r.id: r.slug for r in conn.execute(select(questions.c.id, questions.c.slug).where(questions.c.id.in_(ids)))}
-
-
-#: What `load_questions` reads, on the driver's cursor (a forecast reads one question before it
-#: queues for the lock, and through SQLAlchemy the statements cost more than running them). Each
-#: is completed by `_restricted`: for all questions, or only for the ids given.
-_TAGS = 'SELECT t."question_id", t."tag" FROM "question_tags" t'
-_AMENDMENTS = ('SELECT a."question_id", a."id", a."amended_at", w."handle", a."reason", a."clarification", '
-               'a."closes_at", a."resolves_by", a."title", a."opens_at" '
-               'FROM "question_amendments" a JOIN "analysts" w ON w."id" = a."amended_by"')
-_RESOLUTIONS = ('SELECT r."question_id", r."id", r."outcome", r."known_at", r."recorded_at", w."handle", r."note", '
-                'r."correction" FROM "resolutions" r JOIN "analysts" w ON w."id" = r."recorded_by"')
-_CITED = ('SELECT c."resolution_id", c."evidence_id" FROM "resolution_evidence" c '
-          'JOIN "resolutions" r ON r."id" = c."resolution_id"')
-_QUESTIONS = ('SELECT q."id", q."slug", q."title", q."kind", q."options", q."criteria", q."opens_at", q."closes_at", '
-              'q."resolves_by", q."created_at", s."slug" FROM "questions" q '
-              'LEFT JOIN "scenarios" s ON s."id" = q."scenario_id"')
-
-
-@functools.lru_cache(maxsize=64)
-def _restricted(sql: str, key: str, n: int | None, order: str = "") -> str:
-    """`sql` for all questions (`n` None) or for `n` given ids of column `key`, then `order`."""
-    where = "" if n is None else f" WHERE {key} IN ({', '.join('?' for _ in range(n))})"
-    return sql + where + (f" ORDER BY {order}" if order else "")
-
-
-def load_questions(conn: Connection, ids: list[int] | None) -> list[Question]:
-    """Questions (these ids, or all) with tags, amendments, the values and resolution in force."""
-    n = None if ids is None else len(ids)
-    wanted = () if ids is None else tuple(ids)
-    if n == 0:
-        return []
-
-    def rows(sql: str, key: str, order: str = "") -> list[tuple]:
-        return direct.fetch_all(conn, _restricted(sql, key, n, order), wanted)
-
-    tags: dict[int, list[str]] = {}
-    for question_id, tag in rows(_TAGS, 't."question_id"'):
-        tags.setdefault(question_id, []).append(tag)
-    amendments: dict[int, list[Amendment]] = {}
-    for question_id, *fields in rows(_AMENDMENTS, 'a."question_id"', 'a."id"'):
-        amendments.setdefault(question_id, []).append(Amendment(*fields))
-    latest: dict[int, tuple] = {}
-    for r in rows(_RESOLUTIONS, 'r."question_id"', 'r."id"'):
-        latest[r[0]] = r
-    cited: dict[int, list[int]] = {}
-    if latest:
-        in_force = {r[1] for r in latest.values()}
-        for resolution_id, evidence_id in rows(_CITED, 'r."question_id"'):
-            if resolution_id in in_force:
-                cited.setdefault(resolution_id, []).append(evidence_id)
-    out = []
-    for (qid, slug, title, kind, options, criteria, opens_at, closes_at, resolves_by, created_at,
-         scenario) in rows(_QUESTIONS, 'q."id"', 'q."id"'):
-        mine = tuple(amendments.get(qid, ()))
-        opens, closes, due = rules.dates_in_force(opens_at, closes_at, resolves_by, mine)
-        final_title = next((a.title for a in reversed(mine) if a.title is not None), title)
-        res = latest.get(qid)
-        resolution = None if res is None else Resolution(*res[1:], tuple(sorted(cited.get(res[1], ()))))
-        out.append(Question(
-            id=qid, slug=slug, title=final_title, kind=kind,
-            options=tuple(json.loads(options)) if options else ("yes", "no"),
-            criteria=criteria, opens_at=opens, closes_at=closes, resolves_by=due,
-            tags=tuple(sorted(tags.get(qid, ()))), scenario=scenario, created_at=created_at,
-            amendments=mine, resolution=resolution,
-            recorded=(title, opens_at, closes_at, resolves_by),
-        ))
-    return out
-
-
-def load_question(conn: Connection, ref: str) -> Question:
-    return load_questions(conn, [resolve_ref(conn, ref)])[0]
 
 
 class QuestionsMixin:
@@ -157,9 +66,7 @@ class QuestionsMixin:
 
     def scenarios_in(self, conn: Connection) -> list[Scenario]:
         """Every scenario with its number of questions, in recording order."""
-        n = select(func.count()).select_from(questions).where(questions.c.scenario_id == scenarios.c.id)
-        rows = conn.execute(select(scenarios, n.scalar_subquery().label("n")).order_by(scenarios.c.id)).all()
-        return [to_scenario(r._mapping, r.n) for r in rows]
+        return read_scenarios(conn)
 
     def scenario_view(self, slug: str) -> tuple[Scenario, list[Question], int]:
         """A scenario, its questions and the read's `now`, from one snapshot."""

@@ -14,20 +14,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
-from sqlalchemy import or_, select
 
 from ledger.core.errors import NotFound
 from ledger.core.model import Analyst, Evidence, Head, Question, Scenario
 from ledger.core.period import Period
-from ledger.store import schema as s
-from ledger.store.entries import read_evidence
-from ledger.store.journal import read_head
-from ledger.store.ledger import Ledger
-from ledger.store.questions import load_questions
+from ledger.store import direct
+from ledger.store.clock import View
+from ledger.store.reads import is_demo, load_questions, read_analysts, read_evidence, read_head, read_scenarios
 from ledger.store.scores import ForecastRead, ScoredLedger, load_in, read_choice_probs, resolved_of, withdrawn_ids
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ledger.store.ledger import Ledger
 
 #: `QuestionTable.known_at` of a question without a resolution: after every instant.
 UNRESOLVED = np.iinfo(np.int64).max
@@ -40,6 +40,11 @@ _IN_FORCE_SQL = """
 SELECT r.question_id, r.outcome, r.known_at, r.note FROM resolutions r
 JOIN (SELECT question_id, max(id) AS rid FROM resolutions GROUP BY question_id) latest ON latest.rid = r.id
 """
+_SOURCES = """SELECT "id" FROM "analysts" WHERE "kind" = 'source'"""
+#: The rationales a report can quote: of forecasts made in the period, and of sources' predictions.
+_QUOTED = ('SELECT "id", "rationale" FROM "forecasts" WHERE "rationale" IS NOT NULL AND "made_at" < ? '
+           f'AND ("made_at" >= ? OR "analyst_id" IN ({_SOURCES}))')
+_CITED = 'SELECT "forecast_id", "evidence_id" FROM "forecast_evidence" ORDER BY "id"'
 #: Amended questions are read as objects this many at a time (bounded IN lists).
 _CHUNK = 2000
 
@@ -154,9 +159,17 @@ class ReportInput:
     demo: bool = False
 
 
-def read_report_input(ledger: Ledger, *, period_of: Callable[[int], Period], as_of: int | None = None,
+def read_report_input(ledger: "Ledger", *, period_of: Callable[[int], Period], as_of: int | None = None,
                       scenario: str | None = None) -> ReportInput:
-    """Read what a report needs inside one `ledger.read()`.
+    """Read what a report needs inside one `ledger.read()` (`read_report_in`)."""
+    with ledger.read() as view:
+        return read_report_in(view, period_of=period_of, as_of=as_of, scenario=scenario)
+
+
+def read_report_in(view: View, *, period_of: Callable[[int], Period], as_of: int | None = None,
+                   scenario: str | None = None) -> ReportInput:
+    """Read what a report needs in one snapshot (`view`: SQLAlchemy's connection, or a plain
+    `sqlite3` one, `ledger.store.plain`).
 
     Args:
         period_of: the period, from the read's `now` (`--period` needs it when `--as-of` is not given).
@@ -166,38 +179,37 @@ def read_report_input(ledger: Ledger, *, period_of: Callable[[int], Period], as_
     Raises:
         NotFound: `scenario` names no scenario.
     """
-    with ledger.read() as view:
-        conn = view.conn
-        moment = view.now if as_of is None else as_of
-        period = period_of(view.now)
-        scenarios = tuple(ledger.scenarios_in(conn))
-        if scenario is not None:
-            scenarios = tuple(sc for sc in scenarios if sc.slug == scenario)
-            if not scenarios:
-                raise NotFound(f"no scenario {scenario!r}")
-        pending = ForecastRead.begin(conn, moment)  # read aside while the questions are read here
-        questions = _questions(conn, scenario)
-        rows = pending.rows()
-        choice_probs = read_choice_probs(conn, moment)
-        forecasts = _forecasts(conn, questions, rows, choice_probs, moment, period.start)
-        wanted = set(questions.id.tolist())
-        evidence = tuple(e for e in read_evidence(conn, None) if e.logged_at < moment
-                         and (scenario is None or any(link.question_id in wanted for link in e.links)))
-        return ReportInput(
-            head=read_head(conn), now=view.now, as_of=moment, period=period, analysts=tuple(ledger.analysts_in(conn)),
-            scenarios=scenarios, questions=questions, forecasts=forecasts, evidence=evidence,
-            scored=load_in(view, as_of=moment, scenario=scenario, forecasts=(rows, choice_probs),
-                           questions=resolved_of(conn, questions.id, questions.slug, questions.scenario,
-                                                 questions.options, questions.binary, questions.opens_at,
-                                                 questions.closes_at, questions.outcome, questions.known_at)),
-            demo=ledger.is_demo(conn),
-        )
+    conn = view.conn
+    moment = view.now if as_of is None else as_of
+    period = period_of(view.now)
+    scenarios = tuple(read_scenarios(conn))
+    if scenario is not None:
+        scenarios = tuple(sc for sc in scenarios if sc.slug == scenario)
+        if not scenarios:
+            raise NotFound(f"no scenario {scenario!r}")
+    pending = ForecastRead.begin(conn, moment)  # read aside while the questions are read here
+    questions = _questions(conn, scenario)
+    rows = pending.rows()
+    choice_probs = read_choice_probs(conn, moment)
+    forecasts = _forecasts(conn, questions, rows, choice_probs, moment, period.start)
+    wanted = set(questions.id.tolist())
+    evidence = tuple(e for e in read_evidence(conn, None) if e.logged_at < moment
+                     and (scenario is None or any(link.question_id in wanted for link in e.links)))
+    return ReportInput(
+        head=read_head(conn), now=view.now, as_of=moment, period=period, analysts=tuple(read_analysts(conn)),
+        scenarios=scenarios, questions=questions, forecasts=forecasts, evidence=evidence,
+        scored=load_in(view, as_of=moment, scenario=scenario, forecasts=(rows, choice_probs),
+                       questions=resolved_of(conn, questions.id, questions.slug, questions.scenario,
+                                             questions.options, questions.binary, questions.opens_at,
+                                             questions.closes_at, questions.outcome, questions.known_at)),
+        demo=is_demo(conn),
+    )
 
 
 def _questions(conn: Any, scenario: str | None) -> QuestionTable:
     """Every question (or the scenario's) as columns; the amended ones also as objects, whose
     values in force (dates, title) the columns take."""
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = direct.driver(conn).cursor()
     try:
         cursor.execute(_QUESTIONS_SQL)
         rows = [r for r in cursor.fetchall() if scenario is None or r[9] == scenario]
@@ -210,7 +222,7 @@ def _questions(conn: Any, scenario: str | None) -> QuestionTable:
     dates = np.array([r[5:8] for r in rows], dtype=np.int64).reshape(len(rows), 3)  # opens, closes, resolves by
     row_of = {qid: i for i, qid in enumerate(ids)}
     amended: dict[int, Question] = {}
-    wanted = sorted({qid for (qid,) in conn.execute(select(s.question_amendments.c.question_id).distinct())}
+    wanted = sorted({qid for (qid,) in direct.fetch_all(conn, 'SELECT DISTINCT "question_id" FROM "question_amendments"')}
                     & row_of.keys())
     for at in range(0, len(wanted), _CHUNK):
         for q in load_questions(conn, wanted[at:at + _CHUNK]):
@@ -235,7 +247,6 @@ def _forecasts(conn: Any, questions: QuestionTable, rows: np.ndarray, choice_pro
                as_of: int, since: int) -> ForecastTable:
     """The forecasts (`read_forecasts` rows, in recording order) on the table's questions, as
     columns; rationales of those made from `since` and of sources'."""
-    f = s.forecasts.c
     row_of = np.full(int(max(questions.id.max(initial=0), rows["question_id"].max(initial=0))) + 1, -1,
                      dtype=np.int64)
     row_of[questions.id] = np.arange(len(questions))
@@ -244,8 +255,7 @@ def _forecasts(conn: Any, questions: QuestionTable, rows: np.ndarray, choice_pro
     if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():  # SQLite reads them in id order: no sort then
         rows = rows[np.argsort(ids, kind="stable")]
     question = row_of[rows["question_id"]]
-    sources = np.fromiter((r[0] for r in conn.execute(select(s.analysts.c.id).where(s.analysts.c.kind == "source"))),
-                          dtype=np.int64)
+    sources = np.fromiter((r[0] for r in direct.fetch_all(conn, _SOURCES)), dtype=np.int64)
     binary = questions.binary[question]
     widths = np.where(binary, 1, np.array([len(o) for o in questions.options], dtype=np.int64)[question])
     off = np.zeros(len(rows), dtype=np.int64)
@@ -255,15 +265,13 @@ def _forecasts(conn: Any, questions: QuestionTable, rows: np.ndarray, choice_pro
     for at, forecast_id in zip(off[~binary].tolist(), rows["id"][~binary].tolist()):
         values = choice_probs[forecast_id]
         probs[at:at + len(values)] = values
-    quoted = conn.execute(select(f.id, f.rationale).where(
-        f.rationale.is_not(None), f.made_at < as_of,
-        or_(f.made_at >= since, f.analyst_id.in_(select(s.analysts.c.id).where(s.analysts.c.kind == "source")))))
+    quoted = direct.fetch_all(conn, _QUOTED, (as_of, since))
     cited: dict[int, list[int]] = {}
-    for r in conn.execute(select(s.forecast_evidence).order_by(s.forecast_evidence.c.id)):
-        cited.setdefault(r.forecast_id, []).append(r.evidence_id)
+    for forecast_id, evidence_id in direct.fetch_all(conn, _CITED):
+        cited.setdefault(forecast_id, []).append(evidence_id)
     return ForecastTable(
         id=rows["id"], question=question, analyst=rows["analyst_id"], made_at=rows["made_at"],
         withdrawn=np.isin(rows["id"], withdrawn_ids(conn)), source=np.isin(rows["analyst_id"], sources),
-        off=off, probs=probs, rationale={r.id: r.rationale for r in quoted},
+        off=off, probs=probs, rationale=dict(quoted),
         evidence={k: tuple(v) for k, v in cited.items()},
     )

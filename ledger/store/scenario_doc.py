@@ -12,7 +12,8 @@ from sqlalchemy.engine import Connection
 from ledger.core.scenario_doc import DocQuestion, ScenarioDoc
 from ledger.store import schema as s
 from ledger.store.ledger import Ledger
-from ledger.store.questions import load_questions, scenario_id
+from ledger.store.questions import scenario_id
+from ledger.store.reads import load_questions
 
 
 def scenario_document(ledger: Ledger, slug: str) -> ScenarioDoc:

@@ -22,8 +22,9 @@ from sqlalchemy.engine import Connection
 from ledger.core.errors import Tampered
 from ledger.core.model import Head
 from ledger.store import formats as fmt
-from ledger.store.engine import driver_chunks, settle
-from ledger.store.journal import GENESIS, entry_hash, row_dict
+from ledger.store.engine import driver_chunks
+from ledger.store.journal import entry_hash, row_dict
+from ledger.store.reads import GENESIS, settle
 from ledger.store.verify_batches import Batch, BatchCheck, BatchCheckV1, BatchCheckV2, misfit, with_bools
 from ledger.store.schema import DOMAIN_TABLES, journal
 

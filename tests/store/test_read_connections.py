@@ -18,8 +18,7 @@ from ledger.core.errors import LedgerError
 from ledger.core.probability import read_forecast
 from ledger.store.backup import backup_ledger
 from ledger.store.ledger import Ledger, open_ledger
-from ledger.store.people import find_analyst
-from ledger.store.questions import load_question, load_questions
+from ledger.store.reads import find_analyst, load_question, load_questions
 
 
 def test_a_question_reads_with_the_values_in_force_and_the_evidence_of_its_latest_resolution(sahel):
