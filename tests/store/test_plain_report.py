@@ -4,27 +4,12 @@ unknown scenario is refused the same way on both."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.store.test_plain_score import demo, ledger  # noqa: F401 - demo: the module's fixture, the demo ledger
 from tests.test_help import probe
-
-
-def ledger(*args: str, code: int = 0) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "ledger", *args], capture_output=True, text=True, timeout=180)
-    assert done.returncode == code, done.stderr
-    return done
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    """The demo ledger: sources, choice questions, an amended question, a withdrawn forecast, evidence."""
-    folder = tmp_path_factory.mktemp("plain-report") / "demo"
-    ledger("demo", "--out", str(folder))
-    return folder / "ledger.db"
 
 
 def _files(folder: Path) -> dict[str, bytes]:
