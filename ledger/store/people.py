@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from ledger.core import rules, validate
@@ -15,27 +15,6 @@ from ledger.store.schema import analyst_roles, analysts
 
 if TYPE_CHECKING:  # pragma: no cover
     from ledger.store.journal import JournalWriter
-
-
-def analyst_query():
-    """Analysts with the role and activity in force (their latest role row)."""
-    earlier = analyst_roles.alias("earlier")
-    latest = (
-        select(func.max(earlier.c.id))
-        .where(earlier.c.analyst_id == analysts.c.id)
-        .correlate(analysts)
-        .scalar_subquery()
-    )
-    return select(
-        analysts.c.id, analysts.c.handle, analysts.c.name, analysts.c.created_at, analysts.c.kind,
-        analyst_roles.c.role, analyst_roles.c.active,
-    ).select_from(
-        analysts.join(analyst_roles, and_(analyst_roles.c.analyst_id == analysts.c.id, analyst_roles.c.id == latest))
-    )
-
-
-def to_analyst(row: Any) -> Analyst:
-    return Analyst(row.id, row.handle, row.name, row.role, bool(row.active), row.created_at, row.kind)
 
 
 def lookalikes(conn: Connection, handle: str) -> list[str]:
