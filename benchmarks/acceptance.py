@@ -34,7 +34,6 @@ import json
 import os
 import platform
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -168,10 +167,10 @@ class Acceptance:
         self.must(url, "scenario", "add", "sahel", "--title", "The Sahel")
 
     def writing(self, url: str, proc: subprocess.Popen) -> float:
-        """Return once `proc`'s import is inside its write (SQLite: it holds the write lock; PostgreSQL: its
-        rows are reaching the forecasts table), and a moment more; when it was (`time.monotonic`)."""
+        """Return once `proc`'s import is inside its write (`_inside_write`), and a moment more; when it
+        was (`time.monotonic`)."""
         deadline = time.monotonic() + 300
-        while not (_pg_forecast_bytes(url) > 4_000_000 if "://" in url else _sqlite_locked(url)):
+        while not _inside_write(url):
             if proc.poll() is not None:
                 raise SystemExit(f"the import ended before it wrote: {proc.communicate()}")
             if time.monotonic() > deadline:
@@ -276,25 +275,29 @@ def _journal_kinds(url: str) -> list[str]:
         engine.dispose()
 
 
-def _sqlite_locked(path: str) -> bool:
-    probe = sqlite3.connect(path, isolation_level=None, timeout=0)
-    try:
-        probe.execute("BEGIN IMMEDIATE")
-        probe.execute("ROLLBACK")
-        return False
-    except sqlite3.OperationalError:
-        return True
-    finally:
-        probe.close()
+def _inside_write(url: str) -> bool:
+    """True once an import is inside its write: on SQLite, another process holds the writers' queue
+    (the flock on `PATH-lock` every write takes, `engine.writers_queue`); on PostgreSQL, a `COPY`
+    into this database has stored rows (`pg_stat_progress_copy`, which shows a COPY while it runs)."""
+    if "://" not in url:
+        import fcntl
 
-
-def _pg_forecast_bytes(url: str) -> int:
+        fd = os.open(f"{url}-lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return False  # free: let go at once by the close
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT pg_relation_size('forecasts')")).scalar_one()
+            copied = conn.execute(text("SELECT coalesce(max(tuples_processed), 0) FROM pg_stat_progress_copy "
+                                       "WHERE datname = current_database()"))
+            return copied.scalar_one() > 0
     finally:
         engine.dispose()
 
