@@ -34,8 +34,10 @@ import json
 import os
 import platform
 import signal
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -261,6 +263,7 @@ class Acceptance:
                         f"{many['p95'] * 1e3:.1f} ms) vs {lone['per_second']:.0f} alone: {r['ratio']:.2f}× "
                         f"(median of {pairs} pairs: {', '.join(f'{x:.2f}' for x in r['ratios'])}); "
                         f"{r['forecasts']:,} of {r['expected']:,} recorded; {r['verify'].split(',')[0]}")
+        shutil.rmtree(work)
 
 
 def _verifies_with(done: subprocess.CompletedProcess, head: str) -> bool:
@@ -326,8 +329,6 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=7, help="the load run's interleaved pairs")
     parser.add_argument("--results", type=Path, default=HERE / "ACCEPTANCE.md")
     args = parser.parse_args()
-    import tempfile
-
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
@@ -343,9 +344,7 @@ def main() -> None:
             run.lock_timeout(pg, "PostgreSQL")
         if not args.skip_load:
             run.load(args.pairs)
-        for leftover in work.glob("killed-*.db*"):
-            leftover.unlink()
-        for leftover in [*work.glob("locked-*.db*"), *work.glob("back-*.db*")]:
+        for leftover in [*work.glob("killed-*.db*"), *work.glob("locked-*.db*"), *work.glob("back-*.db*")]:
             leftover.unlink()
     text = table(run.checks)
     failed = sum(not c.ok for c in run.checks)
