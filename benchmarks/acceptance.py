@@ -320,7 +320,9 @@ def table(checks: list[Check]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", type=int, default=1_000_000, help="forecasts in the imported ledger")
+    parser.add_argument("--size", type=int, default=1_000_000,
+                        help="forecasts in the imported ledger (the lock-timeout check needs an import that "
+                             "writes for longer than 2 s: 300k is too few on two cores, 1M writes 3-5 s)")
     parser.add_argument("--work", type=Path, help="where the CSV and ledgers go (default: a temp dir); a "
                                                   "synthetic CSV of this size already there is reused")
     parser.add_argument("--postgres", default=os.environ.get("LEDGER_TEST_POSTGRES_URL",
