@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -101,23 +101,9 @@ class Acceptance:
         return [hashlib.sha256(self.must(url, "score", *how, "--as-of", "2100-01-01", "--json").encode()).hexdigest()
                 for how in SCORES]
 
-    # -- PostgreSQL databases ---------------------------------------------------------------------------
-
-    @contextmanager
-    def database(self) -> Iterator[str]:
+    def database(self):  # noqa: ANN201 - a context manager
         """A fresh database on the server, dropped afterwards whatever happens."""
-        from sqlalchemy import create_engine, text
-
-        name = f"ledger_accept_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(self.postgres, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            yield self.postgres.rsplit("/", 1)[0] + f"/{name}"
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        return load.fresh_database(self.postgres, "ledger_accept")
 
     # -- the checks ---------------------------------------------------------------------------------------
 
@@ -143,6 +129,15 @@ class Acceptance:
         state, scores = self.state(source), self.scores(source)
         last = state[1].rsplit(" ", 1)[1]
         heads = (quoted, last)
+        try:
+            self._copies(source, state, scores, heads, imported)
+        finally:
+            for suffix in ("", "-wal", "-shm", "-lock"):
+                Path(source + suffix).unlink(missing_ok=True)
+
+    def _copies(self, source: str, state: tuple[str, str], scores: list[str], heads: tuple[str, str],
+                imported: float) -> None:
+        """`source` to PostgreSQL and back, each copy checked against the source's state, scores and heads."""
         with self.database() as pg:
             for src, dest, where in ((source, pg, "SQLite → PostgreSQL"),
                                      (pg, str(self.work / f"back-{uuid.uuid4().hex[:6]}.db"), "PostgreSQL → SQLite")):
@@ -160,8 +155,6 @@ class Acceptance:
                             f"{'verify' if not failed else 'FAIL: ' + ', '.join(failed)}; counts and head "
                             f"{'the same' if same_state else 'DIFFER'}; {len(SCORES)} score outputs "
                             f"{'byte-identical' if same_scores else 'DIFFER'} (source imported in {imported:.1f} s)")
-        for suffix in ("", "-wal", "-shm", "-lock"):
-            Path(source + suffix).unlink(missing_ok=True)
 
     def small_ledger(self, url: str) -> None:
         self.must(url, "init")
@@ -169,15 +162,16 @@ class Acceptance:
         self.must(url, "scenario", "add", "sahel", "--title", "The Sahel")
 
     def writing(self, url: str, proc: subprocess.Popen) -> float:
-        """Return once `proc`'s import is inside its write (`_inside_write`), and a moment more; when it
+        """Return once `proc`'s import is inside its write (`_write_probe`), and a moment more; when it
         was (`time.monotonic`)."""
         deadline = time.monotonic() + 300
-        while not _inside_write(url):
-            if proc.poll() is not None:
-                raise SystemExit(f"the import ended before it wrote: {proc.communicate()}")
-            if time.monotonic() > deadline:
-                raise SystemExit("the import never started writing")
-            time.sleep(0.01)
+        with _write_probe(url) as inside_write:
+            while not inside_write():
+                if proc.poll() is not None:
+                    raise SystemExit(f"the import ended before it wrote: {proc.communicate()}")
+                if time.monotonic() > deadline:
+                    raise SystemExit("the import never started writing")
+                time.sleep(0.01)
         inside = time.monotonic()
         time.sleep(0.2)
         return inside
@@ -283,29 +277,35 @@ def _journal_kinds(url: str) -> list[str]:
         engine.dispose()
 
 
-def _inside_write(url: str) -> bool:
-    """True once an import is inside its write: on SQLite, another process holds the writers' queue
-    (the flock on `PATH-lock` every write takes, `engine.writers_queue`); on PostgreSQL, a `COPY`
-    into this database has stored rows (`pg_stat_progress_copy`, which shows a COPY while it runs)."""
+@contextmanager
+def _write_probe(url: str) -> Iterator[Callable[[], bool]]:
+    """A test, polled, of whether an import is inside its write: on SQLite, another process holds the
+    writers' queue (the flock on `PATH-lock` every write takes, `engine.writers_queue`); on
+    PostgreSQL, a `COPY` into this database has stored rows (`pg_stat_progress_copy`, which shows a
+    COPY while it runs), asked on one connection."""
     if "://" not in url:
         import fcntl
 
-        fd = os.open(f"{url}-lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return False  # free: let go at once by the close
-        except BlockingIOError:
-            return True
-        finally:
-            os.close(fd)
+        def queue_held() -> bool:
+            fd = os.open(f"{url}-lock", os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return False  # free: let go at once by the close
+            except BlockingIOError:
+                return True
+            finally:
+                os.close(fd)
+
+        yield queue_held
+        return
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(url)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")  # each poll sees the view afresh
+    query = text("SELECT coalesce(max(tuples_processed), 0) FROM pg_stat_progress_copy "
+                 "WHERE datname = current_database()")
     try:
         with engine.connect() as conn:
-            copied = conn.execute(text("SELECT coalesce(max(tuples_processed), 0) FROM pg_stat_progress_copy "
-                                       "WHERE datname = current_database()"))
-            return copied.scalar_one() > 0
+            yield lambda: conn.execute(query).scalar_one() > 0
     finally:
         engine.dispose()
 

@@ -29,8 +29,10 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = 40
@@ -143,25 +145,27 @@ def run(url: str, writers: int, writes: int, with_report: bool, work: Path) -> d
             "report_median": statistics.median(reports["seconds"]) if reports["seconds"] else None}
 
 
-def backend(name: str, args, work: Path) -> dict:
-    if name == "sqlite":
-        url = f"sqlite:///{work / 'load.db'}"
-        drop = None
-    else:
-        from sqlalchemy import create_engine, text
+@contextmanager
+def fresh_database(server: str, prefix: str) -> Iterator[str]:
+    """The URL of a new database `PREFIX_xxxxxxxx` on the PostgreSQL `server`, dropped afterwards
+    whatever happens (`DROP … IF EXISTS … WITH (FORCE)`)."""
+    from sqlalchemy import create_engine, text
 
-        server = args.postgres
-        db = f"ledger_load_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    db = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{db}"'))
-        url = server.rsplit("/", 1)[0] + f"/{db}"
+        yield server.rsplit("/", 1)[0] + f"/{db}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        admin.dispose()
 
-        def drop() -> None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-            admin.dispose()
-    try:
+
+def backend(name: str, args, work: Path) -> dict:
+    with nullcontext(f"sqlite:///{work / 'load.db'}") if name == "sqlite" \
+            else fresh_database(args.postgres, "ledger_load") as url:
         prepare(url, args.writers)
         pairs = []
         for _ in range(args.pairs):  # interleaved, as SPEC 10's ratios are: the machine drifts between runs
@@ -176,9 +180,6 @@ def backend(name: str, args, work: Path) -> dict:
         verified = _ledger(url, "verify").strip()
         return {"backend": name, "lone": lone, "many": many, "forecasts": counts["forecasts"],
                 "expected": expected, "verify": verified, "ratio": ratio, "ratios": in_order}
-    finally:
-        if drop is not None:
-            drop()
 
 
 def table(results: list[dict], writers: int) -> str:
